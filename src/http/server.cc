@@ -1,0 +1,258 @@
+#include "http/server.h"
+
+#include <fmt/core.h>
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "core/resources.h"
+#include "http/api.h"
+#include "http/views.h"
+
+namespace gongkai {
+
+namespace {
+
+constexpr const char* kHtml = "text/html; charset=utf-8";
+constexpr const char* kJson = "application/json; charset=utf-8";
+constexpr std::size_t kMaxCachedResponses = 4096;
+
+void SetSecurityHeaders(httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                 "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+  res.set_header("X-Frame-Options", "DENY");
+}
+
+struct CachedResponse {
+  std::int64_t revision = -1;
+  int status = 200;
+  std::string content_type;
+  std::string body;
+};
+
+}  // namespace
+
+struct PortalServer::Impl {
+  Store& store;
+  ServerOptions options;
+  httplib::Server http;
+  Site site;
+  int port = 0;
+
+  // Rendered responses and the parsed catalogue, valid for one revision of
+  // the site's content. Checked against the database on every request, so
+  // several server processes on one database stay consistent.
+  std::shared_mutex cache_mu;
+  std::unordered_map<std::string, CachedResponse> cache;
+  std::int64_t catalog_revision = -1;
+  std::shared_ptr<const Catalog> catalog;
+
+  Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
+
+  // The current catalogue and its revision; reloaded when the revision moved.
+  Result<std::pair<std::shared_ptr<const Catalog>, std::int64_t>> CurrentCatalog() {
+    GK_TRY(rev, store.Revision(site.id));
+    {
+      std::shared_lock lock(cache_mu);
+      if (catalog && catalog_revision == rev) return std::make_pair(catalog, rev);
+    }
+    GK_TRY(loaded, store.LoadCatalog(site.id));
+    auto ptr = std::make_shared<const Catalog>(std::move(loaded));
+    std::unique_lock lock(cache_mu);
+    if (rev >= catalog_revision) {
+      catalog = ptr;
+      catalog_revision = rev;
+      cache.clear();
+    }
+    return std::make_pair(ptr, rev);
+  }
+
+  void SendError(const httplib::Request& req, httplib::Response& res, const Error& error,
+                 const Catalog* cat = nullptr) {
+    int status = api::HttpStatus(error.code);
+    if (status >= 500) spdlog::error("{} {}: {}", req.method, req.path, error.Describe());
+    res.status = status;
+    if (req.path.starts_with("/api/")) {
+      Error shown = error;
+      if (status >= 500) shown.message = "服务器内部错误，请稍后再试";
+      res.set_content(api::ErrorDoc(shown).dump(), kJson);
+    } else {
+      std::string message = status >= 500 ? "服务器暂时无法处理您的请求，请稍后再试。" : error.message;
+      res.set_content(views::ErrorPage(site, cat, status, message), kHtml);
+    }
+  }
+
+  // Serves a GET from the cache or renders it with `render`, which returns
+  // (status, content type, body) or an Error.
+  template <typename Render>
+  void Cached(const httplib::Request& req, httplib::Response& res, Render render) {
+    auto current = CurrentCatalog();
+    if (!current) return SendError(req, res, current.error());
+    auto& [cat, rev] = *current;
+    {
+      std::shared_lock lock(cache_mu);
+      auto it = cache.find(req.path);
+      if (it != cache.end() && it->second.revision == rev) {
+        res.status = it->second.status;
+        res.set_content(it->second.body, it->second.content_type.c_str());
+        return;
+      }
+    }
+    Result<CachedResponse> out = render(*cat);
+    if (!out) return SendError(req, res, out.error(), cat.get());
+    out->revision = rev;
+    res.status = out->status;
+    res.set_content(out->body, out->content_type.c_str());
+    if (out->status == 200) {
+      std::unique_lock lock(cache_mu);
+      if (cache.size() >= kMaxCachedResponses) cache.clear();
+      cache[req.path] = std::move(*out);
+    }
+  }
+
+  static Result<int> ItemNumber(const std::string& s) {
+    int n = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || p != s.data() + s.size() || n <= 0)
+      return Unexpected(Error::NotFound(fmt::format("事项“{}”不存在", s)));
+    return n;
+  }
+
+  void Routes() {
+    auto html = [](std::string body) { return CachedResponse{0, 200, kHtml, std::move(body)}; };
+    auto json = [](const nlohmann::ordered_json& j) { return CachedResponse{0, 200, kJson, j.dump()}; };
+
+    http.Get("/", [this, html](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return html(views::Home(site, c)); });
+    });
+    http.Get("/guide", [this, html](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return html(views::GuidePage(site, c)); });
+    });
+    http.Get("/units", [this, html](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return html(views::UnitsPage(site, c)); });
+    });
+    http.Get(R"(/items/([^/]+))", [this, html](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> {
+        GK_TRY(n, ItemNumber(req.matches[1]));
+        if (!c.FindItem(n)) return Unexpected(Error::NotFound(fmt::format("目录中没有序号为{}的事项", n)));
+        return html(views::ItemPage(site, c, n));
+      });
+    });
+    http.Get(R"(/units/([^/]+))", [this, html](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> {
+        std::string name = req.matches[1];
+        if (!c.FindUnit(name)) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", name)));
+        return html(views::UnitPage(site, c, name));
+      });
+    });
+
+    http.Get("/api/v1/catalog", [this, json](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return json(api::CatalogDoc(site, c)); });
+    });
+    http.Get(R"(/api/v1/items/([^/]+))", [this, json](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> {
+        GK_TRY(n, ItemNumber(req.matches[1]));
+        const Item* it = c.FindItem(n);
+        if (!it) return Unexpected(Error::NotFound(fmt::format("目录中没有序号为{}的事项", n)));
+        return json(api::ItemDoc(c, *it));
+      });
+    });
+    http.Get("/api/v1/units", [this, json](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return json(api::UnitsDoc(c)); });
+    });
+    http.Get(R"(/api/v1/units/([^/]+))", [this, json](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> {
+        std::string name = req.matches[1];
+        const UnitInfo* u = c.FindUnit(name);
+        if (!u) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", name)));
+        return json(api::UnitDoc(c, *u));
+      });
+    });
+
+    http.Get("/static/site.css", [](const httplib::Request& req, httplib::Response& res) {
+      static const std::string etag = [] {
+        auto css = FindResource("static/site.css");
+        return fmt::format("\"{:x}\"", std::hash<std::string_view>{}(css ? *css : std::string_view()));
+      }();
+      res.set_header("Cache-Control", "public, max-age=3600");
+      res.set_header("ETag", etag);
+      if (req.get_header_value("If-None-Match") == etag) {
+        res.status = 304;
+        return;
+      }
+      auto css = FindResource("static/site.css");
+      res.set_content(std::string(css ? *css : std::string_view()), "text/css; charset=utf-8");
+    });
+    http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+
+    http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+      // Only fill in bodies the handlers did not set (unknown routes, 405...).
+      if (!res.body.empty()) return;
+      Error e = res.status == 404 ? Error::NotFound("您访问的页面不存在，可能已被移除或地址有误。")
+                                  : Error::Invalid("请求有误，服务器无法处理。");
+      if (res.status >= 500) e = Error::Internal("服务器内部错误");
+      int status = res.status;
+      const Catalog* cat = nullptr;
+      std::shared_lock lock(cache_mu);
+      cat = catalog.get();
+      SendError(req, res, e, cat);
+      if (status != 404 && status < 500) res.status = status;
+    });
+    http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+      SendError(req, res, Error::Internal("未处理的异常"));
+    });
+    http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) { SetSecurityHeaders(res); });
+  }
+};
+
+PortalServer::PortalServer(Store& store, ServerOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+
+PortalServer::~PortalServer() { Stop(); }
+
+Status PortalServer::Bind() {
+  auto& im = *impl_;
+  GK_TRY(site, im.store.FindSite(im.options.site_slug));
+  im.site = std::move(site);
+  int threads = std::max(1, im.options.threads);
+  im.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  im.http.set_tcp_nodelay(true);
+  im.http.set_keep_alive_max_count(static_cast<std::size_t>(std::max(1, im.options.keep_alive_max_requests)));
+  im.http.set_keep_alive_timeout(im.options.keep_alive_seconds);
+  im.http.set_read_timeout(im.options.read_timeout_seconds, 0);
+  im.http.set_write_timeout(im.options.write_timeout_seconds, 0);
+  im.http.set_payload_max_length(64 * 1024 * 1024);
+  im.Routes();
+  if (im.options.port == 0) {
+    im.port = im.http.bind_to_any_port(im.options.host);
+    if (im.port <= 0)
+      return Unexpected(Error::Invalid(fmt::format("无法在{}上监听", im.options.host), "listen"));
+  } else {
+    if (!im.http.bind_to_port(im.options.host, im.options.port))
+      return Unexpected(Error::Invalid(
+          fmt::format("无法监听{}:{}（端口可能已被占用）", im.options.host, im.options.port), "listen"));
+    im.port = im.options.port;
+  }
+  return Ok();
+}
+
+int PortalServer::bound_port() const { return impl_->port; }
+
+Status PortalServer::Run() {
+  if (!impl_->http.listen_after_bind())
+    return Unexpected(Error::Internal("HTTP服务异常退出"));
+  return Ok();
+}
+
+void PortalServer::Stop() {
+  if (impl_ && impl_->http.is_running()) impl_->http.stop();
+}
+
+}  // namespace gongkai

@@ -1,0 +1,46 @@
+// The portal's HTTP server: public pages, static assets and JSON API v1.
+// Handlers only translate between HTTP and the application: they parse the
+// request, call one action or store query, and render a page or JSON.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "core/store.h"
+
+namespace gongkai {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;          // 0 = any free port (see bound_port())
+  int threads = 64;         // worker threads (cpp-httplib is thread-per-connection)
+  int keep_alive_seconds = 5;
+  int keep_alive_max_requests = 1000;
+  int read_timeout_seconds = 10;
+  int write_timeout_seconds = 10;
+  std::string site_slug = "demo";
+};
+
+class PortalServer {
+ public:
+  PortalServer(Store& store, ServerOptions options);
+  ~PortalServer();
+  PortalServer(const PortalServer&) = delete;
+  PortalServer& operator=(const PortalServer&) = delete;
+
+  // Binds the listening socket. Fails (with a Chinese message) when the
+  // address is in use or the site does not exist.
+  [[nodiscard]] Status Bind();
+  int bound_port() const;
+  // Serves until Stop() is called from another thread or a signal handler.
+  [[nodiscard]] Status Run();
+  // Thread-safe; in-flight requests finish.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gongkai

@@ -1,0 +1,277 @@
+#include "http/views.h"
+
+#include <fmt/core.h>
+#include <kainjow/mustache.hpp>
+
+#include "core/resources.h"
+
+namespace gongkai::views {
+
+namespace {
+
+using Data = kainjow::mustache::data;
+using Mustache = kainjow::mustache::mustache;
+
+std::string Render(std::string_view template_name, const Data& data) {
+  auto text = FindResource(fmt::format("templates/{}.mustache", template_name));
+  if (!text) return fmt::format("<!-- missing template {} -->", template_name);
+  Mustache tmpl{std::string(*text)};
+  if (!tmpl.is_valid()) return fmt::format("<!-- template {} invalid: {} -->", template_name, tmpl.error_message());
+  return tmpl.render(data);
+}
+
+std::string Join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+struct Crumb {
+  std::string label;
+  std::string url;  // empty for the current page
+};
+
+// Wraps a page body in the layout.
+std::string Page(const Site& site, const Catalog* catalog, std::string_view title, std::string_view nav,
+                 const std::vector<Crumb>& crumbs, const std::string& content) {
+  Data d;
+  d.set("page_title", std::string(title));
+  d.set("site_name", site.name);
+  d.set("content", content);
+  d.set("office_name", catalog ? catalog->office.name : std::string("政务公开办公室"));
+  d.set("office_address", catalog ? catalog->office.address : std::string());
+  d.set("office_phones", catalog ? Join(catalog->office.phones, "、") : std::string());
+  if (!nav.empty()) d.set(fmt::format("nav_{}", nav), true);
+  if (!crumbs.empty()) {
+    Data list{Data::type::list};
+    for (const auto& c : crumbs) {
+      Data cd;
+      cd.set("label", c.label);
+      if (!c.url.empty()) cd.set("url", c.url);
+      list.push_back(cd);
+    }
+    d.set("has_breadcrumbs", true);
+    d.set("breadcrumbs", list);
+  }
+  return Render("layout", d);
+}
+
+std::string AreaHeading(const Area& a) { return fmt::format("{}、{}", ChineseNumeral(a.number), a.title); }
+
+std::string PercentEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+Data UnitLinks(const std::vector<std::string>& names) {
+  Data list{Data::type::list};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    Data u;
+    u.set("name", names[i]);
+    u.set("url", UnitUrl(names[i]));
+    if (i + 1 == names.size()) u.set("last", true);
+    list.push_back(u);
+  }
+  return list;
+}
+
+std::string TimelinessShort(const Item& item) {
+  return fmt::format("{}个工作日内{}", item.timeliness.working_days, item.timeliness.law_overrides ? "（法律另有规定的从其规定）" : "");
+}
+
+}  // namespace
+
+std::string UnitUrl(std::string_view unit_name) { return "/units/" + PercentEncode(unit_name); }
+
+std::string Home(const Site& site, const Catalog& catalog) {
+  Data d;
+  d.set("site_name", site.name);
+  d.set("catalog_title", catalog.title);
+  d.set("area_count", fmt::format("{}", catalog.areas.size()));
+  d.set("item_count", fmt::format("{}", catalog.ItemCount()));
+  Data areas{Data::type::list};
+  for (const auto& a : catalog.areas) {
+    Data ad;
+    ad.set("number", fmt::format("{}", a.number));
+    ad.set("numeral", ChineseNumeral(a.number));
+    ad.set("title", a.title);
+    ad.set("item_count", fmt::format("{}", a.items.size()));
+    Data items{Data::type::list};
+    for (const auto& it : a.items) {
+      Data id;
+      id.set("number", fmt::format("{}", it.number));
+      id.set("title", it.title);
+      id.set("units", UnitLinks(it.units));
+      if (it.units_open_ended) id.set("units_open_ended", true);
+      id.set("timeliness_short", TimelinessShort(it));
+      items.push_back(id);
+    }
+    ad.set("items", items);
+    areas.push_back(ad);
+  }
+  d.set("areas", areas);
+  return Page(site, &catalog, "信息公开目录", "home", {}, Render("home", d));
+}
+
+std::string ItemPage(const Site& site, const Catalog& catalog, int item_number) {
+  const Item* item = catalog.FindItem(item_number);
+  const Area* area = catalog.AreaOf(item_number);
+  if (!item || !area) return ErrorPage(site, &catalog, 404, "没有找到该公开事项。");
+  Data d;
+  d.set("number", fmt::format("{}", item->number));
+  d.set("title", item->title);
+  d.set("area_number", fmt::format("{}", area->number));
+  d.set("area_numeral", ChineseNumeral(area->number));
+  d.set("area_title", area->title);
+  d.set("content", item->content);
+  Data elements{Data::type::list};
+  for (const auto& e : item->elements) {
+    Data ed;
+    ed.set("name", e.name);
+    if (!e.rule.empty()) ed.set("rule", e.rule);
+    elements.push_back(ed);
+  }
+  d.set("elements", elements);
+  d.set("channel", item->channel);
+  d.set("units", UnitLinks(item->units));
+  if (item->units_open_ended) d.set("units_open_ended", true);
+  d.set("timeliness_text", item->timeliness.text);
+  d.set("working_days", fmt::format("{}", item->timeliness.working_days));
+  if (item->timeliness.law_overrides) d.set("law_overrides", true);
+  Data reqs{Data::type::list};
+  bool any = false;
+  auto add = [&](bool on, const char* text) {
+    if (!on) return;
+    reqs.push_back(Data(std::string(text)));
+    any = true;
+  };
+  add(item->privacy_protection, "公开时应保护好相关人员个人隐私，个人信息须去标识化处理");
+  add(item->specific_groups, "部分信息向特定区域、特定群体公开");
+  add(item->excludes_commercial_secrets, "涉及商业秘密的信息除外");
+  add(item->excludes_state_secrets, "涉及国家秘密的信息除外");
+  if (any) {
+    d.set("has_requirements", true);
+    d.set("requirements", reqs);
+  }
+  if (!item->notes.empty()) d.set("notes", item->notes);
+  // Neighbours in catalogue order.
+  const Item* prev = nullptr;
+  const Item* next = nullptr;
+  bool found = false;
+  for (const auto& a : catalog.areas)
+    for (const auto& it : a.items) {
+      if (found && !next) next = &it;
+      if (&it == item) found = true;
+      if (!found) prev = &it;
+    }
+  auto link = [](const Item* it) {
+    Data l;
+    l.set("number", fmt::format("{}", it->number));
+    l.set("title", it->title);
+    return l;
+  };
+  if (prev) d.set("prev", link(prev));
+  if (next) d.set("next", link(next));
+  std::string title = fmt::format("{}.{}", item->number, item->title);
+  return Page(site, &catalog, title, "home",
+              {{"首页", "/"}, {AreaHeading(*area), fmt::format("/#area-{}", area->number)}, {title, ""}},
+              Render("item", d));
+}
+
+std::string UnitPage(const Site& site, const Catalog& catalog, const std::string& unit_name) {
+  const UnitInfo* unit = catalog.FindUnit(unit_name);
+  if (!unit) return ErrorPage(site, &catalog, 404, "没有找到该责任单位。");
+  Data d;
+  d.set("name", unit->name);
+  if (!unit->short_name.empty()) d.set("short_name", unit->short_name);
+  d.set("kind", unit->kind);
+  if (!unit->aliases.empty()) {
+    d.set("has_aliases", true);
+    d.set("aliases", Join(unit->aliases, "、"));
+  }
+  auto items = catalog.ItemsOfUnit(unit->name);
+  d.set("item_count", fmt::format("{}", items.size()));
+  Data list{Data::type::list};
+  for (const Item* it : items) {
+    Data id;
+    id.set("number", fmt::format("{}", it->number));
+    id.set("title", it->title);
+    id.set("area", AreaHeading(*catalog.AreaOf(it->number)));
+    list.push_back(id);
+  }
+  if (!items.empty()) d.set("has_items", true);
+  d.set("items", list);
+  return Page(site, &catalog, unit->name, "units", {{"首页", "/"}, {"责任单位", "/units"}, {unit->name, ""}},
+              Render("unit", d));
+}
+
+std::string UnitsPage(const Site& site, const Catalog& catalog) {
+  Data d;
+  d.set("unit_count", fmt::format("{}", catalog.units.size()));
+  Data list{Data::type::list};
+  for (const auto& u : catalog.units) {
+    Data ud;
+    ud.set("name", u.name);
+    ud.set("url", UnitUrl(u.name));
+    ud.set("kind", u.kind);
+    ud.set("item_count", fmt::format("{}", catalog.ItemsOfUnit(u.name).size()));
+    list.push_back(ud);
+  }
+  d.set("units", list);
+  return Page(site, &catalog, "责任单位", "units", {{"首页", "/"}, {"责任单位", ""}}, Render("units", d));
+}
+
+std::string GuidePage(const Site& site, const Catalog& catalog) {
+  Data d;
+  d.set("site_name", site.name);
+  d.set("catalog_title", catalog.title);
+  d.set("area_count", fmt::format("{}", catalog.areas.size()));
+  d.set("item_count", fmt::format("{}", catalog.ItemCount()));
+  Data areas{Data::type::list};
+  for (const auto& a : catalog.areas) {
+    Data ad;
+    ad.set("number", fmt::format("{}", a.number));
+    ad.set("numeral", ChineseNumeral(a.number));
+    ad.set("title", a.title);
+    ad.set("item_count", fmt::format("{}", a.items.size()));
+    areas.push_back(ad);
+  }
+  d.set("areas", areas);
+  d.set("office_name", catalog.office.name);
+  d.set("office_address", catalog.office.address);
+  d.set("office_phones", Join(catalog.office.phones, "、"));
+  d.set("office_hours", catalog.office.hours);
+  return Page(site, &catalog, "政府信息公开指南", "guide", {{"首页", "/"}, {"公开指南", ""}}, Render("guide", d));
+}
+
+std::string ErrorPage(const Site& site, const Catalog* catalog, int status, const std::string& message) {
+  std::string heading;
+  switch (status) {
+    case 400: heading = "请求有误"; break;
+    case 403: heading = "无权访问"; break;
+    case 404: heading = "页面不存在"; break;
+    default: heading = "服务暂时出现问题"; break;
+  }
+  Data d;
+  d.set("heading", heading);
+  d.set("message", message);
+  d.set("status", fmt::format("{}", status));
+  d.set("office_name", catalog ? catalog->office.name : std::string("政务公开办公室"));
+  d.set("office_phones", catalog ? Join(catalog->office.phones, "、") : std::string());
+  return Page(site, catalog, heading, "", {{"首页", "/"}, {heading, ""}}, Render("error", d));
+}
+
+}  // namespace gongkai::views

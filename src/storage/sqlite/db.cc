@@ -1,0 +1,110 @@
+#include "storage/sqlite/db.h"
+
+#include <fmt/core.h>
+
+namespace gongkai::sqlite {
+
+namespace {
+Error StorageError(sqlite3* db, std::string_view what) {
+  return Error::Storage(fmt::format("数据库操作失败（{}）：{}", what, db ? sqlite3_errmsg(db) : "无法打开"));
+}
+}  // namespace
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e = StorageError(db_, "执行");
+  if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT) e.code = ErrorCode::kConflict;
+  return Unexpected(e);
+}
+
+Status Statement::Run() {
+  while (true) {
+    auto r = Step();
+    if (!r) return Unexpected(r.error());
+    if (!*r) return Ok();
+  }
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e = Error::Storage(fmt::format("无法打开数据库文件“{}”：{}", path, db ? sqlite3_errmsg(db) : "内存不足"));
+    sqlite3_close(db);
+    return Unexpected(e);
+  }
+  std::unique_ptr<Connection> c(new Connection(db));
+  sqlite3_busy_timeout(db, 10000);
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (auto s = c->Exec(pragma); !s) return Unexpected(s.error());
+  }
+  return c;
+}
+
+Connection::~Connection() { sqlite3_close_v2(db_); }
+
+Result<Statement> Connection::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return Unexpected(StorageError(db_, "准备语句"));
+  return Statement(db_, stmt);
+}
+
+Status Connection::Exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return Unexpected(Error::Storage(fmt::format("数据库操作失败：{}", msg)));
+  }
+  return Ok();
+}
+
+Transaction::~Transaction() {
+  if (open_) (void)c_.Exec("ROLLBACK");
+}
+
+Status Transaction::Begin() {
+  GK_CHECK(c_.Exec("BEGIN IMMEDIATE"));
+  open_ = true;
+  return Ok();
+}
+
+Status Transaction::Commit() {
+  GK_CHECK(c_.Exec("COMMIT"));
+  open_ = false;
+  return Ok();
+}
+
+Result<std::unique_ptr<Pool>> Pool::Open(const std::string& path, int size) {
+  auto pool = std::make_unique<Pool>();
+  for (int i = 0; i < std::max(1, size); ++i) {
+    GK_TRY(c, Connection::Open(path));
+    pool->free_.push_back(c.get());
+    pool->all_.push_back(std::move(c));
+  }
+  return pool;
+}
+
+Pool::Lease Pool::Acquire() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !free_.empty(); });
+  Connection* c = free_.back();
+  free_.pop_back();
+  return Lease(this, c);
+}
+
+void Pool::Release(Connection* c) {
+  {
+    std::lock_guard lock(mu_);
+    free_.push_back(c);
+  }
+  cv_.notify_one();
+}
+
+}  // namespace gongkai::sqlite

@@ -1,0 +1,111 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "codec/catalog_json.h"
+#include "storage/sqlite/migrations.h"
+
+namespace gongkai {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gongkai-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = SqliteStore::Open((dir_ / "t.db").string(), 2);
+    ASSERT_TRUE(s.has_value()) << s.error().Describe();
+    store_ = std::move(*s);
+    auto v = store_->Migrate();
+    ASSERT_TRUE(v.has_value()) << v.error().Describe();
+    auto site = store_->CreateSite(NewSite{"demo", "示例区人民政府", ""});
+    ASSERT_TRUE(site.has_value()) << site.error().Describe();
+    site_ = *site;
+    auto seed = LoadSeedCatalog();
+    ASSERT_TRUE(seed.has_value());
+    seed_ = *seed;
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+  Site site_;
+  Catalog seed_;
+};
+
+TEST_F(SqliteStoreTest, MigrateIsIdempotentAndReachesLatest) {
+  auto again = store_->Migrate();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, sqlite::Migrations().back().version);
+  EXPECT_EQ(*store_->SchemaVersion(), sqlite::Migrations().back().version);
+}
+
+TEST_F(SqliteStoreTest, LoadWithoutCatalogueIsNotFound) {
+  auto c = store_->LoadCatalog(site_.id);
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, SaveThenLoadIsExactAndBumpsRevision) {
+  ASSERT_TRUE(store_->SaveCatalog(site_.id, seed_).has_value());
+  auto c = store_->LoadCatalog(site_.id);
+  ASSERT_TRUE(c.has_value()) << c.error().Describe();
+  EXPECT_EQ(*c, seed_);
+  EXPECT_EQ(*store_->Revision(site_.id), 1);
+  ASSERT_TRUE(store_->SaveCatalog(site_.id, seed_).has_value());
+  EXPECT_EQ(*store_->Revision(site_.id), 2);
+}
+
+TEST_F(SqliteStoreTest, ReplacingRemovesAndRenamesWithinOneTransaction) {
+  ASSERT_TRUE(store_->SaveCatalog(site_.id, seed_).has_value());
+  Catalog smaller = seed_;
+  smaller.areas.pop_back();  // drop area 3 and its items
+  smaller.areas[0].items[0].elements.erase(smaller.areas[0].items[0].elements.begin());
+  smaller.areas[0].items[0].elements.push_back(Element{"新增要素", ""});
+  std::erase_if(smaller.units, [&](const UnitInfo& u) { return u.name == "区红十字会"; });
+  ASSERT_TRUE(store_->SaveCatalog(site_.id, smaller).has_value());
+  auto c = store_->LoadCatalog(site_.id);
+  ASSERT_TRUE(c.has_value()) << c.error().Describe();
+  EXPECT_EQ(*c, smaller);
+}
+
+TEST_F(SqliteStoreTest, InvalidCatalogueChangesNothing) {
+  ASSERT_TRUE(store_->SaveCatalog(site_.id, seed_).has_value());
+  Catalog bad = seed_;
+  bad.areas[1].items[0].number = 1;  // duplicate item number
+  auto s = store_->SaveCatalog(site_.id, bad);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(*store_->LoadCatalog(site_.id), seed_);
+  EXPECT_EQ(*store_->Revision(site_.id), 1);
+}
+
+TEST_F(SqliteStoreTest, DuplicateSiteIsConflict) {
+  auto s = store_->CreateSite(NewSite{"demo", "另一个", ""});
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kConflict);
+  auto sites = store_->ListSites();
+  ASSERT_TRUE(sites.has_value());
+  EXPECT_EQ(sites->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, SitesAreIsolated) {
+  auto other = store_->CreateSite(NewSite{"other", "另一区", ""});
+  ASSERT_TRUE(other.has_value());
+  ASSERT_TRUE(store_->SaveCatalog(site_.id, seed_).has_value());
+  Catalog small = seed_;
+  small.areas.resize(1);
+  ASSERT_TRUE(store_->SaveCatalog(other->id, small).has_value());
+  EXPECT_EQ(*store_->LoadCatalog(site_.id), seed_);
+  EXPECT_EQ(store_->LoadCatalog(other->id)->ItemCount(), 8u);
+}
+
+}  // namespace
+}  // namespace gongkai

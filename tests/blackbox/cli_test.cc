@@ -1,0 +1,161 @@
+// Black-box tests of the command line: init, catalog export/import, help.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include "tests/blackbox/harness.h"
+
+namespace gongkai::testing {
+namespace {
+
+std::vector<std::vector<std::string>> Query(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  std::vector<std::vector<std::string>> rows;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        auto* t = sqlite3_column_text(st, i);
+        row.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+      }
+      rows.push_back(row);
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return rows;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_ / "g.db";
+    auto r = RunGongkai({"init", "--db", db_.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  CommandResult Gk(std::vector<std::string> args) {
+    args.push_back("--db");
+    args.push_back(db_.string());
+    return RunGongkai(args);
+  }
+  TempDir dir_;
+  std::filesystem::path db_;
+};
+
+TEST_F(CliTest, VersionAndChineseHelp) {
+  auto v = RunGongkai({"--version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.out.find("gongkai 0."), std::string::npos);
+  auto h = RunGongkai({"--help"});
+  EXPECT_EQ(h.exit_code, 0);
+  for (const char* word : {"init", "serve", "catalog", "初始化数据库", "启动门户网站"})
+    EXPECT_NE(h.out.find(word), std::string::npos) << word;
+  auto none = RunGongkai({});
+  EXPECT_NE(none.exit_code, 0);
+}
+
+TEST_F(CliTest, InitStoresExactlyTheSeedCatalogue) {
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM areas")[0][0], "3");
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM items")[0][0], "20");
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM units")[0][0], "26");
+  auto titles = Query(db_, "SELECT number, title FROM items ORDER BY number");
+  ASSERT_EQ(titles.size(), 20u);
+  EXPECT_EQ(titles[0][1], "批准服务信息");
+  EXPECT_EQ(titles[13][1], "工程建设项目招标投标领域");
+  EXPECT_EQ(titles[19][1], "灾害事故救援领域");
+  auto units12 = Query(db_,
+                       "SELECT u.name FROM item_units iu JOIN items i ON i.id = iu.item_id JOIN units u ON u.id = "
+                       "iu.unit_id WHERE i.number = 13 ORDER BY iu.position");
+  ASSERT_EQ(units12.size(), 3u);
+  EXPECT_EQ(units12[0][0], "区财政局");
+  EXPECT_EQ(units12[1][0], "区机关事务管理中心");
+  EXPECT_EQ(units12[2][0], "区审计局");
+  // A second init keeps the catalogue and changes nothing.
+  std::string before = DumpDatabase(db_);
+  auto again = RunGongkai({"init", "--db", db_.string()});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(DumpDatabase(db_), before);
+}
+
+TEST_F(CliTest, ExportImportRoundTripsInEveryFormat) {
+  auto json = Gk({"catalog", "export", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["areas"].size(), 3u);
+  for (const char* fmt_name : {"json", "csv", "xlsx"}) {
+    auto file = dir_ / (std::string("catalog.") + fmt_name);
+    auto e = Gk({"catalog", "export", "--format", fmt_name, "-o", file.string()});
+    ASSERT_EQ(e.exit_code, 0) << fmt_name << e.err;
+    auto i = Gk({"catalog", "import", file.string()});
+    ASSERT_EQ(i.exit_code, 0) << fmt_name << ": " << i.err;
+    auto after = Gk({"catalog", "export", "--format", "json"});
+    EXPECT_EQ(after.out, json.out) << fmt_name;
+  }
+  auto csv = Gk({"catalog", "export", "--format", "csv"});
+  EXPECT_EQ(csv.out.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(csv.out.find("一级标题,二级标题,公开内容,公布平台,责任单位,公开时效"), std::string::npos);
+}
+
+TEST_F(CliTest, BadImportsAreRefusedAndChangeNothing) {
+  auto exported = Gk({"catalog", "export", "--format", "json"});
+  ASSERT_EQ(exported.exit_code, 0);
+  const std::string good = exported.out;
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string s = good;
+    auto pos = s.find(from);
+    EXPECT_NE(pos, std::string::npos) << from;
+    if (pos != std::string::npos) s.replace(pos, from.size(), to);
+    return s;
+  };
+  struct Case {
+    std::string name, file, content, expect;
+  } cases[] = {
+      {"bad json", "bad.json", good.substr(0, good.size() - 40), "第"},
+      {"missing title", "notitle.json", replace("\"title\": \"招投标信息\"", "\"title\": \"\""),
+       "areas[0].items[2].title"},
+      {"duplicate item number", "dup.json", replace("\"number\": 3,", "\"number\": 2,"), "重复"},
+      {"unknown key", "unknown.json", replace("\"channel\":", "\"colour\": 1, \"channel\":"), "colour"},
+      {"unknown column", "cols.csv",
+       "一级标题,二级标题,公开内容,公布平台,责任单位,公开时效,附加列\n（一）甲,1.乙,丙,丁,区发改局,20个工作日,x\n",
+       "附加列"},
+      {"csv missing title", "notitle.csv",
+       "一级标题,二级标题,公开内容,公布平台,责任单位,公开时效\n（一）甲,,丙,丁,区发改局,20个工作日\n", "第2行"},
+      {"not a workbook", "fake.xlsx", "this is not a zip", "Excel"},
+  };
+  std::string before = DumpDatabase(db_);
+  for (const auto& k : cases) {
+    WriteFile(dir_ / k.file, k.content);
+    auto r = Gk({"catalog", "import", (dir_ / k.file).string()});
+    EXPECT_NE(r.exit_code, 0) << k.name;
+    EXPECT_NE(r.err.find(k.expect), std::string::npos) << k.name << ": " << r.err;
+    EXPECT_NE(r.err.find("未作任何修改"), std::string::npos) << k.name;
+    EXPECT_EQ(DumpDatabase(db_), before) << k.name;
+  }
+  auto missing = Gk({"catalog", "import", (dir_ / "absent.json").string()});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_EQ(DumpDatabase(db_), before);
+}
+
+TEST_F(CliTest, ExportFromUninitialisedDatabaseSaysWhatToDo) {
+  auto r = RunGongkai({"catalog", "export", "--db", (dir_ / "empty.db").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("gongkai init"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ServeReadsAConfigFile) {
+  auto port_file = dir_ / "port";
+  WriteFile(dir_ / "gongkai.ini", "db = \"" + db_.string() + "\"\nlisten = \"127.0.0.1:0\"\nthreads = 4\n");
+  ServerProcess server(db_, {"--config", (dir_ / "gongkai.ini").string()});
+  ASSERT_TRUE(server.Start());
+  auto res = server.Client()->Get("/api/v1/units");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  auto bad = RunGongkai({"serve", "--db", db_.string(), "--listen", "nonsense:port"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("--listen"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace gongkai::testing

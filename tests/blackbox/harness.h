@@ -1,0 +1,67 @@
+// Black-box test harness: runs the real `gongkai` binary as a user would,
+// each test with a fresh temporary directory and database, and a server on
+// a free loopback port.
+#pragma once
+
+#include <httplib.h>
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gongkai::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the gongkai binary with `args` in `cwd`, capturing output.
+CommandResult RunGongkai(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
+                         const std::string& stdin_data = "");
+
+// A fresh directory removed at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// `gongkai serve` on 127.0.0.1 with an OS-chosen port. Start() waits until
+// the server answers /healthz.
+class ServerProcess {
+ public:
+  ServerProcess(std::filesystem::path db, std::vector<std::string> extra_args = {});
+  ~ServerProcess();
+  bool Start();
+  void Stop();
+  int port() const { return port_; }
+  std::unique_ptr<httplib::Client> Client() const;
+  std::string Url(const std::string& path) const;
+
+ private:
+  std::filesystem::path db_;
+  std::vector<std::string> extra_;
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Every table's rows as text, for "the database is unchanged" checks.
+std::string DumpDatabase(const std::filesystem::path& db);
+
+std::string ReadFile(const std::filesystem::path& p);
+void WriteFile(const std::filesystem::path& p, const std::string& data);
+
+// Percent-encodes a path segment.
+std::string UrlEncode(const std::string& s);
+
+}  // namespace gongkai::testing
