@@ -44,7 +44,22 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   return c;
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Result<Statement> Connection::PrepareCached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                           nullptr) != SQLITE_OK)
+      return Unexpected(StorageError(db_, "准备语句"));
+    it = cache_.emplace(sql, stmt).first;
+  }
+  return Statement(db_, it->second, true);
+}
 
 Result<Statement> Connection::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -18,11 +19,21 @@ namespace gongkai::sqlite {
 
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  // `cached`: the statement belongs to its connection's cache and is only
+  // reset, not finalized, when this object goes away.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, bool cached = false) : db_(db), stmt_(stmt), cached_(cached) {}
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), cached_(o.cached_) { o.stmt_ = nullptr; }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement() {
+    if (!stmt_) return;
+    if (cached_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
 
   Statement& Bind(int index, std::int64_t v) { sqlite3_bind_int64(stmt_, index, v); return *this; }
   Statement& Bind(int index, int v) { sqlite3_bind_int64(stmt_, index, v); return *this; }
@@ -53,6 +64,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  bool cached_ = false;
 };
 
 class Connection {
@@ -65,6 +77,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   [[nodiscard]] Result<Statement> Prepare(std::string_view sql);
+  // Like Prepare, but the compiled statement is kept for reuse by later
+  // calls with the same SQL on this connection (for hot queries). Only one
+  // Statement per SQL text may be alive at a time.
+  [[nodiscard]] Result<Statement> PrepareCached(const std::string& sql);
   [[nodiscard]] Status Exec(std::string_view sql);
   std::int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
@@ -74,6 +90,7 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 // A transaction that rolls back unless Commit() succeeded.

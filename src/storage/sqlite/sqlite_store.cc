@@ -134,7 +134,7 @@ Result<Site> SqliteStore::CreateSite(const NewSite& site) {
 
 Result<std::int64_t> SqliteStore::Revision(std::int64_t site_id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("SELECT revision FROM sites WHERE id = ?"));
+  GK_TRY(st, c->PrepareCached("SELECT revision FROM sites WHERE id = ?"));
   st.Bind(1, site_id);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound("站点不存在"));
