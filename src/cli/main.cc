@@ -12,8 +12,11 @@
 #include <sstream>
 #include <thread>
 
+#include "app/calendar_actions.h"
 #include "app/catalog_actions.h"
 #include "codec/catalog_json.h"
+#include "codec/rules_codec.h"
+#include "http/api.h"
 #include "http/server.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -114,6 +117,114 @@ int RunServe(const std::string& db, const std::string& listen, int threads, cons
   return 0;
 }
 
+int RunDeadline(const std::string& db, const std::string& site_slug, const std::string& from, int item,
+                const std::string& element, const std::string& rule, bool json) {
+  auto date = Date::Parse(from);
+  if (!date) return Fail(Error::Invalid(date.error().message, "--from"));
+  if (!element.empty() && item == 0) return Fail(Error::Invalid("指定--element时必须同时指定--item", "--item"));
+  auto store = OpenStore(db, false);
+  if (!store) return Fail(store.error());
+  auto site = (*store)->FindSite(site_slug);
+  if (!site) return Fail(site.error());
+  auto catalog = (*store)->LoadCatalog(site->id);
+  if (!catalog) return Fail(catalog.error());
+  auto cal = CurrentCalendar(**store);
+  if (!cal) return Fail(cal.error());
+  auto rules = LoadDeadlineRules();
+  if (!rules) return Fail(rules.error());
+  auto r = ExplainDeadline(cal->calendar, *rules, *catalog, DeadlineQuery{*date, item, element, rule});
+  if (!r) return Fail(r.error());
+  if (json) {
+    fmt::print("{}\n", api::DeadlineDoc(*r, item, element, cal->version).dump(2));
+    return 0;
+  }
+  fmt::print("应公开日期 (due):     {}（{}）{}\n", r->due.ToString(), r->due.WeekdayName(),
+             r->provisional ? "（暂定 provisional）" : "");
+  fmt::print("起算日 (day 0):       {}（{}）\n", r->event.ToString(), r->event.WeekdayName());
+  if (item) {
+    const Item* it = catalog->FindItem(item);
+    fmt::print("事项 (item):          {}.{}{}\n", item, it ? it->title : "", element.empty() ? "" : " — " + element);
+  }
+  fmt::print("适用规则 (rule):      {}（{}）\n", r->rule.name, r->rule.id);
+  fmt::print("规则 (text):          {}\n", r->rule.text);
+  fmt::print("法律依据 (basis):     {}\n", r->rule.basis);
+  if (r->non_working.empty()) {
+    fmt::print("期间内的非工作日 (non-working days): 无\n");
+  } else {
+    fmt::print("期间内的非工作日 (non-working days):\n");
+    for (const auto& range : r->non_working) fmt::print("  {}\n", DescribeRange(range));
+  }
+  for (const auto& d : r->makeup_days) fmt::print("调休上班 (makeup working day): {}（{}）\n", d.ToString(), d.WeekdayName());
+  if (r->display) fmt::print("公示期 (display):     {}\n", r->display->explanation);
+  fmt::print("计算过程 (explanation): {}\n", r->explanation);
+  if (r->provisional) fmt::print("注意 (note): {}\n", ProvisionalNote(r->provisional_years));
+  fmt::print("工作日历版本 (calendar version): {}（{}）\n", cal->version, cal->note);
+  return 0;
+}
+
+int RunCalendarImport(const std::string& db, const std::string& file, const std::string& format, int year) {
+  NoticeFormat f = NoticeFormatFromFileName(file);
+  if (!format.empty()) {
+    if (format == "json") f = NoticeFormat::kJson;
+    else if (format == "csv") f = NoticeFormat::kCsv;
+    else return Fail(Error::Invalid(fmt::format("不支持的格式“{}”（可选：json、csv）", format), "--format"));
+  }
+  auto bytes = ReadFile(file);
+  if (!bytes) return Fail(bytes.error());
+  auto store = OpenStore(db, false);
+  if (!store) return Fail(store.error());
+  std::string name = file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
+  auto r = ImportCalendarNotice(**store, *bytes, f, year, name);
+  if (!r) {
+    fmt::print(stderr, "导入失败，日历未作任何修改 (import refused; nothing was changed)\n");
+    return Fail(r.error());
+  }
+  if (!r->changed) {
+    fmt::print("{}年放假安排与现行日历相同，未作修改（日历版本{}）。\n", r->year, r->version);
+    return 0;
+  }
+  fmt::print("已导入{}年放假安排，日历版本{}。重新计算了{}个未完成的期限，其中{}个发生变化：\n", r->year, r->version,
+             r->recomputed, r->changes.size());
+  for (const auto& c : r->changes)
+    fmt::print("  期限#{}：{}{} → {}{}\n", c.deadline_id, c.old_due.ToString(), c.old_provisional ? "（暂定）" : "",
+               c.new_due.ToString(), c.new_provisional ? "（暂定）" : "");
+  return 0;
+}
+
+int RunCalendarList(const std::string& db) {
+  auto store = OpenStore(db, false);
+  if (!store) return Fail(store.error());
+  auto versions = (*store)->ListCalendarVersions();
+  if (!versions) return Fail(versions.error());
+  if (versions->empty()) fmt::print("数据库中尚无日历，使用程序内置的国务院办公厅节假日安排。\n");
+  for (const auto& v : *versions) fmt::print("版本{}\t{}\t{}\n", v.id, v.created_at, v.note);
+  auto cal = CurrentCalendar(**store);
+  if (!cal) return Fail(cal.error());
+  auto years = cal->calendar.OfficialYears();
+  if (!years.empty())
+    fmt::print("现行版本{}包含{}—{}年的正式放假安排（共{}年）；其他年份按周末推算，为暂定日期。\n", cal->version,
+               years.front(), years.back(), years.size());
+  return 0;
+}
+
+int RunCalendarShow(const std::string& db, int year) {
+  auto store = OpenStore(db, false);
+  if (!store) return Fail(store.error());
+  auto cal = CurrentCalendar(**store);
+  if (!cal) return Fail(cal.error());
+  if (!cal->calendar.IsOfficialYear(year)) {
+    fmt::print("{}年放假安排尚未公布（或未导入）：该年按周末推算，结果为暂定日期。\n", year);
+    return 0;
+  }
+  for (const auto& n : cal->calendar.notices()) {
+    if (n.year != year) continue;
+    fmt::print("{}年放假安排（来源：{}）\n", year, n.source);
+    for (const auto& d : n.days)
+      fmt::print("  {}（{}）\t{}\t{}\n", d.date.ToString(), d.date.WeekdayName(), d.off ? "放假" : "调休上班", d.name);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -166,6 +277,38 @@ int main(int argc, char** argv) {
   imp->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   imp->add_option("-f,--format", import_format, "格式，默认按扩展名 (format; default from the extension)");
 
+  // deadline
+  auto* deadline = app.add_subcommand(
+      "deadline", "计算公开期限并说明跳过的非工作日 (compute a disclosure deadline and explain it)");
+  std::string dl_from, dl_element, dl_rule;
+  int dl_item = 0;
+  bool dl_json = false;
+  deadline->add_option("--from", dl_from, "信息形成或变更日期 YYYY-MM-DD (date formed/changed: day 0)")->required();
+  deadline->add_option("--item", dl_item, "目录事项序号 (catalogue item number)");
+  deadline->add_option("--element", dl_element, "公开要素名称 (content element)");
+  deadline->add_option("--rule", dl_rule, "时限规则标识，代替事项 (rule id instead of an item)");
+  deadline->add_flag("--json", dl_json, "以JSON输出 (print JSON, as the API does)");
+  deadline->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  deadline->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+
+  // calendar
+  auto* calendar = app.add_subcommand("calendar", "工作日历：导入放假安排、查看版本 (the working-day calendar)");
+  calendar->require_subcommand(1);
+  auto* cal_import = calendar->add_subcommand(
+      "import", "导入国务院办公厅某年放假安排（JSON或CSV），出错时不做任何修改 (import a year's notice)");
+  std::string cal_file, cal_format;
+  int cal_year = 0;
+  cal_import->add_option("FILE", cal_file, "放假安排文件 .json（holiday-cn格式）或 .csv（date,type,name）")->required();
+  cal_import->add_option("--year", cal_year, "核对文件的年份 (refuse the file if it is for another year)");
+  cal_import->add_option("-f,--format", cal_format, "json|csv，默认按扩展名 (default from the extension)");
+  cal_import->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  auto* cal_list = calendar->add_subcommand("list", "列出日历版本 (list calendar versions)");
+  cal_list->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  auto* cal_show = calendar->add_subcommand("show", "显示某年的放假和调休安排 (show a year's dates)");
+  int show_year = 0;
+  cal_show->add_option("--year", show_year, "年份 (year)")->required();
+  cal_show->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -189,6 +332,8 @@ int main(int argc, char** argv) {
     if (!store) return Fail(store.error());
     auto s = InitSite(**store, InitOptions{site, site_name, ""}, cat, force);
     if (!s) return Fail(s.error());
+    auto cal = EnsureCalendar(**store);
+    if (!cal) return Fail(cal.error());
     auto stored = (*store)->LoadCatalog(s->id);
     if (!stored) return Fail(stored.error());
     fmt::print("已初始化站点“{}”（{}）：{}个领域、{}个事项、{}个责任单位。数据库：{}\n", s->name, s->slug,
@@ -198,6 +343,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (serve->parsed()) return RunServe(db, listen, threads, site, port_file);
+  if (deadline->parsed()) return RunDeadline(db, site, dl_from, dl_item, dl_element, dl_rule, dl_json);
+  if (cal_import->parsed()) return RunCalendarImport(db, cal_file, cal_format, cal_year);
+  if (cal_list->parsed()) return RunCalendarList(db);
+  if (cal_show->parsed()) return RunCalendarShow(db, show_year);
 
   if (exp->parsed()) {
     auto fmt_r = ParseCatalogFormat(format);

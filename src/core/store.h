@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/calendar.h"
 #include "core/catalog.h"
+#include "core/date.h"
 #include "core/error.h"
 
 namespace gongkai {
@@ -26,6 +29,43 @@ struct NewSite {
   std::string slug;
   std::string name;
   std::string host;
+};
+
+// One version of the working-day calendar. Every import makes a new version;
+// old versions are kept. The calendar is national, shared by all sites.
+struct CalendarVersion {
+  std::int64_t id = 0;
+  std::string created_at;  // ISO 8601 UTC
+  std::string note;        // e.g. "导入2027年放假安排（2027.json）"
+  std::vector<CalendarNotice> notices;
+};
+
+// A deadline the system keeps and recomputes when the calendar changes
+// (obligations refer to one). `due` depends on the calendar version used.
+struct TrackedDeadline {
+  std::int64_t id = 0;
+  std::int64_t site_id = 0;
+  std::string subject;      // what is due, e.g. the obligation's title
+  int item_number = 0;      // 0 when not tied to a catalogue item
+  std::string element;      // may be empty
+  std::string rule_id;
+  int rule_days = 0;        // N actually used (the item's working days for the default rule)
+  Date event;               // day 0
+  Date due;
+  bool provisional = false;
+  std::int64_t calendar_version = 0;
+  bool open = true;         // closed deadlines are never recomputed
+};
+
+// A recomputation of a tracked deadline after a calendar import.
+struct DeadlineChange {
+  std::int64_t deadline_id = 0;
+  Date old_due;
+  Date new_due;
+  bool old_provisional = false;
+  bool new_provisional = false;
+  std::int64_t calendar_version = 0;  // the version that caused it
+  std::string changed_at;             // ISO 8601 UTC (filled by the store)
 };
 
 class Store {
@@ -51,6 +91,29 @@ class Store {
   // stored or nothing changes. Areas, items, elements and units keep their
   // identity when their number/name is unchanged. Bumps the revision.
   [[nodiscard]] virtual Status SaveCatalog(std::int64_t site_id, const Catalog& catalog) = 0;
+
+  // --- working-day calendar ---
+  // The newest version, or nullopt when none was ever stored.
+  [[nodiscard]] virtual Result<std::optional<CalendarVersion>> LatestCalendar() = 0;
+  // All versions, newest first (notices left empty: metadata only).
+  [[nodiscard]] virtual Result<std::vector<CalendarVersion>> ListCalendarVersions() = 0;
+  // Stores a new version; returns it with its id and time. Bumps every
+  // site's revision (pages show deadlines computed with the calendar).
+  [[nodiscard]] virtual Result<CalendarVersion> AddCalendarVersion(const std::vector<CalendarNotice>& notices,
+                                                                   const std::string& note) = 0;
+
+  // --- tracked deadlines ---
+  [[nodiscard]] virtual Result<TrackedDeadline> AddDeadline(const TrackedDeadline& deadline) = 0;
+  [[nodiscard]] virtual Result<TrackedDeadline> GetDeadline(std::int64_t id) = 0;
+  // Open deadlines (of every site) computed with a calendar version older than `version`.
+  [[nodiscard]] virtual Result<std::vector<TrackedDeadline>> OpenDeadlinesBefore(std::int64_t version) = 0;
+  // Applies recomputed deadlines: sets due, provisional and calendar_version
+  // of each, and records a DeadlineChange when the due date or the
+  // provisional flag moved. One transaction.
+  [[nodiscard]] virtual Status ApplyRecomputedDeadlines(const std::vector<TrackedDeadline>& recomputed,
+                                                        std::int64_t version) = 0;
+  // Recorded changes of a deadline, oldest first (all deadlines if id == 0).
+  [[nodiscard]] virtual Result<std::vector<DeadlineChange>> DeadlineChanges(std::int64_t deadline_id) = 0;
 };
 
 }  // namespace gongkai

@@ -1,5 +1,7 @@
 #include "http/api.h"
 
+#include <fmt/core.h>
+
 #include "http/views.h"
 
 namespace gongkai::api {
@@ -107,6 +109,79 @@ ojson UnitDoc(const Catalog& catalog, const UnitInfo& unit) {
           {"parent", unit.parent},
           {"aliases", unit.aliases},
           {"items", std::move(items)}};
+}
+
+ojson RuleDoc(const DeadlineRule& r) {
+  ojson j;
+  j["id"] = r.id;
+  j["name"] = r.name;
+  j["start_event"] = r.start_event;
+  j["days"] = r.days;
+  j["day_kind"] = DayKindName(r.day_kind);
+  j["direction"] = DirectionName(r.direction);
+  j["display_days"] = r.display_days;
+  j["display_day_kind"] = DayKindName(r.display_day_kind);
+  j["display_from"] = DisplayFromName(r.display_from);
+  j["basis"] = r.basis;
+  j["text"] = r.text;
+  j["to_be_confirmed_locally"] = r.check;
+  return j;
+}
+
+ojson DeadlineDoc(const DeadlineResult& r, int item, const std::string& element, std::int64_t calendar_version) {
+  ojson j;
+  j["from"] = r.event.ToString();
+  j["due"] = r.due.ToString();
+  j["unadjusted_due"] = r.unadjusted_due.ToString();
+  j["moved_off_non_working_day"] = r.moved;
+  j["provisional"] = r.provisional;
+  j["provisional_years"] = r.provisional_years;
+  if (r.provisional) j["provisional_note"] = ProvisionalNote(r.provisional_years);
+  if (item > 0) j["item"] = item;
+  if (!element.empty()) j["element"] = element;
+  j["rule"] = RuleDoc(r.rule);
+  ojson skipped = ojson::array();
+  for (const auto& range : r.non_working)
+    skipped.push_back({{"first", range.first.ToString()},
+                       {"last", range.last.ToString()},
+                       {"days", range.days()},
+                       {"name", range.name},
+                       {"text", DescribeRange(range)}});
+  j["non_working_days"] = std::move(skipped);
+  ojson makeup = ojson::array();
+  for (const auto& d : r.makeup_days) makeup.push_back(d.ToString());
+  j["makeup_working_days"] = std::move(makeup);
+  if (r.display) {
+    j["display"] = {{"start", r.display->start.ToString()},
+                    {"until", r.display->until.ToString()},
+                    {"earliest_takedown", r.display->earliest_takedown.ToString()},
+                    {"provisional", r.display->provisional},
+                    {"explanation", r.display->explanation}};
+  } else {
+    j["display"] = nullptr;
+  }
+  j["explanation"] = r.explanation;
+  j["calendar_version"] = calendar_version;
+  return j;
+}
+
+ojson CalendarYearDoc(const WorkingCalendar& calendar, int year, std::int64_t version, const std::string& note) {
+  ojson j;
+  j["year"] = year;
+  j["official"] = calendar.IsOfficialYear(year);
+  j["calendar_version"] = version;
+  j["calendar_note"] = note;
+  ojson days = ojson::array();
+  for (const auto& n : calendar.notices()) {
+    if (n.year != year) continue;
+    j["source"] = n.source;
+    for (const auto& d : n.days)
+      days.push_back({{"date", d.date.ToString()}, {"type", d.off ? "off" : "work"}, {"name", d.name}});
+  }
+  j["days"] = std::move(days);
+  if (!calendar.IsOfficialYear(year))
+    j["note"] = fmt::format("{}年放假安排尚未公布，按周末推算，结果为暂定日期", year);
+  return j;
 }
 
 ojson ErrorDoc(const Error& error) {

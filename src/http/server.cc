@@ -9,6 +9,8 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "app/calendar_actions.h"
+#include "codec/rules_codec.h"
 #include "core/resources.h"
 #include "http/api.h"
 #include "http/views.h"
@@ -29,6 +31,13 @@ void SetSecurityHeaders(httplib::Response& res) {
                  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
   res.set_header("X-Frame-Options", "DENY");
 }
+
+// Everything a page is rendered from, for one revision of the site.
+struct Snapshot {
+  std::int64_t revision = -1;
+  Catalog catalog;
+  CalendarInForce calendar;
+};
 
 struct CachedResponse {
   std::int64_t revision = -1;
@@ -51,27 +60,31 @@ struct PortalServer::Impl {
   // several server processes on one database stay consistent.
   std::shared_mutex cache_mu;
   std::unordered_map<std::string, CachedResponse> cache;
-  std::int64_t catalog_revision = -1;
-  std::shared_ptr<const Catalog> catalog;
+  std::shared_ptr<const Snapshot> snapshot;
+  std::vector<DeadlineRule> rules;  // immutable, from the binary
 
   Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
 
-  // The current catalogue and its revision; reloaded when the revision moved.
-  Result<std::pair<std::shared_ptr<const Catalog>, std::int64_t>> CurrentCatalog() {
+  // The current snapshot; reloaded when the site's revision moved (a
+  // catalogue or calendar change by any process on the same database).
+  Result<std::shared_ptr<const Snapshot>> Current() {
     GK_TRY(rev, store.Revision(site.id));
     {
       std::shared_lock lock(cache_mu);
-      if (catalog && catalog_revision == rev) return std::make_pair(catalog, rev);
+      if (snapshot && snapshot->revision == rev) return snapshot;
     }
+    auto fresh = std::make_shared<Snapshot>();
+    fresh->revision = rev;
     GK_TRY(loaded, store.LoadCatalog(site.id));
-    auto ptr = std::make_shared<const Catalog>(std::move(loaded));
+    fresh->catalog = std::move(loaded);
+    GK_TRY(cal, CurrentCalendar(store));
+    fresh->calendar = std::move(cal);
     std::unique_lock lock(cache_mu);
-    if (rev >= catalog_revision) {
-      catalog = ptr;
-      catalog_revision = rev;
+    if (!snapshot || rev >= snapshot->revision) {
+      snapshot = fresh;
       cache.clear();
     }
-    return std::make_pair(ptr, rev);
+    return std::shared_ptr<const Snapshot>(fresh);
   }
 
   void SendError(const httplib::Request& req, httplib::Response& res, const Error& error,
@@ -91,12 +104,14 @@ struct PortalServer::Impl {
 
   // Serves a GET from the cache or renders it with `render`, which returns
   // (status, content type, body) or an Error.
+  // Responses that depend on the query string are rendered every time.
   template <typename Render>
-  void Cached(const httplib::Request& req, httplib::Response& res, Render render) {
-    auto current = CurrentCatalog();
+  void Cached(const httplib::Request& req, httplib::Response& res, Render render, bool cacheable = true) {
+    auto current = Current();
     if (!current) return SendError(req, res, current.error());
-    auto& [cat, rev] = *current;
-    {
+    const auto& snap = *current;
+    std::int64_t rev = snap->revision;
+    if (cacheable) {
       std::shared_lock lock(cache_mu);
       auto it = cache.find(req.path);
       if (it != cache.end() && it->second.revision == rev) {
@@ -105,16 +120,51 @@ struct PortalServer::Impl {
         return;
       }
     }
-    Result<CachedResponse> out = render(*cat);
-    if (!out) return SendError(req, res, out.error(), cat.get());
+    Result<CachedResponse> out = render(*snap);
+    if (!out) return SendError(req, res, out.error(), &snap->catalog);
     out->revision = rev;
     res.status = out->status;
     res.set_content(out->body, out->content_type.c_str());
-    if (out->status == 200) {
+    if (cacheable && out->status == 200) {
       std::unique_lock lock(cache_mu);
       if (cache.size() >= kMaxCachedResponses) cache.clear();
       cache[req.path] = std::move(*out);
     }
+  }
+
+  // The 期限计算 form's fields to a query: target "12/采购结果", "12/" or "rule:ID".
+  static Result<DeadlineQuery> ParseTarget(const std::string& from, const std::string& target) {
+    DeadlineQuery q;
+    if (from.empty()) return Unexpected(Error::Invalid("请填写信息形成或变更日期", "from"));
+    auto d = Date::Parse(from);
+    if (!d) return Unexpected(Error::Invalid(d.error().message, "from"));
+    q.from = *d;
+    if (target.starts_with("rule:")) {
+      q.rule_id = target.substr(5);
+    } else if (!target.empty()) {
+      auto slash = target.find('/');
+      auto n = ItemNumber(target.substr(0, slash));
+      if (!n) return Unexpected(Error::Invalid(fmt::format("无法识别的事项“{}”", target), "target"));
+      q.item = *n;
+      if (slash != std::string::npos) q.element = target.substr(slash + 1);
+    }
+    return q;
+  }
+
+  static std::string DescribeTarget(const Catalog& c, const DeadlineQuery& q) {
+    const Item* it = q.item ? c.FindItem(q.item) : nullptr;
+    if (!it) return {};
+    std::string s = fmt::format("{}.{}", it->number, it->title);
+    if (!q.element.empty()) s += " — " + q.element;
+    return s;
+  }
+
+  static std::string ApiUrl(const DeadlineQuery& q) {
+    std::string url = "/api/v1/deadline?from=" + q.from.ToString();
+    if (!q.rule_id.empty()) url += "&rule=" + httplib::detail::encode_query_param(q.rule_id);
+    if (q.item) url += fmt::format("&item={}", q.item);
+    if (!q.element.empty()) url += "&element=" + httplib::detail::encode_query_param(q.element);
+    return url;
   }
 
   static Result<int> ItemNumber(const std::string& s) {
@@ -130,23 +180,28 @@ struct PortalServer::Impl {
     auto json = [](const nlohmann::ordered_json& j) { return CachedResponse{0, 200, kJson, j.dump()}; };
 
     http.Get("/", [this, html](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return html(views::Home(site, c)); });
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog; return html(views::Home(site, c)); });
     });
     http.Get("/guide", [this, html](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return html(views::GuidePage(site, c)); });
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog; return html(views::GuidePage(site, c)); });
     });
     http.Get("/units", [this, html](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return html(views::UnitsPage(site, c)); });
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog; return html(views::UnitsPage(site, c)); });
     });
     http.Get(R"(/items/([^/]+))", [this, html](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> {
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog;
         GK_TRY(n, ItemNumber(req.matches[1]));
         if (!c.FindItem(n)) return Unexpected(Error::NotFound(fmt::format("目录中没有序号为{}的事项", n)));
-        return html(views::ItemPage(site, c, n));
+        return html(views::ItemPage(site, c, rules, n));
       });
     });
     http.Get(R"(/units/([^/]+))", [this, html](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> {
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog;
         std::string name = req.matches[1];
         if (!c.FindUnit(name)) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", name)));
         return html(views::UnitPage(site, c, name));
@@ -154,10 +209,12 @@ struct PortalServer::Impl {
     });
 
     http.Get("/api/v1/catalog", [this, json](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return json(api::CatalogDoc(site, c)); });
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog; return json(api::CatalogDoc(site, c)); });
     });
     http.Get(R"(/api/v1/items/([^/]+))", [this, json](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> {
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog;
         GK_TRY(n, ItemNumber(req.matches[1]));
         const Item* it = c.FindItem(n);
         if (!it) return Unexpected(Error::NotFound(fmt::format("目录中没有序号为{}的事项", n)));
@@ -165,14 +222,87 @@ struct PortalServer::Impl {
       });
     });
     http.Get("/api/v1/units", [this, json](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> { return json(api::UnitsDoc(c)); });
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog; return json(api::UnitsDoc(c)); });
     });
     http.Get(R"(/api/v1/units/([^/]+))", [this, json](const httplib::Request& req, httplib::Response& res) {
-      Cached(req, res, [&](const Catalog& c) -> Result<CachedResponse> {
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        const Catalog& c = sn.catalog;
         std::string name = req.matches[1];
         const UnitInfo* u = c.FindUnit(name);
         if (!u) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", name)));
         return json(api::UnitDoc(c, *u));
+      });
+    });
+
+    http.Get("/deadline", [this](const httplib::Request& req, httplib::Response& res) {
+      Cached(
+          req, res,
+          [&](const Snapshot& sn) -> Result<CachedResponse> {
+            views::DeadlinePageData page;
+            page.from = req.get_param_value("from");
+            page.target = req.get_param_value("target");
+            page.calendar_version = sn.calendar.version;
+            page.calendar_note = sn.calendar.note;
+            std::optional<DeadlineResult> result;
+            int status = 200;
+            if (req.has_param("from")) {
+              auto query = ParseTarget(page.from, page.target);
+              auto computed = query ? ExplainDeadline(sn.calendar.calendar, rules, sn.catalog, *query)
+                                    : Result<DeadlineResult>(Unexpected(query.error()));
+              if (computed) {
+                result = std::move(*computed);
+                page.result = &*result;
+                page.item_text = DescribeTarget(sn.catalog, *query);
+                page.api_url = ApiUrl(*query);
+              } else {
+                page.error = computed.error().message;
+                page.error_field = computed.error().field;
+                status = 400;
+              }
+            }
+            return CachedResponse{0, status, kHtml, views::DeadlinePage(site, sn.catalog, rules, page)};
+          },
+          false);
+    });
+    http.Get("/api/v1/deadline", [this](const httplib::Request& req, httplib::Response& res) {
+      Cached(
+          req, res,
+          [&](const Snapshot& sn) -> Result<CachedResponse> {
+            DeadlineQuery q;
+            if (!req.has_param("from"))
+              return Unexpected(Error::Invalid("缺少参数from（信息形成或变更日期，格式为YYYY-MM-DD）", "from"));
+            auto from = Date::Parse(req.get_param_value("from"));
+            if (!from) return Unexpected(Error::Invalid(from.error().message, "from"));
+            q.from = *from;
+            if (req.has_param("item")) {
+              auto n = ItemNumber(req.get_param_value("item"));
+              if (!n) return Unexpected(Error::Invalid(
+                  fmt::format("参数item“{}”应为事项序号", req.get_param_value("item")), "item"));
+              q.item = *n;
+            }
+            q.element = req.get_param_value("element");
+            q.rule_id = req.get_param_value("rule");
+            if (!q.element.empty() && q.item == 0)
+              return Unexpected(Error::Invalid("指定element时必须同时指定item", "item"));
+            GK_TRY(r, ExplainDeadline(sn.calendar.calendar, rules, sn.catalog, q));
+            return CachedResponse{0, 200, kJson, api::DeadlineDoc(r, q.item, q.element, sn.calendar.version).dump()};
+          },
+          false);
+    });
+    http.Get("/api/v1/deadline-rules", [this, json](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Snapshot&) -> Result<CachedResponse> {
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (const auto& r : rules) list.push_back(api::RuleDoc(r));
+        return json({{"rules", std::move(list)}});
+      });
+    });
+    http.Get(R"(/api/v1/calendar/(\d{4}))", [this, json](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        int year = std::stoi(req.matches[1]);
+        if (year < WorkingCalendar::kFirstCoveredYear || year > WorkingCalendar::kLastCoveredYear)
+          return Unexpected(Error::NotFound(fmt::format("日历不包含{}年", year)));
+        return json(api::CalendarYearDoc(sn.calendar.calendar, year, sn.calendar.version, sn.calendar.note));
       });
     });
 
@@ -199,10 +329,12 @@ struct PortalServer::Impl {
                                   : Error::Invalid("请求有误，服务器无法处理。");
       if (res.status >= 500) e = Error::Internal("服务器内部错误");
       int status = res.status;
-      const Catalog* cat = nullptr;
-      std::shared_lock lock(cache_mu);
-      cat = catalog.get();
-      SendError(req, res, e, cat);
+      std::shared_ptr<const Snapshot> snap;
+      {
+        std::shared_lock lock(cache_mu);
+        snap = snapshot;
+      }
+      SendError(req, res, e, snap ? &snap->catalog : nullptr);
       if (status != 404 && status < 500) res.status = status;
     });
     http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
@@ -229,6 +361,8 @@ Status PortalServer::Bind() {
   im.http.set_read_timeout(im.options.read_timeout_seconds, 0);
   im.http.set_write_timeout(im.options.write_timeout_seconds, 0);
   im.http.set_payload_max_length(64 * 1024 * 1024);
+  GK_TRY(rules, LoadDeadlineRules());
+  im.rules = std::move(rules);
   im.Routes();
   if (im.options.port == 0) {
     im.port = im.http.bind_to_any_port(im.options.host);

@@ -126,7 +126,8 @@ std::string Home(const Site& site, const Catalog& catalog) {
   return Page(site, &catalog, "信息公开目录", "home", {}, Render("home", d));
 }
 
-std::string ItemPage(const Site& site, const Catalog& catalog, int item_number) {
+std::string ItemPage(const Site& site, const Catalog& catalog, std::span<const DeadlineRule> rules,
+                     int item_number) {
   const Item* item = catalog.FindItem(item_number);
   const Area* area = catalog.AreaOf(item_number);
   if (!item || !area) return ErrorPage(site, &catalog, 404, "没有找到该公开事项。");
@@ -141,7 +142,11 @@ std::string ItemPage(const Site& site, const Catalog& catalog, int item_number) 
   for (const auto& e : item->elements) {
     Data ed;
     ed.set("name", e.name);
-    if (!e.rule.empty()) ed.set("rule", e.rule);
+    if (const DeadlineRule* r = e.rule.empty() ? nullptr : FindRule(rules, e.rule)) {
+      ed.set("rule_name", r->name);
+      ed.set("rule_text", r->text);
+      ed.set("rule_basis", r->basis);
+    }
     elements.push_back(ed);
   }
   d.set("elements", elements);
@@ -255,6 +260,77 @@ std::string GuidePage(const Site& site, const Catalog& catalog) {
   d.set("office_phones", Join(catalog.office.phones, "、"));
   d.set("office_hours", catalog.office.hours);
   return Page(site, &catalog, "政府信息公开指南", "guide", {{"首页", "/"}, {"公开指南", ""}}, Render("guide", d));
+}
+
+std::string DeadlinePage(const Site& site, const Catalog& catalog, std::span<const DeadlineRule> rules,
+                         const DeadlinePageData& in) {
+  Data d;
+  d.set("from", in.from);
+  Data groups{Data::type::list};
+  auto option = [&](const std::string& value, const std::string& text) {
+    Data o;
+    o.set("value", value);
+    o.set("text", text);
+    if (value == in.target) o.set("selected", true);
+    return o;
+  };
+  for (const auto& a : catalog.areas) {
+    for (const auto& it : a.items) {
+      Data g;
+      g.set("label", fmt::format("{}.{}", it.number, it.title));
+      Data options{Data::type::list};
+      options.push_back(option(fmt::format("{}/", it.number),
+                               fmt::format("{}.{}（本事项默认时限：{}个工作日）", it.number, it.title,
+                                           it.timeliness.working_days)));
+      for (const auto& e : it.elements) {
+        std::string text = fmt::format("{}.{} — {}", it.number, it.title, e.name);
+        if (const DeadlineRule* r = e.rule.empty() ? nullptr : FindRule(rules, e.rule))
+          text += fmt::format("（{}）", r->name);
+        options.push_back(option(fmt::format("{}/{}", it.number, e.name), text));
+      }
+      g.set("options", options);
+      groups.push_back(g);
+    }
+  }
+  Data rule_group;
+  rule_group.set("label", "按时限规则");
+  Data rule_options{Data::type::list};
+  for (const auto& r : rules) rule_options.push_back(option("rule:" + r.id, r.name));
+  rule_group.set("options", rule_options);
+  groups.push_back(rule_group);
+  d.set("groups", groups);
+  if (!in.error.empty()) {
+    d.set("error", in.error);
+    if (in.error_field == "from") d.set("error_from", true);
+  }
+  if (const DeadlineResult* r = in.result) {
+    Data res;
+    res.set("from_text", r->event.ToString() + "（" + r->event.WeekdayName() + "）");
+    res.set("due_text", r->due.ToString() + "（" + r->due.WeekdayName() + "）");
+    if (!in.item_text.empty()) res.set("item_text", in.item_text);
+    res.set("rule_name", r->rule.name);
+    res.set("rule_text", r->rule.text);
+    res.set("rule_basis", r->rule.basis);
+    Data skipped{Data::type::list};
+    for (const auto& range : r->non_working) skipped.push_back(Data(DescribeRange(range)));
+    if (!r->non_working.empty()) res.set("has_skipped", true);
+    res.set("skipped", skipped);
+    Data makeup{Data::type::list};
+    for (const auto& day : r->makeup_days) makeup.push_back(Data(day.ToString() + "（" + day.WeekdayName() + "）"));
+    if (!r->makeup_days.empty()) res.set("has_makeup", true);
+    res.set("makeup", makeup);
+    if (r->display) res.set("display", r->display->explanation);
+    res.set("explanation", r->explanation);
+    if (r->provisional) {
+      res.set("provisional", true);
+      res.set("provisional_note", ProvisionalNote(r->provisional_years));
+    }
+    res.set("calendar_version", fmt::format("{}", in.calendar_version));
+    res.set("calendar_note", in.calendar_note);
+    res.set("api_url", in.api_url);
+    d.set("result", res);
+  }
+  return Page(site, &catalog, "期限计算", "deadline", {{"首页", "/"}, {"期限计算", ""}}, Render("deadline", d));
 }
 
 std::string ErrorPage(const Site& site, const Catalog* catalog, int status, const std::string& message) {

@@ -78,6 +78,55 @@ CREATE TABLE item_units (
 );
 CREATE INDEX item_units_unit ON item_units (unit_id);
 )SQL"},
+      {2, "working-day calendar versions and tracked deadlines", R"SQL(
+CREATE TABLE calendar_versions (
+  id INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE TABLE calendar_notices (
+  version_id INTEGER NOT NULL REFERENCES calendar_versions(id),
+  year INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  PRIMARY KEY (version_id, year)
+);
+CREATE TABLE calendar_days (
+  version_id INTEGER NOT NULL REFERENCES calendar_versions(id),
+  notice_year INTEGER NOT NULL,
+  day TEXT NOT NULL,
+  off INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (version_id, day)
+);
+CREATE TABLE deadlines (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  subject TEXT NOT NULL,
+  item_number INTEGER NOT NULL,
+  element TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  rule_days INTEGER NOT NULL,
+  event_date TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  provisional INTEGER NOT NULL,
+  calendar_version INTEGER NOT NULL,
+  open INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX deadlines_open ON deadlines (open, calendar_version);
+CREATE TABLE deadline_changes (
+  id INTEGER PRIMARY KEY,
+  deadline_id INTEGER NOT NULL REFERENCES deadlines(id),
+  old_due TEXT NOT NULL,
+  new_due TEXT NOT NULL,
+  old_provisional INTEGER NOT NULL,
+  new_provisional INTEGER NOT NULL,
+  calendar_version INTEGER NOT NULL REFERENCES calendar_versions(id),
+  changed_at TEXT NOT NULL
+);
+CREATE INDEX deadline_changes_deadline ON deadline_changes (deadline_id);
+)SQL"},
   };
   return kAll;
 }

@@ -413,4 +413,220 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
   return tx.Commit();
 }
 
+// ---- calendar ------------------------------------------------------------
+
+namespace {
+
+Result<Date> ParseStoredDate(const std::string& text) {
+  auto d = Date::Parse(text);
+  if (!d) return Unexpected(Error::Internal(fmt::format("数据库中的日期“{}”无效", text)));
+  return *d;
+}
+
+}  // namespace
+
+Result<std::optional<CalendarVersion>> SqliteStore::LatestCalendar() {
+  auto c = pool_->Acquire();
+  CalendarVersion v;
+  {
+    GK_TRY(st, c->Prepare("SELECT id, created_at, note FROM calendar_versions ORDER BY id DESC LIMIT 1"));
+    GK_TRY(row, st.Step());
+    if (!row) return std::optional<CalendarVersion>();
+    v.id = st.Int(0);
+    v.created_at = st.Text(1);
+    v.note = st.Text(2);
+  }
+  std::map<int, std::size_t> index;
+  {
+    GK_TRY(st, c->Prepare("SELECT year, source FROM calendar_notices WHERE version_id = ? ORDER BY year"));
+    st.Bind(1, v.id);
+    while (true) {
+      GK_TRY(row, st.Step());
+      if (!row) break;
+      index[static_cast<int>(st.Int(0))] = v.notices.size();
+      v.notices.push_back(CalendarNotice{static_cast<int>(st.Int(0)), st.Text(1), {}});
+    }
+  }
+  {
+    GK_TRY(st, c->Prepare(
+                   "SELECT notice_year, day, off, name FROM calendar_days WHERE version_id = ? "
+                   "ORDER BY notice_year, position"));
+    st.Bind(1, v.id);
+    while (true) {
+      GK_TRY(row, st.Step());
+      if (!row) break;
+      auto it = index.find(static_cast<int>(st.Int(0)));
+      if (it == index.end()) return Unexpected(Error::Internal("日历数据不完整"));
+      GK_TRY(day, ParseStoredDate(st.Text(1)));
+      v.notices[it->second].days.push_back(CalendarDay{day, st.Bool(2), st.Text(3)});
+    }
+  }
+  return std::optional<CalendarVersion>(std::move(v));
+}
+
+Result<std::vector<CalendarVersion>> SqliteStore::ListCalendarVersions() {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare("SELECT id, created_at, note FROM calendar_versions ORDER BY id DESC"));
+  std::vector<CalendarVersion> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    out.push_back(CalendarVersion{st.Int(0), st.Text(1), st.Text(2), {}});
+  }
+  return out;
+}
+
+Result<CalendarVersion> SqliteStore::AddCalendarVersion(const std::vector<CalendarNotice>& notices,
+                                                        const std::string& note) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  CalendarVersion v{0, NowUtc(), note, notices};
+  {
+    GK_TRY(st, c->Prepare("INSERT INTO calendar_versions (created_at, note) VALUES (?, ?)"));
+    st.Bind(1, v.created_at).Bind(2, note);
+    GK_CHECK(st.Run());
+    v.id = c->LastInsertId();
+  }
+  GK_TRY(ins_notice, c->Prepare("INSERT INTO calendar_notices (version_id, year, source) VALUES (?, ?, ?)"));
+  GK_TRY(ins_day, c->Prepare(
+                      "INSERT INTO calendar_days (version_id, notice_year, day, off, name, position) "
+                      "VALUES (?, ?, ?, ?, ?, ?)"));
+  for (const auto& n : notices) {
+    ins_notice.Reset();
+    ins_notice.Bind(1, v.id).Bind(2, n.year).Bind(3, n.source);
+    GK_CHECK(ins_notice.Run());
+    int pos = 0;
+    for (const auto& d : n.days) {
+      ins_day.Reset();
+      ins_day.Bind(1, v.id).Bind(2, n.year).Bind(3, d.date.ToString()).Bind(4, d.off).Bind(5, d.name);
+      ins_day.Bind(6, pos++);
+      GK_CHECK(ins_day.Run());
+    }
+  }
+  // Pages show deadlines: every site's cached pages are now stale.
+  GK_CHECK(c->Exec("UPDATE sites SET revision = revision + 1"));
+  GK_CHECK(tx.Commit());
+  return v;
+}
+
+// ---- tracked deadlines -----------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kDeadlineColumns =
+    "id, site_id, subject, item_number, element, rule_id, rule_days, event_date, due_date, provisional, "
+    "calendar_version, open";
+
+Result<TrackedDeadline> ReadDeadline(const sqlite::Statement& st) {
+  TrackedDeadline d;
+  d.id = st.Int(0);
+  d.site_id = st.Int(1);
+  d.subject = st.Text(2);
+  d.item_number = static_cast<int>(st.Int(3));
+  d.element = st.Text(4);
+  d.rule_id = st.Text(5);
+  d.rule_days = static_cast<int>(st.Int(6));
+  GK_TRY(event, ParseStoredDate(st.Text(7)));
+  GK_TRY(due, ParseStoredDate(st.Text(8)));
+  d.event = event;
+  d.due = due;
+  d.provisional = st.Bool(9);
+  d.calendar_version = st.Int(10);
+  d.open = st.Bool(11);
+  return d;
+}
+
+}  // namespace
+
+Result<TrackedDeadline> SqliteStore::AddDeadline(const TrackedDeadline& d) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(
+                 "INSERT INTO deadlines (site_id, subject, item_number, element, rule_id, rule_days, event_date, "
+                 "due_date, provisional, calendar_version, open, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                 "?, ?)"));
+  st.Bind(1, d.site_id).Bind(2, d.subject).Bind(3, d.item_number).Bind(4, d.element).Bind(5, d.rule_id);
+  st.Bind(6, d.rule_days).Bind(7, d.event.ToString()).Bind(8, d.due.ToString()).Bind(9, d.provisional);
+  st.Bind(10, d.calendar_version).Bind(11, d.open).Bind(12, NowUtc());
+  GK_CHECK(st.Run());
+  TrackedDeadline out = d;
+  out.id = c->LastInsertId();
+  return out;
+}
+
+Result<TrackedDeadline> SqliteStore::GetDeadline(std::int64_t id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM deadlines WHERE id = ?", kDeadlineColumns)));
+  st.Bind(1, id);
+  GK_TRY(row, st.Step());
+  if (!row) return Unexpected(Error::NotFound(fmt::format("期限记录{}不存在", id)));
+  return ReadDeadline(st);
+}
+
+Result<std::vector<TrackedDeadline>> SqliteStore::OpenDeadlinesBefore(std::int64_t version) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(fmt::format(
+                 "SELECT {} FROM deadlines WHERE open = 1 AND calendar_version < ? ORDER BY id", kDeadlineColumns)));
+  st.Bind(1, version);
+  std::vector<TrackedDeadline> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    GK_TRY(d, ReadDeadline(st));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Status SqliteStore::ApplyRecomputedDeadlines(const std::vector<TrackedDeadline>& recomputed, std::int64_t version) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(get, c->Prepare("SELECT due_date, provisional, calendar_version FROM deadlines WHERE id = ?"));
+  GK_TRY(upd, c->Prepare(
+                  "UPDATE deadlines SET due_date = ?, provisional = ?, calendar_version = ? WHERE id = ?"));
+  GK_TRY(log, c->Prepare(
+                  "INSERT INTO deadline_changes (deadline_id, old_due, new_due, old_provisional, new_provisional, "
+                  "calendar_version, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  std::string now = NowUtc();
+  for (const auto& d : recomputed) {
+    get.Reset();
+    get.Bind(1, d.id);
+    GK_TRY(row, get.Step());
+    if (!row) return Unexpected(Error::NotFound(fmt::format("期限记录{}不存在", d.id)));
+    std::string old_due = get.Text(0);
+    bool old_provisional = get.Bool(1);
+    // Already recomputed with this or a newer version (another process).
+    if (get.Int(2) >= version) continue;
+    get.Reset();
+    upd.Reset();
+    upd.Bind(1, d.due.ToString()).Bind(2, d.provisional).Bind(3, version).Bind(4, d.id);
+    GK_CHECK(upd.Run());
+    if (old_due != d.due.ToString() || old_provisional != d.provisional) {
+      log.Reset();
+      log.Bind(1, d.id).Bind(2, old_due).Bind(3, d.due.ToString()).Bind(4, old_provisional);
+      log.Bind(5, d.provisional).Bind(6, version).Bind(7, now);
+      GK_CHECK(log.Run());
+    }
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<DeadlineChange>> SqliteStore::DeadlineChanges(std::int64_t deadline_id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(
+                 "SELECT deadline_id, old_due, new_due, old_provisional, new_provisional, calendar_version, "
+                 "changed_at FROM deadline_changes WHERE (? = 0 OR deadline_id = ?) ORDER BY id"));
+  st.Bind(1, deadline_id).Bind(2, deadline_id);
+  std::vector<DeadlineChange> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    GK_TRY(old_due, ParseStoredDate(st.Text(1)));
+    GK_TRY(new_due, ParseStoredDate(st.Text(2)));
+    out.push_back(DeadlineChange{st.Int(0), old_due, new_due, st.Bool(3), st.Bool(4), st.Int(5), st.Text(6)});
+  }
+  return out;
+}
+
 }  // namespace gongkai

@@ -23,6 +23,15 @@ class SqliteStore final : public Store {
   Result<std::int64_t> Revision(std::int64_t site_id) override;
   Result<Catalog> LoadCatalog(std::int64_t site_id) override;
   Status SaveCatalog(std::int64_t site_id, const Catalog& catalog) override;
+  Result<std::optional<CalendarVersion>> LatestCalendar() override;
+  Result<std::vector<CalendarVersion>> ListCalendarVersions() override;
+  Result<CalendarVersion> AddCalendarVersion(const std::vector<CalendarNotice>& notices,
+                                             const std::string& note) override;
+  Result<TrackedDeadline> AddDeadline(const TrackedDeadline& deadline) override;
+  Result<TrackedDeadline> GetDeadline(std::int64_t id) override;
+  Result<std::vector<TrackedDeadline>> OpenDeadlinesBefore(std::int64_t version) override;
+  Status ApplyRecomputedDeadlines(const std::vector<TrackedDeadline>& recomputed, std::int64_t version) override;
+  Result<std::vector<DeadlineChange>> DeadlineChanges(std::int64_t deadline_id) override;
 
   const std::string& path() const { return path_; }
 
