@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "app/account_actions.h"
 #include "app/calendar_actions.h"
 #include "app/catalog_actions.h"
 #include "codec/catalog_json.h"
@@ -77,7 +78,7 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
 }
 
 int RunServe(const std::string& db, const std::string& listen, int threads, const std::string& site,
-             const std::string& port_file) {
+             const std::string& port_file, int session_ttl) {
   auto addr = ParseListen(listen);
   if (!addr) return Fail(addr.error());
   auto store = OpenStore(db, true, std::max(2, std::min(threads, 16)));
@@ -95,6 +96,7 @@ int RunServe(const std::string& db, const std::string& listen, int threads, cons
   options.port = addr->second;
   options.threads = threads;
   options.site_slug = site;
+  options.session_ttl_seconds = session_ttl;
   PortalServer server(**store, options);
   if (auto s = server.Bind(); !s) return Fail(s.error());
   if (!port_file.empty()) {
@@ -225,6 +227,42 @@ int RunCalendarShow(const std::string& db, int year) {
   return 0;
 }
 
+int RunUserAdd(const std::string& db, const std::string& site_slug, const std::string& username,
+               const std::string& display, const std::string& role_text, const std::string& unit) {
+  auto role = ParseRole(role_text);
+  if (!role || *role == Role::kPublic)
+    return Fail(Error::Invalid(fmt::format("角色“{}”无效（可选：admin、liaison、leader、auditor）", role_text), "--role"));
+  std::string password;
+  if (!std::getline(std::cin, password) || password.empty())
+    return Fail(Error::Invalid("请在标准输入中提供密码（一行）", "password"));
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  auto store = OpenStore(db, false);
+  if (!store) return Fail(store.error());
+  auto site = (*store)->FindSite(site_slug);
+  if (!site) return Fail(site.error());
+  auto catalog = (*store)->LoadCatalog(site->id);
+  if (!catalog) return Fail(catalog.error());
+  SystemClock clock;
+  Context ctx{**store, clock, Actor::Console(site->id)};
+  auto a = AddAccount(ctx, *catalog, NewAccount{username, display.empty() ? username : display, *role, unit, password});
+  if (!a) return Fail(a.error());
+  fmt::print("已创建账号“{}”（{}{}）。\n", a->username, RoleLabel(a->role), a->unit.empty() ? "" : "，" + a->unit);
+  return 0;
+}
+
+int RunUserList(const std::string& db, const std::string& site_slug) {
+  auto store = OpenStore(db, false);
+  if (!store) return Fail(store.error());
+  auto site = (*store)->FindSite(site_slug);
+  if (!site) return Fail(site.error());
+  auto accounts = (*store)->ListAccounts(site->id);
+  if (!accounts) return Fail(accounts.error());
+  for (const auto& a : *accounts)
+    fmt::print("{}\t{}\t{}\t{}\t{}\n", a.username, a.display_name, RoleLabel(a.role), a.unit,
+               !a.active ? "已停用" : a.password_hash.empty() ? "待设置密码" : "正常");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -260,6 +298,10 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "工作线程数 (worker threads)")->capture_default_str()->check(CLI::Range(1, 1024));
   serve->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   serve->add_option("--port-file", port_file, "启动后把实际端口写入此文件 (write the bound port to this file)");
+  int session_ttl = 8 * 3600;
+  serve->add_option("--session-timeout", session_ttl, "登录会话有效期（秒） (session lifetime in seconds)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 30 * 24 * 3600));
 
   // catalog export / import
   auto* catalog = app.add_subcommand("catalog", "信息公开目录的导出与导入 (export or import the catalogue)");
@@ -309,6 +351,23 @@ int main(int argc, char** argv) {
   cal_show->add_option("--year", show_year, "年份 (year)")->required();
   cal_show->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
 
+  // user
+  auto* user = app.add_subcommand("user", "账号管理 (accounts)");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand(
+      "add", "新建账号，密码从标准输入读取一行 (create an account; the password is read from stdin)");
+  std::string u_name, u_display, u_role = "admin", u_unit;
+  user_add->add_option("--username", u_name, "用户名 (username)")->required();
+  user_add->add_option("--name", u_display, "姓名，默认同用户名 (display name)");
+  user_add->add_option("--role", u_role, "角色 admin|liaison|leader|auditor（公开办/联络员/分管领导/审计）")
+      ->capture_default_str();
+  user_add->add_option("--unit", u_unit, "所属单位（联络员、分管领导必填） (unit)");
+  user_add->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  user_add->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+  auto* user_list = user->add_subcommand("list", "列出账号 (list accounts)");
+  user_list->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  user_list->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -342,7 +401,9 @@ int main(int argc, char** argv) {
                stored->ItemCount(), stored->units.size(), db);
     return 0;
   }
-  if (serve->parsed()) return RunServe(db, listen, threads, site, port_file);
+  if (serve->parsed()) return RunServe(db, listen, threads, site, port_file, session_ttl);
+  if (user_add->parsed()) return RunUserAdd(db, site, u_name, u_display, u_role, u_unit);
+  if (user_list->parsed()) return RunUserList(db, site);
   if (deadline->parsed()) return RunDeadline(db, site, dl_from, dl_item, dl_element, dl_rule, dl_json);
   if (cal_import->parsed()) return RunCalendarImport(db, cal_file, cal_format, cal_year);
   if (cal_list->parsed()) return RunCalendarList(db);

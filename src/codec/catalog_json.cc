@@ -85,7 +85,7 @@ Result<Item> ParseItem(const json& j, const std::string& path) {
 }
 
 Result<UnitInfo> ParseUnit(const json& j, const std::string& path) {
-  if (auto s = ju::CheckKeys(j, path, {"name", "short_name", "kind", "parent", "org_code", "aliases"}); !s)
+  if (auto s = ju::CheckKeys(j, path, {"name", "short_name", "kind", "parent", "org_code", "aliases", "active"}); !s)
     return Unexpected(s.error());
   UnitInfo u;
   GK_TRY(name, ju::GetString(j, path, "name"));
@@ -96,6 +96,8 @@ Result<UnitInfo> ParseUnit(const json& j, const std::string& path) {
   GK_TRY(parent, ju::GetString(j, path, "parent", false));
   GK_TRY(org_code, ju::GetString(j, path, "org_code", false));
   GK_TRY(aliases, ju::GetStringArray(j, path, "aliases", false));
+  GK_TRY(active, ju::GetBool(j, path, "active", false, true));
+  u.active = active;
   u.short_name = std::move(short_name);
   u.kind = kind.empty() ? "其他" : std::move(kind);
   u.parent = NormalizeUnitName(parent);
@@ -188,7 +190,8 @@ std::string SerializeCatalogJson(const Catalog& c) {
                      {"kind", u.kind},
                      {"parent", u.parent},
                      {"org_code", u.org_code},
-                     {"aliases", u.aliases}});
+                     {"aliases", u.aliases},
+                     {"active", u.active}});
   }
   doc["units"] = std::move(units);
   ojson areas = ojson::array();

@@ -65,6 +65,7 @@ struct UnitInfo {
   std::string parent;           // name of the parent unit, may be empty
   std::string org_code;         // organisation code for the 索引号, may be empty
   std::vector<std::string> aliases;  // other spellings seen in sources
+  bool active = true;           // inactive units stay in history but take no new work
 
   bool operator==(const UnitInfo&) const = default;
 };

@@ -9,7 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/accounts.h"
 #include "core/calendar.h"
+#include "core/registration.h"
 #include "core/catalog.h"
 #include "core/date.h"
 #include "core/error.h"
@@ -68,6 +70,25 @@ struct DeadlineChange {
   std::string changed_at;             // ISO 8601 UTC (filled by the store)
 };
 
+// A change to which units answer for an item (kept as history).
+struct UnitItemChange {
+  std::string unit;
+  int item_number = 0;
+  std::string change;  // "add" or "remove"
+  std::string reason;
+  std::string actor;
+  std::string changed_at;
+};
+
+// A file kept by content (scans of paper forms, later attachments).
+struct StoredFile {
+  std::string sha256;  // lowercase hex of content: the key
+  std::string mime;
+  std::int64_t size = 0;
+  std::string content;
+  std::string created_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -114,6 +135,64 @@ class Store {
                                                         std::int64_t version) = 0;
   // Recorded changes of a deadline, oldest first (all deadlines if id == 0).
   [[nodiscard]] virtual Result<std::vector<DeadlineChange>> DeadlineChanges(std::int64_t deadline_id) = 0;
+
+  // --- audit log (append only) ---
+  [[nodiscard]] virtual Status AppendAudit(const AuditEntry& entry) = 0;
+  // Newest first.
+  [[nodiscard]] virtual Result<std::vector<AuditEntry>> ListAudit(std::int64_t site_id, int limit, int offset) = 0;
+
+  // --- units ---
+  // Replaces one unit's details (looked up by `name`; the new name may
+  // differ: the old one becomes an alias and accounts and registrations
+  // follow), writing `audit` in the same transaction. NotFound, Conflict.
+  [[nodiscard]] virtual Status UpdateUnit(std::int64_t site_id, const std::string& name, const UnitInfo& updated,
+                                          const AuditEntry& audit) = 0;
+  // Adds the unit to (add = true) or removes it from an item's responsible
+  // units, recording the change with its reason and `audit`.
+  [[nodiscard]] virtual Status ChangeItemUnit(std::int64_t site_id, int item_number, const std::string& unit,
+                                              bool add, const std::string& reason, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<std::vector<UnitItemChange>> UnitItemHistory(std::int64_t site_id,
+                                                                           const std::string& unit) = 0;
+
+  // --- accounts and sessions ---
+  // Conflict when the username is taken in the site.
+  [[nodiscard]] virtual Result<Account> CreateAccount(const Account& account, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Status UpdateAccount(const Account& account, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<Account> GetAccount(std::int64_t id) = 0;
+  // NotFound when absent.
+  [[nodiscard]] virtual Result<Account> FindAccount(std::int64_t site_id, const std::string& username) = 0;
+  [[nodiscard]] virtual Result<std::vector<Account>> ListAccounts(std::int64_t site_id) = 0;
+  [[nodiscard]] virtual Status CreateSession(const Session& session) = 0;
+  // The session and its account, or NotFound (also when expired at `now`).
+  [[nodiscard]] virtual Result<std::pair<Session, Account>> FindSession(const std::string& token_hash,
+                                                                        const std::string& now) = 0;
+  [[nodiscard]] virtual Status DeleteSession(const std::string& token_hash) = 0;
+  [[nodiscard]] virtual Status DeleteSessionsOf(std::int64_t account_id) = 0;
+  [[nodiscard]] virtual Status RecordLoginFailure(std::int64_t site_id, const std::string& username,
+                                                  const std::string& at) = 0;
+  [[nodiscard]] virtual Result<int> CountLoginFailures(std::int64_t site_id, const std::string& username,
+                                                       const std::string& since) = 0;
+  [[nodiscard]] virtual Status ClearLoginFailures(std::int64_t site_id, const std::string& username) = 0;
+
+  // --- liaison registration ---
+  [[nodiscard]] virtual Result<RegistrationRound> CreateRound(const RegistrationRound& round,
+                                                              const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<std::vector<RegistrationRound>> ListRounds(std::int64_t site_id) = 0;
+  // NotFound when absent or of another site.
+  [[nodiscard]] virtual Result<RegistrationRound> GetRound(std::int64_t site_id, std::int64_t round_id) = 0;
+  [[nodiscard]] virtual Result<std::vector<Registration>> ListRegistrations(std::int64_t round_id) = 0;
+  [[nodiscard]] virtual Result<std::optional<Registration>> GetRegistration(std::int64_t round_id,
+                                                                           const std::string& unit) = 0;
+  // Inserts or replaces the unit's registration, creates or updates the
+  // accounts in `accounts` (matched by username; an existing password is
+  // kept) and writes `audit`, in one transaction.
+  [[nodiscard]] virtual Status SaveRegistration(const Registration& registration,
+                                                const std::vector<Account>& accounts, const AuditEntry& audit) = 0;
+
+  // --- files, by content ---
+  // Stores the file unless one with the same hash exists (never overwritten).
+  [[nodiscard]] virtual Status PutFile(const StoredFile& file) = 0;
+  [[nodiscard]] virtual Result<StoredFile> GetFile(const std::string& sha256) = 0;
 };
 
 }  // namespace gongkai

@@ -12,7 +12,9 @@
 #include "app/calendar_actions.h"
 #include "codec/rules_codec.h"
 #include "core/resources.h"
+#include "http/admin.h"
 #include "http/api.h"
+#include "http/snapshot.h"
 #include "http/views.h"
 
 namespace gongkai {
@@ -31,13 +33,6 @@ void SetSecurityHeaders(httplib::Response& res) {
                  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
   res.set_header("X-Frame-Options", "DENY");
 }
-
-// Everything a page is rendered from, for one revision of the site.
-struct Snapshot {
-  std::int64_t revision = -1;
-  Catalog catalog;
-  CalendarInForce calendar;
-};
 
 struct CachedResponse {
   std::int64_t revision = -1;
@@ -62,6 +57,8 @@ struct PortalServer::Impl {
   std::unordered_map<std::string, CachedResponse> cache;
   std::shared_ptr<const Snapshot> snapshot;
   std::vector<DeadlineRule> rules;  // immutable, from the binary
+  SystemClock clock;
+  std::shared_ptr<void> admin;  // owns the admin handlers
 
   Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
 
@@ -340,6 +337,10 @@ struct PortalServer::Impl {
     http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
       SendError(req, res, Error::Internal("未处理的异常"));
     });
+    AuthPolicy policy;
+    policy.session_ttl = std::chrono::seconds(options.session_ttl_seconds);
+    admin = RegisterAdminRoutes(http, AdminDeps{store, clock, site, policy, [this] { return Current(); }});
+
     http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) { SetSecurityHeaders(res); });
   }
 };

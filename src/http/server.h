@@ -20,6 +20,7 @@ struct ServerOptions {
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 10;
   std::string site_slug = "demo";
+  int session_ttl_seconds = 8 * 60 * 60;  // signed-in sessions expire after this
 };
 
 class PortalServer {

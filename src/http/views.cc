@@ -12,7 +12,9 @@ namespace {
 using Data = kainjow::mustache::data;
 using Mustache = kainjow::mustache::mustache;
 
-std::string Render(std::string_view template_name, const Data& data) {
+}  // namespace
+
+std::string RenderTemplate(std::string_view template_name, const Data& data) {
   auto text = FindResource(fmt::format("templates/{}.mustache", template_name));
   if (!text) return fmt::format("<!-- missing template {} -->", template_name);
   Mustache tmpl{std::string(*text)};
@@ -29,14 +31,8 @@ std::string Join(const std::vector<std::string>& v, std::string_view sep) {
   return out;
 }
 
-struct Crumb {
-  std::string label;
-  std::string url;  // empty for the current page
-};
-
-// Wraps a page body in the layout.
-std::string Page(const Site& site, const Catalog* catalog, std::string_view title, std::string_view nav,
-                 const std::vector<Crumb>& crumbs, const std::string& content) {
+std::string RenderPage(const Site& site, const Catalog* catalog, std::string_view title, std::string_view nav,
+                       const std::vector<Crumb>& crumbs, const std::string& content, const Viewer* viewer) {
   Data d;
   d.set("page_title", std::string(title));
   d.set("site_name", site.name);
@@ -56,10 +52,28 @@ std::string Page(const Site& site, const Catalog* catalog, std::string_view titl
     d.set("has_breadcrumbs", true);
     d.set("breadcrumbs", list);
   }
-  return Render("layout", d);
+  if (viewer && !viewer->username.empty()) {
+    Data v;
+    v.set("name", viewer->display_name.empty() ? viewer->username : viewer->display_name);
+    v.set("role", viewer->role_label);
+    v.set("csrf", viewer->csrf);
+    d.set("viewer", v);
+  }
+  return RenderTemplate("layout", d);
+}
+
+namespace {
+
+std::string Render(std::string_view name, const Data& data) { return RenderTemplate(name, data); }
+
+std::string Page(const Site& site, const Catalog* catalog, std::string_view title, std::string_view nav,
+                 const std::vector<Crumb>& crumbs, const std::string& content, const Viewer* viewer = nullptr) {
+  return RenderPage(site, catalog, title, nav, crumbs, content, viewer);
 }
 
 std::string AreaHeading(const Area& a) { return fmt::format("{}、{}", ChineseNumeral(a.number), a.title); }
+
+}  // namespace
 
 std::string PercentEncode(std::string_view s) {
   static const char* kHex = "0123456789ABCDEF";
@@ -75,6 +89,8 @@ std::string PercentEncode(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 Data UnitLinks(const std::vector<std::string>& names) {
   Data list{Data::type::list};
@@ -333,10 +349,12 @@ std::string DeadlinePage(const Site& site, const Catalog& catalog, std::span<con
   return Page(site, &catalog, "期限计算", "deadline", {{"首页", "/"}, {"期限计算", ""}}, Render("deadline", d));
 }
 
-std::string ErrorPage(const Site& site, const Catalog* catalog, int status, const std::string& message) {
+std::string ErrorPage(const Site& site, const Catalog* catalog, int status, const std::string& message,
+                      const Viewer* viewer) {
   std::string heading;
   switch (status) {
     case 400: heading = "请求有误"; break;
+    case 401: heading = "请先登录"; break;
     case 403: heading = "无权访问"; break;
     case 404: heading = "页面不存在"; break;
     default: heading = "服务暂时出现问题"; break;
@@ -347,7 +365,7 @@ std::string ErrorPage(const Site& site, const Catalog* catalog, int status, cons
   d.set("status", fmt::format("{}", status));
   d.set("office_name", catalog ? catalog->office.name : std::string("政务公开办公室"));
   d.set("office_phones", catalog ? Join(catalog->office.phones, "、") : std::string());
-  return Page(site, catalog, heading, "", {{"首页", "/"}, {heading, ""}}, Render("error", d));
+  return Page(site, catalog, heading, "", {{"首页", "/"}, {heading, ""}}, Render("error", d), viewer);
 }
 
 }  // namespace gongkai::views

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include <kainjow/mustache.hpp>
 #include <span>
 
 #include "core/catalog.h"
@@ -11,6 +12,25 @@
 #include "core/store.h"
 
 namespace gongkai::views {
+
+// The signed-in user shown in the page header; empty username = nobody.
+struct Viewer {
+  std::string username;
+  std::string display_name;
+  std::string role_label;
+  std::string csrf;  // for the logout form
+};
+
+struct Crumb {
+  std::string label;
+  std::string url;  // empty for the current page
+};
+
+// Renders templates/<name>.mustache with `data` (kainjow mustache data).
+std::string RenderTemplate(std::string_view name, const kainjow::mustache::data& data);
+// Wraps `content` in the layout. `nav` marks the current top-level link.
+std::string RenderPage(const Site& site, const Catalog* catalog, std::string_view title, std::string_view nav,
+                       const std::vector<Crumb>& crumbs, const std::string& content, const Viewer* viewer = nullptr);
 
 // Path of a unit's page, URL-encoded: "/units/%E5%8C%BA...".
 std::string UnitUrl(std::string_view unit_name);
@@ -41,6 +61,8 @@ std::string DeadlinePage(const Site& site, const Catalog& catalog, std::span<con
                          const DeadlinePageData& data);
 // An error page: `status` 400/403/404/500, with what to do next.
 // `catalog` may be null when it could not be loaded.
-std::string ErrorPage(const Site& site, const Catalog* catalog, int status, const std::string& message);
+std::string ErrorPage(const Site& site, const Catalog* catalog, int status, const std::string& message,
+                      const Viewer* viewer = nullptr);
+std::string PercentEncode(std::string_view s);
 
 }  // namespace gongkai::views

@@ -127,6 +127,93 @@ CREATE TABLE deadline_changes (
 );
 CREATE INDEX deadline_changes_deadline ON deadline_changes (deadline_id);
 )SQL"},
+      {3, "units editing, accounts, sessions, audit, liaison registration", R"SQL(
+ALTER TABLE units ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE unit_item_changes (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  unit_name TEXT NOT NULL,
+  item_number INTEGER NOT NULL,
+  change TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  changed_at TEXT NOT NULL
+);
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  username TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  unit_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (site_id, username)
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_account ON sessions (account_id);
+CREATE TABLE login_failures (
+  site_id INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  failed_at TEXT NOT NULL
+);
+CREATE INDEX login_failures_user ON login_failures (site_id, username, failed_at);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  before_json TEXT NOT NULL,
+  after_json TEXT NOT NULL
+);
+CREATE INDEX audit_log_site ON audit_log (site_id, id);
+CREATE TABLE files (
+  sha256 TEXT PRIMARY KEY,
+  mime TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content BLOB NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE registration_rounds (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  title TEXT NOT NULL,
+  deadline TEXT NOT NULL,
+  paper_address TEXT NOT NULL,
+  paper_phones TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE registrations (
+  round_id INTEGER NOT NULL REFERENCES registration_rounds(id),
+  unit_name TEXT NOT NULL,
+  leader_name TEXT NOT NULL,
+  leader_post TEXT NOT NULL,
+  leader_phone TEXT NOT NULL,
+  liaison_name TEXT NOT NULL,
+  liaison_post TEXT NOT NULL,
+  liaison_phone TEXT NOT NULL,
+  affiliation TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  first_submitted_at TEXT NOT NULL,
+  submitted_by TEXT NOT NULL,
+  paper_status TEXT NOT NULL,
+  paper_note TEXT NOT NULL,
+  paper_at TEXT NOT NULL,
+  scan_sha256 TEXT NOT NULL,
+  PRIMARY KEY (round_id, unit_name)
+);
+)SQL"},
   };
   return kAll;
 }

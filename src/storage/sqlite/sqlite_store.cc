@@ -157,14 +157,15 @@ Result<Catalog> SqliteStore::LoadCatalog(std::int64_t site_id) {
   std::map<std::int64_t, std::string> unit_names;
   {
     GK_TRY(st, c->Prepare(
-                   "SELECT id, name, short_name, kind, parent_name, org_code, aliases FROM units "
+                   "SELECT id, name, short_name, kind, parent_name, org_code, aliases, active FROM units "
                    "WHERE site_id = ? ORDER BY position"));
     st.Bind(1, site_id);
     while (true) {
       GK_TRY(row, st.Step());
       if (!row) break;
       unit_names[st.Int(0)] = st.Text(1);
-      cat.units.push_back(UnitInfo{st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), SplitLines(st.Text(6))});
+      cat.units.push_back(
+          UnitInfo{st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), SplitLines(st.Text(6)), st.Bool(7)});
     }
   }
   std::map<std::int64_t, std::size_t> area_index;
@@ -265,16 +266,16 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
   {
     GK_TRY(up, c->Prepare(
                    "INSERT INTO units (site_id, name, short_name, kind, parent_name, org_code, aliases, "
-                   "position) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, name) DO UPDATE SET "
-                   "short_name = excluded.short_name, kind = excluded.kind, parent_name = "
+                   "position, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, name) DO UPDATE "
+                   "SET short_name = excluded.short_name, kind = excluded.kind, parent_name = "
                    "excluded.parent_name, org_code = excluded.org_code, aliases = excluded.aliases, "
-                   "position = excluded.position"));
+                   "position = excluded.position, active = excluded.active"));
     GK_TRY(id, c->Prepare("SELECT id FROM units WHERE site_id = ? AND name = ?"));
     int pos = 0;
     for (const auto& u : cat.units) {
       up.Reset();
       up.Bind(1, site_id).Bind(2, u.name).Bind(3, u.short_name).Bind(4, u.kind).Bind(5, u.parent);
-      up.Bind(6, u.org_code).Bind(7, JoinLines(u.aliases)).Bind(8, pos++);
+      up.Bind(6, u.org_code).Bind(7, JoinLines(u.aliases)).Bind(8, pos++).Bind(9, u.active);
       GK_CHECK(up.Run());
       id.Reset();
       id.Bind(1, site_id).Bind(2, u.name);

@@ -32,6 +32,37 @@ class SqliteStore final : public Store {
   Result<std::vector<TrackedDeadline>> OpenDeadlinesBefore(std::int64_t version) override;
   Status ApplyRecomputedDeadlines(const std::vector<TrackedDeadline>& recomputed, std::int64_t version) override;
   Result<std::vector<DeadlineChange>> DeadlineChanges(std::int64_t deadline_id) override;
+  Status AppendAudit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> ListAudit(std::int64_t site_id, int limit, int offset) override;
+  Status UpdateUnit(std::int64_t site_id, const std::string& name, const UnitInfo& updated,
+                    const AuditEntry& audit) override;
+  Status ChangeItemUnit(std::int64_t site_id, int item_number, const std::string& unit, bool add,
+                        const std::string& reason, const AuditEntry& audit) override;
+  Result<std::vector<UnitItemChange>> UnitItemHistory(std::int64_t site_id, const std::string& unit) override;
+  Result<Account> CreateAccount(const Account& account, const AuditEntry& audit) override;
+  Status UpdateAccount(const Account& account, const AuditEntry& audit) override;
+  Result<Account> GetAccount(std::int64_t id) override;
+  Result<Account> FindAccount(std::int64_t site_id, const std::string& username) override;
+  Result<std::vector<Account>> ListAccounts(std::int64_t site_id) override;
+  Status CreateSession(const Session& session) override;
+  Result<std::pair<Session, Account>> FindSession(const std::string& token_hash, const std::string& now) override;
+  Status DeleteSession(const std::string& token_hash) override;
+  Status DeleteSessionsOf(std::int64_t account_id) override;
+  Status RecordLoginFailure(std::int64_t site_id, const std::string& username, const std::string& at) override;
+  Result<int> CountLoginFailures(std::int64_t site_id, const std::string& username, const std::string& since) override;
+  Status ClearLoginFailures(std::int64_t site_id, const std::string& username) override;
+  Result<RegistrationRound> CreateRound(const RegistrationRound& round, const AuditEntry& audit) override;
+  Result<std::vector<RegistrationRound>> ListRounds(std::int64_t site_id) override;
+  Result<RegistrationRound> GetRound(std::int64_t site_id, std::int64_t round_id) override;
+  Result<std::vector<Registration>> ListRegistrations(std::int64_t round_id) override;
+  Result<std::optional<Registration>> GetRegistration(std::int64_t round_id, const std::string& unit) override;
+  Status SaveRegistration(const Registration& registration, const std::vector<Account>& accounts,
+                          const AuditEntry& audit) override;
+  Status PutFile(const StoredFile& file) override;
+  Result<StoredFile> GetFile(const std::string& sha256) override;
+
+  // Writes an audit entry on connection `c` (inside the caller's transaction).
+  static Status WriteAudit(sqlite::Connection& c, const AuditEntry& entry);
 
   const std::string& path() const { return path_; }
 

@@ -1,0 +1,50 @@
+// Accounts, sessions and the audit log: plain data, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/auth.h"
+
+namespace gongkai {
+
+struct Account {
+  std::int64_t id = 0;
+  std::int64_t site_id = 0;
+  std::string username;       // unique within a site; ASCII letters, digits, . _ -
+  std::string display_name;   // 姓名
+  Role role = Role::kPublic;
+  std::string unit;           // liaison/leader: their unit's name; else empty
+  std::string password_hash;  // argon2id (libsodium); empty = cannot log in yet
+  bool must_change_password = false;
+  bool active = true;
+  std::string created_at;
+};
+
+// A server-side session. The cookie holds the token; only its SHA-256 is stored.
+struct Session {
+  std::string token_hash;
+  std::int64_t account_id = 0;
+  std::string csrf_token;  // sent back in every state-changing form
+  std::string created_at;  // ISO 8601 UTC
+  std::string expires_at;  // ISO 8601 UTC
+};
+
+// Who did what, when, with the state before and after (JSON text).
+struct AuditEntry {
+  std::int64_t id = 0;
+  std::int64_t site_id = 0;
+  std::string at;          // ISO 8601 UTC
+  std::string actor;       // username ("cli" for the console)
+  std::string actor_role;  // RoleName
+  std::string action;      // ActionLabel or a verb, Chinese
+  std::string target;      // what it was done to, e.g. "单位:区发改局"
+  std::string before_json = "null";
+  std::string after_json = "null";
+};
+
+// Username rules: 3-64 characters of [A-Za-z0-9._-]. Chinese message naming
+// the field on failure.
+[[nodiscard]] Status ValidateUsername(std::string_view username);
+
+}  // namespace gongkai

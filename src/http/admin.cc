@@ -1,0 +1,798 @@
+#include "http/admin.h"
+
+#include <fmt/core.h>
+#include <kainjow/mustache.hpp>
+
+#include <charconv>
+
+#include "app/crypto.h"
+#include "app/registration_actions.h"
+#include "app/unit_actions.h"
+#include "core/timestamp.h"
+#include "http/views.h"
+
+namespace gongkai {
+
+namespace {
+
+using Data = kainjow::mustache::data;
+constexpr const char* kHtml = "text/html; charset=utf-8";
+
+// The signed-in state of one request.
+struct Auth {
+  bool signed_in = false;
+  Actor actor;
+  std::string csrf;
+  std::string token;
+  bool must_change_password = false;
+};
+
+std::string Field(const httplib::Request& req, const std::string& name) {
+  if (req.has_param(name.c_str())) return req.get_param_value(name.c_str());
+  if (req.has_file(name.c_str())) return req.get_file_value(name.c_str()).content;
+  return {};
+}
+
+bool IsSecure(const httplib::Request& req) { return req.get_header_value("X-Forwarded-Proto") == "https"; }
+
+std::string CookieAttributes(const httplib::Request& req) {
+  return std::string("; Path=/; HttpOnly; SameSite=Lax") + (IsSecure(req) ? "; Secure" : "");
+}
+
+Result<std::int64_t> ParseId(const std::string& s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return Unexpected(Error::NotFound("编号无效"));
+  return v;
+}
+
+std::string Beijing(const std::string& iso) {
+  auto t = ParseTimestamp(iso, "time");
+  return t ? FormatBeijing(*t) : iso;
+}
+
+class Admin {
+ public:
+  explicit Admin(const AdminDeps& d) : d_(d) {}
+
+  Auth Authenticate(const httplib::Request& req) const {
+    Auth a;
+    a.actor = Actor::Public(d_.site.id);
+    std::string token = CookieValue(req, kSessionCookie);
+    if (token.empty()) return a;
+    auto s = ResolveSession(d_.store, d_.clock, token);
+    if (!s || s->second.site_id != d_.site.id) return a;
+    a.signed_in = true;
+    a.actor = s->second;
+    a.csrf = s->first.csrf_token;
+    a.token = token;
+    auto account = d_.store.GetAccount(a.actor.account_id);
+    a.must_change_password = account && account->must_change_password;
+    return a;
+  }
+
+  views::Viewer ViewerOf(const Auth& a) const {
+    if (!a.signed_in) return {};
+    return views::Viewer{a.actor.username, a.actor.display_name, RoleLabel(a.actor.role), a.csrf};
+  }
+
+  Context Ctx(const Auth& a) const { return Context{d_.store, d_.clock, a.actor}; }
+
+  // Renders an admin page with the layout.
+  void Send(httplib::Response& res, const Auth& a, const Catalog* cat, const std::string& title,
+            const std::string& template_name, const Data& data, int status = 200,
+            std::vector<views::Crumb> crumbs = {}) const {
+    views::Viewer v = ViewerOf(a);
+    if (crumbs.empty()) crumbs = {{"首页", "/"}, {"管理后台", "/admin"}, {title, ""}};
+    res.status = status;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(views::RenderPage(d_.site, cat, title, "", crumbs, views::RenderTemplate(template_name, data), &v),
+                    kHtml);
+  }
+
+  // Maps an action's error to a response: login redirect, 403/404 page.
+  void SendError(const httplib::Request& req, httplib::Response& res, const Auth& a, const Error& e,
+                 const Catalog* cat = nullptr) const {
+    if (e.code == ErrorCode::kUnauthenticated && !a.signed_in) return RedirectToLogin(req, res);
+    int status = e.code == ErrorCode::kForbidden || e.code == ErrorCode::kUnauthenticated ? 403
+                 : e.code == ErrorCode::kNotFound                                          ? 404
+                 : e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kConflict    ? 400
+                                                                                           : 500;
+    std::string message = status == 500 ? "服务器暂时无法处理您的请求，请稍后再试。" : e.message;
+    views::Viewer v = ViewerOf(a);
+    res.status = status;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(views::ErrorPage(d_.site, cat, status, message, &v), kHtml);
+  }
+
+  static void RedirectToLogin(const httplib::Request& req, httplib::Response& res) {
+    res.status = 303;
+    res.set_header("Location", "/login?next=" + httplib::detail::encode_query_param(req.path));
+  }
+
+  static void Redirect(httplib::Response& res, const std::string& to) {
+    res.status = 303;
+    res.set_header("Location", to);
+  }
+
+  // Every state-changing request must echo the session's CSRF token.
+  bool CheckCsrf(const httplib::Request& req, httplib::Response& res, const Auth& a) const {
+    if (!a.signed_in) {
+      RedirectToLogin(req, res);
+      return false;
+    }
+    if (!ConstantTimeEquals(Field(req, "_csrf"), a.csrf)) {
+      SendError(req, res, a, Error{ErrorCode::kForbidden, "表单已过期或来源不明（安全校验未通过），请返回页面刷新后重新提交。", "_csrf", 0});
+      return false;
+    }
+    return true;
+  }
+
+  Result<std::shared_ptr<const Snapshot>> Snap() const { return d_.snapshot(); }
+
+  void Register(httplib::Server& http) {
+    http.Get("/login", [this](const httplib::Request& req, httplib::Response& res) { LoginPage(req, res, "", ""); });
+    http.Post("/login", [this](const httplib::Request& req, httplib::Response& res) { DoLogin(req, res); });
+    http.Post("/logout", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      (void)Logout(d_.store, a.token);
+      res.set_header("Set-Cookie", std::string(kSessionCookie) + "=" + CookieAttributes(req) + "; Max-Age=0");
+      Redirect(res, "/");
+    });
+    http.Get("/admin", [this](const httplib::Request& req, httplib::Response& res) { Home(req, res); });
+    http.Get("/admin/password", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!a.signed_in) return RedirectToLogin(req, res);
+      Data d;
+      d.set("csrf", a.csrf);
+      Send(res, a, nullptr, "修改密码", "admin_password", d);
+    });
+    http.Post("/admin/password", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      Data d;
+      d.set("csrf", a.csrf);
+      auto s = ChangeOwnPassword(Ctx(a), Field(req, "old_password"), Field(req, "new_password"));
+      if (s) d.set("message", "密码已修改。");
+      else d.set("error", s.error().message);
+      Send(res, a, nullptr, "修改密码", "admin_password", d, s ? 200 : 400);
+    });
+    http.Get("/admin/units", [this](const httplib::Request& req, httplib::Response& res) { Units(req, res); });
+    http.Get(R"(/admin/units/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      UnitEdit(req, res, req.matches[1], "", "");
+    });
+    http.Post(R"(/admin/units/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      SaveUnit(req, res, req.matches[1]);
+    });
+    http.Post(R"(/admin/units/([^/]+)/items)", [this](const httplib::Request& req, httplib::Response& res) {
+      SaveUnitItems(req, res, req.matches[1]);
+    });
+    http.Get("/admin/accounts", [this](const httplib::Request& req, httplib::Response& res) {
+      Accounts(req, res, "", "", 200);
+    });
+    http.Post("/admin/accounts", [this](const httplib::Request& req, httplib::Response& res) { CreateAccount(req, res); });
+    http.Post(R"(/admin/accounts/(\d+)/reset)", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto id = ParseId(req.matches[1]);
+      auto pw = id ? ResetPassword(Ctx(a), *id) : Result<std::string>(Unexpected(id.error()));
+      if (!pw) {
+        if (pw.error().code == ErrorCode::kForbidden || pw.error().code == ErrorCode::kUnauthenticated)
+          return SendError(req, res, a, pw.error());
+        return Accounts(req, res, "", pw.error().message, 400);
+      }
+      auto acc = d_.store.GetAccount(*id);
+      Accounts(req, res,
+               fmt::format("已为账号“{}”设置初始密码：{}（仅显示这一次，请当面或通过安全渠道告知本人；首次登录后须修改）",
+                           acc ? acc->username : "", *pw),
+               "", 200);
+    });
+    http.Post(R"(/admin/accounts/(\d+)/active)", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto id = ParseId(req.matches[1]);
+      auto s = id ? SetAccountActive(Ctx(a), *id, Field(req, "active") == "1") : Status(Unexpected(id.error()));
+      if (!s) {
+        if (s.error().code == ErrorCode::kForbidden || s.error().code == ErrorCode::kUnauthenticated)
+          return SendError(req, res, a, s.error());
+        return Accounts(req, res, "", s.error().message, 400);
+      }
+      Redirect(res, "/admin/accounts");
+    });
+    http.Get("/admin/rounds", [this](const httplib::Request& req, httplib::Response& res) { Rounds(req, res, ""); });
+    http.Post("/admin/rounds", [this](const httplib::Request& req, httplib::Response& res) { CreateRound(req, res); });
+    http.Get(R"(/admin/rounds/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      Board(req, res, "", "", 200);
+    });
+    http.Get(R"(/admin/rounds/(\d+)/roll\.xlsx)", [this](const httplib::Request& req, httplib::Response& res) {
+      ExportRoll(req, res);
+    });
+    http.Get(R"(/admin/rounds/(\d+)/units/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      RegisterPage(req, res, nullptr, "", "");
+    });
+    http.Post(R"(/admin/rounds/(\d+)/units/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      SubmitRegister(req, res);
+    });
+    http.Get(R"(/admin/rounds/(\d+)/units/([^/]+)/print)", [this](const httplib::Request& req, httplib::Response& res) {
+      PrintForm(req, res);
+    });
+    http.Post(R"(/admin/rounds/(\d+)/units/([^/]+)/paper)", [this](const httplib::Request& req, httplib::Response& res) {
+      ReviewPaper(req, res);
+    });
+    http.Get(R"(/admin/files/([0-9a-f]{64}))", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (auto s = Authorize(a.actor, Action::kViewRoll); !s) return SendError(req, res, a, s.error());
+      auto f = d_.store.GetFile(req.matches[1]);
+      if (!f) return SendError(req, res, a, f.error());
+      res.set_header("Content-Disposition", fmt::format("attachment; filename=\"scan-{}\"", f->sha256.substr(0, 12)));
+      res.set_header("Cache-Control", "private, no-store");
+      res.set_content(f->content, f->mime.c_str());
+    });
+    http.Get("/admin/audit", [this](const httplib::Request& req, httplib::Response& res) { Audit(req, res); });
+  }
+
+ private:
+  void LoginPage(const httplib::Request& req, httplib::Response& res, const std::string& error,
+                 const std::string& username, int status = 200) {
+    std::string csrf = RandomToken(24);
+    res.set_header("Set-Cookie", std::string(kLoginCsrfCookie) + "=" + csrf + CookieAttributes(req));
+    Data d;
+    d.set("csrf", csrf);
+    std::string next = req.has_param("next") ? req.get_param_value("next") : "/admin";
+    if (!next.starts_with("/") || next.starts_with("//")) next = "/admin";  // no open redirects
+    d.set("next", next);
+    d.set("username", username);
+    if (!error.empty()) d.set("error", error);
+    d.set("max_failures", fmt::format("{}", d_.policy.max_failures));
+    d.set("lock_minutes", fmt::format("{}", d_.policy.failure_window.count() / 60));
+    Auth none;
+    Send(res, none, nullptr, "工作人员登录", "login", d, status, {{"首页", "/"}, {"工作人员登录", ""}});
+  }
+
+  void DoLogin(const httplib::Request& req, httplib::Response& res) {
+    std::string expected = CookieValue(req, kLoginCsrfCookie);
+    if (expected.empty() || !ConstantTimeEquals(Field(req, "_csrf"), expected))
+      return LoginPage(req, res, "登录表单已过期（安全校验未通过），请重新输入。", Field(req, "username"), 403);
+    std::string username = Field(req, "username");
+    auto r = Login(d_.store, d_.clock, d_.site.id, username, Field(req, "password"), d_.policy);
+    if (!r) return LoginPage(req, res, r.error().message, username, r.error().code == ErrorCode::kForbidden ? 429 : 401);
+    res.set_header("Set-Cookie", std::string(kSessionCookie) + "=" + r->token + CookieAttributes(req));
+    std::string next = Field(req, "next");
+    if (!next.starts_with("/") || next.starts_with("//")) next = "/admin";
+    Redirect(res, r->account.must_change_password ? "/admin/password" : next);
+  }
+
+  void Home(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (auto s = Authorize(a.actor, Action::kViewAdmin); !s) return SendError(req, res, a, s.error());
+    Data d;
+    d.set("name", a.actor.display_name);
+    d.set("role", RoleLabel(a.actor.role));
+    if (!a.actor.unit.empty()) d.set("unit", a.actor.unit);
+    if (a.must_change_password) d.set("must_change", true);
+    Data links{Data::type::list};
+    auto add = [&](Action action, const std::string& url, const std::string& label, const std::string& hint) {
+      if (!RoleMay(a.actor.role, action)) return;
+      Data l;
+      l.set("url", url);
+      l.set("label", label);
+      if (!hint.empty()) l.set("hint", hint);
+      links.push_back(l);
+    };
+    auto rounds = d_.store.ListRounds(d_.site.id);
+    if (rounds && !rounds->empty()) {
+      const auto& latest = rounds->front();
+      if (a.actor.role == Role::kLiaison || a.actor.role == Role::kLeader)
+        add(Action::kRegisterUnit,
+            fmt::format("/admin/rounds/{}/units/{}", latest.id, views::PercentEncode(a.actor.unit)),
+            "填报本单位联络员登记表", fmt::format("{}，截止{}", latest.title, Beijing(latest.deadline)));
+    }
+    add(Action::kViewRoll, "/admin/rounds", "联络员登记", "发起登记、查看各单位登记和纸质表签收情况、导出名册");
+    add(Action::kEditUnits, "/admin/units", "责任单位", "单位信息、组织机构代码、负责事项");
+    add(Action::kManageAccounts, "/admin/accounts", "账号管理", "新建账号、设置初始密码、停用账号");
+    add(Action::kViewAudit, "/admin/audit", "操作日志", "所有变更的记录");
+    Data pw;
+    pw.set("url", "/admin/password");
+    pw.set("label", "修改密码");
+    links.push_back(pw);
+    d.set("links", links);
+    Send(res, a, nullptr, "管理后台", "admin_home", d, 200, {{"首页", "/"}, {"管理后台", ""}});
+  }
+
+  void Units(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (auto s = Authorize(a.actor, Action::kViewRoll); !s) return SendError(req, res, a, s.error());
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    const Catalog& c = (*snap)->catalog;
+    Data d;
+    d.set("count", fmt::format("{}", c.units.size()));
+    bool can_edit = RoleMay(a.actor.role, Action::kEditUnits);
+    if (can_edit) d.set("can_edit", true);
+    Data list{Data::type::list};
+    for (const auto& u : c.units) {
+      Data ud;
+      ud.set("name", u.name);
+      ud.set("short_name", u.short_name);
+      ud.set("kind", u.kind);
+      ud.set("parent", u.parent);
+      ud.set("org_code", u.org_code);
+      ud.set("status", u.active ? "在用" : "停用");
+      ud.set("item_count", fmt::format("{}", c.ItemsOfUnit(u.name).size()));
+      ud.set("edit_url", "/admin/units/" + views::PercentEncode(u.name));
+      if (can_edit) ud.set("can_edit", true);
+      list.push_back(ud);
+    }
+    d.set("units", list);
+    Send(res, a, &c, "责任单位管理", "admin_units", d);
+  }
+
+  void UnitEdit(const httplib::Request& req, httplib::Response& res, const std::string& name,
+                const std::string& error, const std::string& saved, int status = 200,
+                const UnitInfo* typed = nullptr) {
+    Auth a = Authenticate(req);
+    if (auto s = Authorize(a.actor, Action::kEditUnits); !s) return SendError(req, res, a, s.error());
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    const Catalog& c = (*snap)->catalog;
+    const UnitInfo* u = c.FindUnit(name);
+    if (!u) return SendError(req, res, a, Error::NotFound(fmt::format("没有名为“{}”的责任单位", name)), &c);
+    const UnitInfo& shown = typed ? *typed : *u;
+    Data d;
+    d.set("csrf", a.csrf);
+    d.set("name", shown.name);
+    d.set("short_name", shown.short_name);
+    d.set("org_code", shown.org_code);
+    if (shown.active) d.set("active", true);
+    d.set("action", "/admin/units/" + views::PercentEncode(u->name));
+    d.set("items_action", "/admin/units/" + views::PercentEncode(u->name) + "/items");
+    if (!error.empty()) d.set("error", error);
+    if (!saved.empty()) d.set("saved", saved);
+    Data kinds{Data::type::list};
+    for (const auto& k : UnitKinds()) {
+      Data kd;
+      kd.set("value", k);
+      if (k == shown.kind) kd.set("selected", true);
+      kinds.push_back(kd);
+    }
+    d.set("kinds", kinds);
+    Data parents{Data::type::list};
+    for (const auto& other : c.units) {
+      if (other.name == u->name) continue;
+      Data pd;
+      pd.set("value", other.name);
+      if (other.name == shown.parent) pd.set("selected", true);
+      parents.push_back(pd);
+    }
+    d.set("parents", parents);
+    Data items{Data::type::list}, open_items{Data::type::list};
+    for (const auto& area : c.areas)
+      for (const auto& it : area.items) {
+        Data id;
+        id.set("number", fmt::format("{}", it.number));
+        id.set("title", it.title);
+        id.set("csrf", a.csrf);
+        id.set("items_action", "/admin/units/" + views::PercentEncode(u->name) + "/items");
+        bool mine = std::find(it.units.begin(), it.units.end(), u->name) != it.units.end();
+        if (mine) items.push_back(id);
+        else if (it.units_open_ended) open_items.push_back(id);
+      }
+    d.set("items", items);
+    d.set("open_items", open_items);
+    auto history = d_.store.UnitItemHistory(d_.site.id, u->name);
+    Data hist{Data::type::list};
+    if (history) {
+      for (const auto& h : *history) {
+        Data hd;
+        hd.set("at", Beijing(h.changed_at));
+        hd.set("item", fmt::format("{}", h.item_number));
+        hd.set("change", h.change == "add" ? "增补" : "移除");
+        hd.set("reason", h.reason);
+        hd.set("actor", h.actor);
+        hist.push_back(hd);
+      }
+      if (!history->empty()) d.set("has_history", true);
+    }
+    d.set("history", hist);
+    Send(res, a, &c, "编辑责任单位", "admin_unit_edit", d, status,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {"责任单位管理", "/admin/units"}, {u->name, ""}});
+  }
+
+  void SaveUnit(const httplib::Request& req, httplib::Response& res, const std::string& name) {
+    Auth a = Authenticate(req);
+    if (!CheckCsrf(req, res, a)) return;
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    UnitInfo u;
+    u.name = Field(req, "name");
+    u.short_name = Field(req, "short_name");
+    u.org_code = Field(req, "org_code");
+    u.kind = Field(req, "kind");
+    u.parent = Field(req, "parent");
+    u.active = Field(req, "active") != "0";
+    auto s = EditUnit(Ctx(a), (*snap)->catalog, name, u);
+    if (!s) {
+      if (s.error().code == ErrorCode::kForbidden || s.error().code == ErrorCode::kUnauthenticated ||
+          s.error().code == ErrorCode::kNotFound)
+        return SendError(req, res, a, s.error());
+      return UnitEdit(req, res, name, s.error().message, "", 400, &u);
+    }
+    Redirect(res, "/admin/units/" + views::PercentEncode(NormalizeUnitName(u.name)));
+  }
+
+  void SaveUnitItems(const httplib::Request& req, httplib::Response& res, const std::string& name) {
+    Auth a = Authenticate(req);
+    if (!CheckCsrf(req, res, a)) return;
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    int item = std::atoi(Field(req, "item").c_str());
+    bool add = Field(req, "op") == "add";
+    auto s = ChangeItemUnit(Ctx(a), (*snap)->catalog, item, name, add, Field(req, "reason"));
+    if (!s) {
+      if (s.error().code == ErrorCode::kForbidden || s.error().code == ErrorCode::kUnauthenticated)
+        return SendError(req, res, a, s.error());
+      return UnitEdit(req, res, name, s.error().message, "", 400);
+    }
+    Redirect(res, "/admin/units/" + views::PercentEncode(name));
+  }
+
+  void Accounts(const httplib::Request& req, httplib::Response& res, const std::string& message,
+                const std::string& error, int status) {
+    Auth a = Authenticate(req);
+    if (auto s = Authorize(a.actor, Action::kManageAccounts); !s) return SendError(req, res, a, s.error());
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    auto accounts = d_.store.ListAccounts(d_.site.id);
+    if (!accounts) return SendError(req, res, a, accounts.error());
+    Data d;
+    d.set("csrf", a.csrf);
+    if (!message.empty()) d.set("message", message);
+    if (!error.empty()) d.set("error", error);
+    d.set("count", fmt::format("{}", accounts->size()));
+    Data list{Data::type::list};
+    for (const auto& acc : *accounts) {
+      Data ad;
+      ad.set("id", fmt::format("{}", acc.id));
+      ad.set("username", acc.username);
+      ad.set("display_name", acc.display_name);
+      ad.set("role", RoleLabel(acc.role));
+      ad.set("unit", acc.unit);
+      ad.set("status", !acc.active ? "已停用" : acc.password_hash.empty() ? "待设置密码" : "正常");
+      ad.set("toggle_value", acc.active ? "0" : "1");
+      ad.set("toggle_label", acc.active ? "停用" : "启用");
+      ad.set("csrf", a.csrf);
+      list.push_back(ad);
+    }
+    d.set("accounts", list);
+    Data roles{Data::type::list};
+    for (Role r : {Role::kAdmin, Role::kLiaison, Role::kLeader, Role::kAuditor}) {
+      Data rd;
+      rd.set("value", RoleName(r));
+      rd.set("label", RoleLabel(r));
+      roles.push_back(rd);
+    }
+    d.set("roles", roles);
+    Data units{Data::type::list};
+    for (const auto& u : (*snap)->catalog.units) units.push_back(Data(u.name));
+    d.set("units", units);
+    Send(res, a, &(*snap)->catalog, "账号管理", "admin_accounts", d, status);
+  }
+
+  void CreateAccount(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!CheckCsrf(req, res, a)) return;
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    NewAccount n;
+    n.username = Field(req, "username");
+    n.display_name = Field(req, "display_name");
+    n.role = ParseRole(Field(req, "role")).value_or(Role::kPublic);
+    n.unit = Field(req, "unit");
+    n.password = Field(req, "password");
+    auto acc = AddAccount(Ctx(a), (*snap)->catalog, n);
+    if (!acc) {
+      if (acc.error().code == ErrorCode::kForbidden || acc.error().code == ErrorCode::kUnauthenticated)
+        return SendError(req, res, a, acc.error());
+      return Accounts(req, res, "", acc.error().message, 400);
+    }
+    Accounts(req, res, fmt::format("已创建账号“{}”。", acc->username), "", 200);
+  }
+
+  void Rounds(const httplib::Request& req, httplib::Response& res, const std::string& error, int status = 200) {
+    Auth a = Authenticate(req);
+    if (auto s = Authorize(a.actor, Action::kViewRoll); !s) return SendError(req, res, a, s.error());
+    auto rounds = d_.store.ListRounds(d_.site.id);
+    if (!rounds) return SendError(req, res, a, rounds.error());
+    Data d;
+    d.set("csrf", a.csrf);
+    if (!error.empty()) d.set("error", error);
+    if (RoleMay(a.actor.role, Action::kManageRounds)) d.set("can_manage", true);
+    Data list{Data::type::list};
+    for (const auto& r : *rounds) {
+      Data rd;
+      rd.set("id", fmt::format("{}", r.id));
+      rd.set("title", r.title);
+      rd.set("deadline", Beijing(r.deadline));
+      rd.set("paper_address", r.paper_address);
+      rd.set("paper_phones", r.paper_phones);
+      rd.set("link_label", "登记情况");
+      list.push_back(rd);
+    }
+    if (!rounds->empty()) d.set("has_rounds", true);
+    d.set("rounds", list);
+    RegistrationRound seed = SeedRound();
+    d.set("seed_title", seed.title);
+    d.set("seed_deadline", "2018-07-13 17:30");
+    d.set("seed_address", seed.paper_address);
+    d.set("seed_phones", seed.paper_phones);
+    Send(res, a, nullptr, "联络员登记", "admin_rounds", d, status);
+  }
+
+  void CreateRound(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!CheckCsrf(req, res, a)) return;
+    RegistrationRound r;
+    r.title = Field(req, "title");
+    r.deadline = Field(req, "deadline");
+    r.paper_address = Field(req, "paper_address");
+    r.paper_phones = Field(req, "paper_phones");
+    auto created = OpenRound(Ctx(a), r);
+    if (!created) {
+      if (created.error().code == ErrorCode::kForbidden || created.error().code == ErrorCode::kUnauthenticated)
+        return SendError(req, res, a, created.error());
+      return Rounds(req, res, created.error().message, 400);
+    }
+    Redirect(res, fmt::format("/admin/rounds/{}", created->id));
+  }
+
+  void Board(const httplib::Request& req, httplib::Response& res, const std::string& message,
+             const std::string& error, int status) {
+    Auth a = Authenticate(req);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    auto id = ParseId(req.matches[1]);
+    if (!id) return SendError(req, res, a, id.error());
+    auto roll = LoadRoll(Ctx(a), (*snap)->catalog, *id);
+    if (!roll) return SendError(req, res, a, roll.error(), &(*snap)->catalog);
+    Data d;
+    d.set("id", fmt::format("{}", roll->round.id));
+    d.set("title", roll->round.title);
+    d.set("deadline", Beijing(roll->round.deadline));
+    d.set("paper_address", roll->round.paper_address);
+    d.set("paper_phones", roll->round.paper_phones);
+    d.set("on_time", fmt::format("{}", roll->on_time));
+    d.set("late", fmt::format("{}", roll->late));
+    d.set("missing", fmt::format("{}", roll->missing));
+    d.set("paper_received", fmt::format("{}", roll->paper_received));
+    if (!message.empty()) d.set("message", message);
+    if (!error.empty()) d.set("error", error);
+    bool can_review = RoleMay(a.actor.role, Action::kReviewPaperForm);
+    Data rows{Data::type::list};
+    int index = 0;
+    for (const auto& row : roll->rows) {
+      Data rd;
+      std::string base = fmt::format("/admin/rounds/{}/units/{}", roll->round.id, views::PercentEncode(row.unit.name));
+      rd.set("index", fmt::format("{}", ++index));
+      rd.set("unit", row.unit.name);
+      rd.set("state", RegistrationStateLabel(row.state));
+      rd.set("state_class", row.state == RegistrationState::kOnTime ? "state-ontime"
+                            : row.state == RegistrationState::kLate  ? "state-late"
+                                                                     : "state-missing");
+      rd.set("register_url", base);
+      rd.set("print_url", base + "/print");
+      rd.set("paper_url", base + "/paper");
+      rd.set("csrf", a.csrf);
+      if (can_review) rd.set("can_review", true);
+      if (row.registration) {
+        const auto& r = *row.registration;
+        rd.set("registered", true);
+        rd.set("submitted", Beijing(r.first_submitted_at));
+        rd.set("leader", fmt::format("{}（{}，{}）", r.leader.name, r.leader.post, r.leader.phone));
+        rd.set("liaison", fmt::format("{}（{}，{}）", r.liaison.name, r.liaison.post, r.liaison.phone));
+        rd.set("paper", PaperStatusLabel(r.paper));
+        if (!r.paper_note.empty()) rd.set("paper_note", r.paper_note);
+        if (!r.scan_sha256.empty()) rd.set("scan_url", "/admin/files/" + r.scan_sha256);
+      } else {
+        rd.set("paper", PaperStatusLabel(PaperStatus::kNone));
+      }
+      rows.push_back(rd);
+    }
+    d.set("rows", rows);
+    Send(res, a, &(*snap)->catalog, roll->round.title, "admin_round", d, status,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {"联络员登记", "/admin/rounds"}, {roll->round.title, ""}});
+  }
+
+  void ExportRoll(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    auto id = ParseId(req.matches[1]);
+    if (!id) return SendError(req, res, a, id.error());
+    auto bytes = ExportRollXlsx(Ctx(a), (*snap)->catalog, *id);
+    if (!bytes) return SendError(req, res, a, bytes.error());
+    res.set_header("Content-Disposition",
+                   fmt::format("attachment; filename=\"roll-{}.xlsx\"; filename*=UTF-8''{}", *id,
+                               httplib::detail::encode_query_param("联络员名册.xlsx")));
+    res.set_header("Cache-Control", "private, no-store");
+    res.set_content(*bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  }
+
+  void RegisterPage(const httplib::Request& req, httplib::Response& res, const RegistrationForm* typed,
+                    const std::string& error, const std::string& error_field, int status = 200,
+                    const std::string& message = "") {
+    Auth a = Authenticate(req);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    auto id = ParseId(req.matches[1]);
+    if (!id) return SendError(req, res, a, id.error());
+    std::string unit = req.matches[2];
+    if (auto s = Authorize(a.actor, Action::kRegisterUnit, unit); !s) return SendError(req, res, a, s.error());
+    auto row = LoadUnitRegistration(Ctx(a), (*snap)->catalog, *id, unit);
+    if (!row) return SendError(req, res, a, row.error(), &(*snap)->catalog);
+    auto round = d_.store.GetRound(d_.site.id, *id);
+    if (!round) return SendError(req, res, a, round.error());
+    Data d;
+    d.set("csrf", a.csrf);
+    d.set("unit", unit);
+    d.set("deadline", Beijing(round->deadline));
+    d.set("state", RegistrationStateLabel(row->state));
+    std::string base = fmt::format("/admin/rounds/{}/units/{}", *id, views::PercentEncode(unit));
+    d.set("action", base);
+    d.set("print_url", base + "/print");
+    RegistrationForm shown;
+    if (typed) {
+      shown = *typed;
+    } else if (row->registration) {
+      shown = RegistrationForm{row->registration->leader, row->registration->liaison, row->registration->affiliation};
+      d.set("submitted", Beijing(row->registration->submitted_at));
+    } else {
+      shown.affiliation = unit;
+    }
+    d.set("leader_name", shown.leader.name);
+    d.set("leader_post", shown.leader.post);
+    d.set("leader_phone", shown.leader.phone);
+    d.set("liaison_name", shown.liaison.name);
+    d.set("liaison_post", shown.liaison.post);
+    d.set("liaison_phone", shown.liaison.phone);
+    d.set("affiliation", shown.affiliation);
+    if (!error.empty()) {
+      d.set("error", error);
+      if (!error_field.empty()) d.set("err_" + error_field, true);
+    }
+    if (!message.empty()) d.set("message", message);
+    Send(res, a, &(*snap)->catalog, "填报联络员登记表", "admin_register", d, status,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {round->title, fmt::format("/admin/rounds/{}", *id)}, {unit, ""}});
+  }
+
+  void SubmitRegister(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!CheckCsrf(req, res, a)) return;
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    auto id = ParseId(req.matches[1]);
+    if (!id) return SendError(req, res, a, id.error());
+    std::string unit = req.matches[2];
+    RegistrationForm form{{Field(req, "leader_name"), Field(req, "leader_post"), Field(req, "leader_phone")},
+                          {Field(req, "liaison_name"), Field(req, "liaison_post"), Field(req, "liaison_phone")},
+                          Field(req, "affiliation")};
+    auto r = SubmitRegistration(Ctx(a), (*snap)->catalog, *id, unit, form);
+    if (!r) {
+      const Error& e = r.error();
+      if (e.code == ErrorCode::kForbidden || e.code == ErrorCode::kUnauthenticated || e.code == ErrorCode::kNotFound)
+        return SendError(req, res, a, e);
+      return RegisterPage(req, res, &form, e.message, e.field, 400);
+    }
+    RegisterPage(req, res, nullptr, "", "", 200, "登记信息已提交。请打印登记表，由分管领导签字并加盖单位公章后报送。");
+  }
+
+  void PrintForm(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    auto id = ParseId(req.matches[1]);
+    if (!id) return SendError(req, res, a, id.error());
+    std::string unit = req.matches[2];
+    auto row = LoadUnitRegistration(Ctx(a), (*snap)->catalog, *id, unit);
+    if (!row) return SendError(req, res, a, row.error(), &(*snap)->catalog);
+    auto round = d_.store.GetRound(d_.site.id, *id);
+    if (!round) return SendError(req, res, a, round.error());
+    Data d;
+    d.set("unit", unit);
+    d.set("round_id", fmt::format("{}", *id));
+    if (row->registration) {
+      const auto& r = *row->registration;
+      d.set("leader_name", r.leader.name);
+      d.set("leader_post", r.leader.post);
+      d.set("leader_phone", r.leader.phone);
+      d.set("liaison_name", r.liaison.name);
+      d.set("liaison_post", r.liaison.post);
+      d.set("liaison_phone", r.liaison.phone);
+      d.set("affiliation", r.affiliation);
+    }
+    auto deadline = ParseTimestamp(round->deadline, "deadline");
+    if (deadline) {
+      Date day = BeijingDate(*deadline);
+      d.set("deadline_text", fmt::format("{}年{}月{}日（{}）", day.year(), day.month(), day.day(), day.WeekdayName()));
+    }
+    d.set("paper_address", round->paper_address);
+    d.set("paper_phones", round->paper_phones);
+    Send(res, a, &(*snap)->catalog, "联络员登记表", "admin_print", d, 200,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {round->title, fmt::format("/admin/rounds/{}", *id)},
+          {unit + "登记表", ""}});
+  }
+
+  void ReviewPaper(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!CheckCsrf(req, res, a)) return;
+    auto id = ParseId(req.matches[1]);
+    if (!id) return SendError(req, res, a, id.error());
+    std::string unit = req.matches[2];
+    auto status = ParsePaperStatus(Field(req, "status"));
+    std::string scan = req.has_file("scan") ? req.get_file_value("scan").content : std::string();
+    auto r = ReviewPaperForm(Ctx(a), *id, unit, status.value_or(PaperStatus::kNone), Field(req, "note"), scan);
+    if (!r) {
+      const Error& e = r.error();
+      if (e.code == ErrorCode::kForbidden || e.code == ErrorCode::kUnauthenticated || e.code == ErrorCode::kNotFound)
+        return SendError(req, res, a, e);
+      return Board(req, res, "", fmt::format("{}：{}", unit, e.message), 400);
+    }
+    Board(req, res,
+          fmt::format("{}的纸质登记表已{}。", unit, r->paper == PaperStatus::kReceived ? "签收" : "退回"), "", 200);
+  }
+
+  void Audit(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (auto s = Authorize(a.actor, Action::kViewAudit); !s) return SendError(req, res, a, s.error());
+    int page = std::max(1, std::atoi(req.get_param_value("page").c_str()));
+    constexpr int kPerPage = 50;
+    auto entries = d_.store.ListAudit(d_.site.id, kPerPage + 1, (page - 1) * kPerPage);
+    if (!entries) return SendError(req, res, a, entries.error());
+    Data d;
+    d.set("page", fmt::format("{}", page));
+    Data list{Data::type::list};
+    for (int i = 0; i < static_cast<int>(entries->size()) && i < kPerPage; ++i) {
+      const auto& e = (*entries)[static_cast<std::size_t>(i)];
+      Data ed;
+      ed.set("at", Beijing(e.at));
+      ed.set("actor", e.actor);
+      ed.set("role", ParseRole(e.actor_role) ? RoleLabel(*ParseRole(e.actor_role)) : e.actor_role);
+      ed.set("action", e.action);
+      ed.set("target", e.target);
+      ed.set("before", e.before_json);
+      ed.set("after", e.after_json);
+      list.push_back(ed);
+    }
+    d.set("entries", list);
+    if (page > 1) d.set("prev", fmt::format("{}", page - 1));
+    if (static_cast<int>(entries->size()) > kPerPage) d.set("next", fmt::format("{}", page + 1));
+    Send(res, a, nullptr, "操作日志", "admin_audit", d);
+  }
+
+  AdminDeps d_;
+};
+
+}  // namespace
+
+std::string CookieValue(const httplib::Request& req, std::string_view name) {
+  std::string header = req.get_header_value("Cookie");
+  std::string_view h = header;
+  while (!h.empty()) {
+    auto semi = h.find(';');
+    std::string_view part = h.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    if (semi == std::string_view::npos) break;
+    h.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+std::shared_ptr<void> RegisterAdminRoutes(httplib::Server& server, const AdminDeps& deps) {
+  auto admin = std::make_shared<Admin>(deps);
+  admin->Register(server);
+  return admin;
+}
+
+}  // namespace gongkai
