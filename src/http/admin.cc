@@ -46,6 +46,16 @@ Result<std::int64_t> ParseId(const std::string& s) {
   return v;
 }
 
+// A local path to go back to after login, or "/admin". Refuses anything a
+// browser could read as another site ("//x", "/\\x") and control characters.
+std::string SafeNext(const std::string& next) {
+  if (next.empty() || next[0] != '/' || next.size() > 2000) return "/admin";
+  if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/admin";
+  for (unsigned char c : next)
+    if (c < 0x20 || c == 0x7f || c == '\\') return "/admin";
+  return next;
+}
+
 std::string Beijing(const std::string& iso) {
   auto t = ParseTimestamp(iso, "time");
   return t ? FormatBeijing(*t) : iso;
@@ -239,9 +249,7 @@ class Admin {
     res.set_header("Set-Cookie", std::string(kLoginCsrfCookie) + "=" + csrf + CookieAttributes(req));
     Data d;
     d.set("csrf", csrf);
-    std::string next = req.has_param("next") ? req.get_param_value("next") : "/admin";
-    if (!next.starts_with("/") || next.starts_with("//")) next = "/admin";  // no open redirects
-    d.set("next", next);
+    d.set("next", SafeNext(req.has_param("next") ? req.get_param_value("next") : "/admin"));
     d.set("username", username);
     if (!error.empty()) d.set("error", error);
     d.set("max_failures", fmt::format("{}", d_.policy.max_failures));
@@ -258,9 +266,7 @@ class Admin {
     auto r = Login(d_.store, d_.clock, d_.site.id, username, Field(req, "password"), d_.policy);
     if (!r) return LoginPage(req, res, r.error().message, username, r.error().code == ErrorCode::kForbidden ? 429 : 401);
     res.set_header("Set-Cookie", std::string(kSessionCookie) + "=" + r->token + CookieAttributes(req));
-    std::string next = Field(req, "next");
-    if (!next.starts_with("/") || next.starts_with("//")) next = "/admin";
-    Redirect(res, r->account.must_change_password ? "/admin/password" : next);
+    Redirect(res, r->account.must_change_password ? "/admin/password" : SafeNext(Field(req, "next")));
   }
 
   void Home(const httplib::Request& req, httplib::Response& res) {
