@@ -26,6 +26,14 @@ constexpr Permission kPermissions[] = {
     {Action::kRegisterUnit,            true,  true,   true,  false,  true},
     {Action::kViewOwnRegistration,     true,  true,   true,  true,   true},
     {Action::kReviewPaperForm,         true,  false,  false, false,  false},
+    {Action::kViewUnitWork,            true,  true,   true,  true,   true},
+    {Action::kRegisterObligation,      true,  true,   false, false,  true},
+    {Action::kEditDraft,               true,  true,   false, false,  true},
+    {Action::kSubmitRecord,            true,  true,   false, false,  true},
+    {Action::kApproveRecord,           false, false,  true,  false,  true},
+    {Action::kPublishRecord,           true,  true,   true,  false,  true},
+    {Action::kWithdrawRecord,          true,  false,  true,  false,  true},
+    {Action::kCancelObligation,        true,  true,   true,  false,  true},
 };
 
 const Permission* Find(Action a) {
@@ -79,6 +87,14 @@ const char* ActionLabel(Action action) {
     case Action::kRegisterUnit: return "填报联络员登记表";
     case Action::kViewOwnRegistration: return "查看本单位登记信息";
     case Action::kReviewPaperForm: return "签收纸质登记表";
+    case Action::kViewUnitWork: return "查看单位待办";
+    case Action::kRegisterObligation: return "登记待公开事项";
+    case Action::kEditDraft: return "编辑公开信息草稿";
+    case Action::kSubmitRecord: return "提交审核";
+    case Action::kApproveRecord: return "审核（保密审查）";
+    case Action::kPublishRecord: return "发布公开信息";
+    case Action::kWithdrawRecord: return "撤回公开信息";
+    case Action::kCancelObligation: return "撤销待公开事项";
   }
   return "操作";
 }

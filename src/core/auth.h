@@ -52,6 +52,14 @@ enum class Action {
   kRegisterUnit,       // fill in the liaison form for a unit
   kViewOwnRegistration,
   kReviewPaperForm,    // mark the signed paper form received / send it back
+  kViewUnitWork,       // a unit's obligations and drafts
+  kRegisterObligation, // register that information was formed or changed
+  kEditDraft,          // create and edit drafts, attachments, masking
+  kSubmitRecord,       // submit a draft for review
+  kApproveRecord,      // review (保密审查), approve or return; approve withholding
+  kPublishRecord,      // publish an approved record
+  kWithdrawRecord,     // withdraw a published record
+  kCancelObligation,   // cancel an obligation with a reason
 };
 
 const char* ActionLabel(Action action);  // Chinese, for messages and the audit log

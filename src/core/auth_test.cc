@@ -15,8 +15,23 @@ TEST(Authorize, PublicIsAskedToLogIn) {
   }
 }
 
-TEST(Authorize, AdminMayDoEverything) {
-  for (Action a : AllActions()) EXPECT_TRUE(Authorize(As(Role::kAdmin), a, "区发改局").has_value()) << ActionLabel(a);
+TEST(Authorize, AdminMayDoEverythingButApproveForAUnit) {
+  for (Action a : AllActions()) {
+    if (a == Action::kApproveRecord) continue;
+    EXPECT_TRUE(Authorize(As(Role::kAdmin), a, "区发改局").has_value()) << ActionLabel(a);
+  }
+  // Approval (保密审查) is the unit's leader's alone.
+  EXPECT_FALSE(Authorize(As(Role::kAdmin), Action::kApproveRecord, "区发改局").has_value());
+}
+
+TEST(Authorize, OnlyTheUnitsLeaderApprovesAndLiaisonsDraft) {
+  EXPECT_TRUE(Authorize(As(Role::kLeader, "区发改局"), Action::kApproveRecord, "区发改局").has_value());
+  EXPECT_FALSE(Authorize(As(Role::kLeader, "区财政局"), Action::kApproveRecord, "区发改局").has_value());
+  EXPECT_FALSE(Authorize(As(Role::kLiaison, "区发改局"), Action::kApproveRecord, "区发改局").has_value());
+  EXPECT_TRUE(Authorize(As(Role::kLiaison, "区发改局"), Action::kEditDraft, "区发改局").has_value());
+  EXPECT_FALSE(Authorize(As(Role::kLeader, "区发改局"), Action::kEditDraft, "区发改局").has_value());
+  EXPECT_FALSE(Authorize(As(Role::kAuditor), Action::kPublishRecord, "区发改局").has_value());
+  EXPECT_TRUE(Authorize(As(Role::kAuditor), Action::kViewUnitWork, "区发改局").has_value());
 }
 
 TEST(Authorize, AuditorReadsButChangesNothing) {
@@ -25,7 +40,9 @@ TEST(Authorize, AuditorReadsButChangesNothing) {
   EXPECT_TRUE(Authorize(auditor, Action::kViewRoll).has_value());
   EXPECT_TRUE(Authorize(auditor, Action::kViewOwnRegistration, "区发改局").has_value());
   for (Action a : {Action::kEditUnits, Action::kManageAccounts, Action::kImportCatalog, Action::kImportCalendar,
-                   Action::kManageRounds, Action::kRegisterUnit, Action::kReviewPaperForm}) {
+                   Action::kManageRounds, Action::kRegisterUnit, Action::kReviewPaperForm, Action::kRegisterObligation,
+                   Action::kEditDraft, Action::kSubmitRecord, Action::kApproveRecord, Action::kPublishRecord,
+                   Action::kWithdrawRecord, Action::kCancelObligation}) {
     auto s = Authorize(auditor, a, "区发改局");
     ASSERT_FALSE(s.has_value()) << ActionLabel(a);
     EXPECT_EQ(s.error().code, ErrorCode::kForbidden);

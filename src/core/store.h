@@ -11,6 +11,7 @@
 
 #include "core/accounts.h"
 #include "core/calendar.h"
+#include "core/records.h"
 #include "core/registration.h"
 #include "core/catalog.h"
 #include "core/date.h"
@@ -25,6 +26,7 @@ struct Site {
   std::string name;       // e.g. "示例区人民政府"
   std::string host;       // host name routed to this site; empty = any
   std::int64_t revision = 0;  // bumped by every change to the site's content
+  std::string index_pattern = std::string(kDefaultIndexPattern);  // 索引号 format
 };
 
 struct NewSite {
@@ -78,6 +80,16 @@ struct UnitItemChange {
   std::string reason;
   std::string actor;
   std::string changed_at;
+};
+
+// Which records a list shows.
+struct RecordFilter {
+  int item = 0;                // 0 = any
+  std::string unit;            // "" = any
+  bool published_only = true;  // only records with a published version (including withdrawn ones)
+  std::vector<RecordStatus> statuses;  // empty = any
+  int limit = 20;
+  int offset = 0;
 };
 
 // A file kept by content (scans of paper forms, later attachments).
@@ -188,6 +200,37 @@ class Store {
   // kept) and writes `audit`, in one transaction.
   [[nodiscard]] virtual Status SaveRegistration(const Registration& registration,
                                                 const std::vector<Account>& accounts, const AuditEntry& audit) = 0;
+
+  // --- obligations and records ---
+  // Stores the obligation and its tracked deadline in one transaction.
+  [[nodiscard]] virtual Result<Obligation> CreateObligation(const Obligation& obligation,
+                                                            const TrackedDeadline& deadline,
+                                                            const AuditEntry& audit) = 0;
+  // due_on and provisional come from the tracked deadline. NotFound.
+  [[nodiscard]] virtual Result<Obligation> GetObligation(std::int64_t id) = 0;
+  // Sorted by due date; `unit` "" = all units; `state` nullopt = any.
+  [[nodiscard]] virtual Result<std::vector<Obligation>> ListObligations(std::int64_t site_id, const std::string& unit,
+                                                                        std::optional<ObligationState> state) = 0;
+  // Sets state, reason, ground and record_id; a closed obligation's deadline
+  // stops following calendar changes.
+  [[nodiscard]] virtual Status UpdateObligation(const Obligation& obligation, const AuditEntry& audit) = 0;
+
+  [[nodiscard]] virtual Result<Record> CreateRecord(const Record& record, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<Record> GetRecord(std::int64_t id) = 0;
+  // Saves the working copy and status (not the 索引号 or versions).
+  [[nodiscard]] virtual Status SaveRecord(const Record& record, const AuditEntry& audit) = 0;
+  // Publishes `record`'s working copy as the next version, in one
+  // transaction: at first publication assigns the 索引号 from the site's
+  // pattern, the unit's organisation code (or "U" + its id, 4 digits, when
+  // it has none) and the next serial for (unit, year); appends the version;
+  // marks the record published; closes its obligation and deadline; writes
+  // `audit`. Returns the stored record.
+  [[nodiscard]] virtual Result<Record> PublishRecord(const Record& record, const RecordVersion& version, int year,
+                                                     const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<std::vector<RecordVersion>> ListVersions(std::int64_t record_id) = 0;
+  // Newest first (by first publication, then id).
+  [[nodiscard]] virtual Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
+  [[nodiscard]] virtual Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
 
   // --- files, by content ---
   // Stores the file unless one with the same hash exists (never overwritten).

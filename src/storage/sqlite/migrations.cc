@@ -214,6 +214,92 @@ CREATE TABLE registrations (
   PRIMARY KEY (round_id, unit_name)
 );
 )SQL"},
+      {4, "obligations, records and versions", R"SQL(
+ALTER TABLE sites ADD COLUMN index_pattern TEXT NOT NULL DEFAULT '{org}/{year}-{seq}';
+CREATE TABLE obligations (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  unit_name TEXT NOT NULL,
+  item_number INTEGER NOT NULL,
+  element TEXT NOT NULL,
+  title TEXT NOT NULL,
+  formed_on TEXT NOT NULL,
+  deadline_id INTEGER NOT NULL REFERENCES deadlines(id),
+  state TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  ground TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX obligations_site_unit ON obligations (site_id, unit_name, state);
+CREATE TABLE records (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  unit_name TEXT NOT NULL,
+  item_number INTEGER NOT NULL,
+  element TEXT NOT NULL,
+  obligation_id INTEGER NOT NULL,
+  formed_on TEXT NOT NULL,
+  status TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  doc_number TEXT NOT NULL,
+  written_on TEXT NOT NULL,
+  genre TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  validity TEXT NOT NULL,
+  disclosure_mode TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  channels TEXT NOT NULL,
+  attachments TEXT NOT NULL,
+  change_note TEXT NOT NULL,
+  review_comment TEXT NOT NULL,
+  checklist TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  index_number TEXT,
+  published_version INTEGER NOT NULL,
+  due_on TEXT NOT NULL,
+  provisional INTEGER NOT NULL,
+  first_published_at TEXT NOT NULL,
+  late_days INTEGER NOT NULL,
+  withdrawn_reason TEXT NOT NULL,
+  withdrawn_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (site_id, index_number)
+);
+CREATE INDEX records_public ON records (site_id, published_version, item_number, first_published_at);
+CREATE INDEX records_unit ON records (site_id, unit_name, status);
+CREATE TABLE record_versions (
+  record_id INTEGER NOT NULL REFERENCES records(id),
+  version INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  doc_number TEXT NOT NULL,
+  written_on TEXT NOT NULL,
+  genre TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  validity TEXT NOT NULL,
+  disclosure_mode TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  channels TEXT NOT NULL,
+  attachments TEXT NOT NULL,
+  change_note TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  published_by TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  PRIMARY KEY (record_id, version)
+);
+CREATE TABLE index_serials (
+  site_id INTEGER NOT NULL,
+  unit_name TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  last INTEGER NOT NULL,
+  PRIMARY KEY (site_id, unit_name, year)
+);
+)SQL"},
   };
   return kAll;
 }

@@ -45,10 +45,10 @@ std::vector<std::string> SplitLines(const std::string& s) {
 }
 
 Site ReadSite(const sqlite::Statement& st) {
-  return Site{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4)};
+  return Site{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Text(5)};
 }
 
-constexpr std::string_view kSiteColumns = "id, slug, name, host, revision";
+constexpr std::string_view kSiteColumns = "id, slug, name, host, revision, index_pattern";
 
 }  // namespace
 
@@ -129,7 +129,7 @@ Result<Site> SqliteStore::CreateSite(const NewSite& site) {
       return Unexpected(Error::Conflict(fmt::format("站点“{}”已存在", site.slug), "slug"));
     return Unexpected(s.error());
   }
-  return Site{c->LastInsertId(), site.slug, site.name, site.host, 0};
+  return Site{c->LastInsertId(), site.slug, site.name, site.host, 0, std::string(kDefaultIndexPattern)};
 }
 
 Result<std::int64_t> SqliteStore::Revision(std::int64_t site_id) {

@@ -58,6 +58,20 @@ class SqliteStore final : public Store {
   Result<std::optional<Registration>> GetRegistration(std::int64_t round_id, const std::string& unit) override;
   Status SaveRegistration(const Registration& registration, const std::vector<Account>& accounts,
                           const AuditEntry& audit) override;
+  Result<Obligation> CreateObligation(const Obligation& obligation, const TrackedDeadline& deadline,
+                                      const AuditEntry& audit) override;
+  Result<Obligation> GetObligation(std::int64_t id) override;
+  Result<std::vector<Obligation>> ListObligations(std::int64_t site_id, const std::string& unit,
+                                                  std::optional<ObligationState> state) override;
+  Status UpdateObligation(const Obligation& obligation, const AuditEntry& audit) override;
+  Result<Record> CreateRecord(const Record& record, const AuditEntry& audit) override;
+  Result<Record> GetRecord(std::int64_t id) override;
+  Status SaveRecord(const Record& record, const AuditEntry& audit) override;
+  Result<Record> PublishRecord(const Record& record, const RecordVersion& version, int year,
+                               const AuditEntry& audit) override;
+  Result<std::vector<RecordVersion>> ListVersions(std::int64_t record_id) override;
+  Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) override;
+  Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Status PutFile(const StoredFile& file) override;
   Result<StoredFile> GetFile(const std::string& sha256) override;
 

@@ -1,0 +1,290 @@
+#include "app/record_actions.h"
+
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "app/account_actions.h"
+#include "codec/catalog_json.h"
+#include "codec/rules_codec.h"
+#include "core/timestamp.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace gongkai {
+namespace {
+
+class FakeClock : public Clock {
+ public:
+  std::chrono::sys_seconds now = *ParseTimestamp("2026-09-25T10:00:00+08:00", "now");
+  std::chrono::sys_seconds Now() const override { return now; }
+  void SetBeijing(const char* s) { now = *ParseTimestamp(s, "now"); }
+};
+
+Date D(const char* s) { return *Date::Parse(s); }
+
+class RecordsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gongkai-rec-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(*SqliteStore::Open((dir_ / "t.db").string(), 4));
+    ASSERT_TRUE(store_->Migrate().has_value());
+    site_ = *store_->CreateSite(NewSite{"demo", "示例区", ""});
+    catalog_ = *LoadSeedCatalog();
+    ASSERT_TRUE(store_->SaveCatalog(site_.id, catalog_).has_value());
+    ASSERT_TRUE(EnsureCalendar(*store_).has_value());
+    rules_ = *LoadDeadlineRules();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Context As(Role role, const std::string& unit = "") {
+    return Context{*store_, clock_, Actor{1, RoleName(role), "x", role, site_.id, unit}};
+  }
+  RecordContent Content(const std::string& title, const std::string& body = "正文内容。") {
+    RecordContent c;
+    c.title = title;
+    c.body = body;
+    c.genre = "公告";
+    c.channels = {"门户网站"};
+    return c;
+  }
+  // draft -> submitted -> approved -> published, as the right people.
+  Result<Record> Publish(std::int64_t id, const std::string& unit) {
+    GK_TRY(s, SubmitRecord(As(Role::kLiaison, unit), id));
+    (void)s;
+    GK_TRY(a, ApproveRecord(As(Role::kLeader, unit), catalog_, id, ReviewChecklist{true, true, true}));
+    (void)a;
+    return PublishRecord(As(Role::kLiaison, unit), id);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+  Site site_;
+  Catalog catalog_;
+  std::vector<DeadlineRule> rules_;
+  FakeClock clock_;
+};
+
+TEST_F(RecordsTest, ObligationGetsItsDueDateAtOnce) {
+  auto o = RegisterObligation(As(Role::kLiaison, "区财政局"), catalog_, rules_,
+                              {"区财政局", 12, "采购结果", "某项目采购结果", "2026-09-25"});
+  ASSERT_TRUE(o.has_value()) << o.error().Describe();
+  EXPECT_EQ(o->due_on, D("2026-09-29"));
+  EXPECT_EQ(store_->GetObligation(o->id)->due_on, D("2026-09-29"));
+  auto wrong_unit = RegisterObligation(As(Role::kLiaison, "区发改局"), catalog_, rules_,
+                                       {"区发改局", 12, "采购结果", "x", "2026-09-25"});
+  ASSERT_FALSE(wrong_unit.has_value());
+  EXPECT_EQ(wrong_unit.error().field, "unit");  // 区发改局 does not answer for item 12
+  auto other = RegisterObligation(As(Role::kLiaison, "区发改局"), catalog_, rules_,
+                                  {"区财政局", 12, "采购结果", "x", "2026-09-25"});
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.error().code, ErrorCode::kForbidden);
+}
+
+TEST_F(RecordsTest, FullWorkflowAssignsIndexNumberAndKeepsVersions) {
+  auto o = RegisterObligation(As(Role::kLiaison, "区财政局"), catalog_, rules_,
+                              {"区财政局", 12, "", "采购文件", "2026-09-25"});
+  ASSERT_TRUE(o.has_value());
+  NewDraft nd;
+  nd.obligation_id = o->id;
+  nd.content = Content("某学校设备采购公告");
+  auto r = CreateDraft(As(Role::kLiaison, "区财政局"), catalog_, rules_, nd);
+  ASSERT_TRUE(r.has_value()) << r.error().Describe();
+  clock_.SetBeijing("2026-10-29T16:00:00+08:00");  // the due date: on time
+  auto p = Publish(r->id, "区财政局");
+  ASSERT_TRUE(p.has_value()) << p.error().Describe();
+  EXPECT_EQ(p->status, RecordStatus::kPublished);
+  EXPECT_EQ(p->published_version, 1);
+  EXPECT_EQ(p->late_days, 0);
+  // The seed has no organisation codes: a placeholder U + unit id.
+  EXPECT_TRUE(p->index_number.ends_with("/2026-00001")) << p->index_number;
+  EXPECT_EQ(store_->GetObligation(o->id)->state, ObligationState::kPublished);
+
+  // Revise: the 索引号 stays, a second version appears with its change note.
+  ASSERT_TRUE(StartRevision(As(Role::kLiaison, "区财政局"), r->id).has_value());
+  RecordContent changed = Content("某学校设备采购公告（更正）", "更正后的正文。");
+  ASSERT_TRUE(UpdateDraft(As(Role::kLiaison, "区财政局"), r->id, changed, "").has_value());
+  auto no_note = SubmitRecord(As(Role::kLiaison, "区财政局"), r->id);
+  ASSERT_FALSE(no_note.has_value());
+  EXPECT_EQ(no_note.error().field, "change_note");
+  ASSERT_TRUE(UpdateDraft(As(Role::kLiaison, "区财政局"), r->id, changed, "更正预算金额").has_value());
+  auto p2 = Publish(r->id, "区财政局");
+  ASSERT_TRUE(p2.has_value()) << p2.error().Describe();
+  EXPECT_EQ(p2->index_number, p->index_number);
+  EXPECT_EQ(p2->published_version, 2);
+  auto versions = store_->ListVersions(r->id);
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].content.title, "某学校设备采购公告");
+  EXPECT_EQ((*versions)[1].change_note, "更正预算金额");
+
+  // Withdraw with a reason.
+  auto w = WithdrawRecord(As(Role::kLeader, "区财政局"), r->id, "项目取消");
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(w->status, RecordStatus::kWithdrawn);
+  EXPECT_EQ(store_->GetRecord(r->id)->withdrawn_reason, "项目取消");
+}
+
+TEST_F(RecordsTest, LateByWorkingDaysAcrossAHoliday) {
+  NewDraft nd;
+  nd.unit = "区财政局";
+  nd.item = 12;
+  nd.element = "采购结果";
+  nd.formed_on = "2026-09-25";  // due 2026-09-29
+  nd.content = Content("采购结果公告");
+  auto r = CreateDraft(As(Role::kLiaison, "区财政局"), catalog_, rules_, nd);
+  ASSERT_TRUE(r.has_value()) << r.error().Describe();
+  EXPECT_EQ(r->due_on, D("2026-09-29"));
+  clock_.SetBeijing("2026-10-09T09:00:00+08:00");  // 09-30 (1), 10-01..07 off, 10-08 (2), 10-09 (3)
+  auto p = Publish(r->id, "区财政局");
+  ASSERT_TRUE(p.has_value()) << p.error().Describe();
+  EXPECT_EQ(p->late_days, 3);
+}
+
+TEST_F(RecordsTest, ForbiddenTransitionsAndRoles) {
+  NewDraft nd;
+  nd.unit = "区发改局";
+  nd.item = 1;
+  nd.formed_on = "2026-09-25";
+  nd.content = Content("办事指南");
+  auto r = CreateDraft(As(Role::kLiaison, "区发改局"), catalog_, rules_, nd);
+  ASSERT_TRUE(r.has_value());
+  // Publishing a draft directly.
+  auto direct = PublishRecord(As(Role::kLiaison, "区发改局"), r->id);
+  ASSERT_FALSE(direct.has_value());
+  EXPECT_EQ(direct.error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(SubmitRecord(As(Role::kLiaison, "区发改局"), r->id).has_value());
+  // A liaison approving; a leader of another unit approving; the office approving.
+  for (Context ctx : {As(Role::kLiaison, "区发改局"), As(Role::kLeader, "区财政局"), As(Role::kAdmin)}) {
+    auto a = ApproveRecord(ctx, catalog_, r->id, ReviewChecklist{true, true, true});
+    ASSERT_FALSE(a.has_value());
+    EXPECT_EQ(a.error().code, ErrorCode::kForbidden);
+  }
+  // An incomplete checklist.
+  auto partial = ApproveRecord(As(Role::kLeader, "区发改局"), catalog_, r->id, ReviewChecklist{true, false, true});
+  ASSERT_FALSE(partial.has_value());
+  EXPECT_EQ(partial.error().field, "checklist");
+  // Return with a comment, then it is a draft again.
+  auto back = ReturnRecord(As(Role::kLeader, "区发改局"), r->id, "请补充受理机构电话");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->status, RecordStatus::kDraft);
+  EXPECT_EQ(back->review_comment, "请补充受理机构电话");
+  // Editing a submitted record is refused.
+  ASSERT_TRUE(SubmitRecord(As(Role::kLiaison, "区发改局"), r->id).has_value());
+  auto edit = UpdateDraft(As(Role::kLiaison, "区发改局"), r->id, Content("x"), "");
+  ASSERT_FALSE(edit.has_value());
+  EXPECT_EQ(edit.error().code, ErrorCode::kConflict);
+  // Withdrawing something never published.
+  auto withdraw = WithdrawRecord(As(Role::kLeader, "区发改局"), r->id, "理由");
+  ASSERT_FALSE(withdraw.has_value());
+}
+
+TEST_F(RecordsTest, PersonalInformationBlocksApprovalOnPrivacyItems) {
+  const std::string body = "低保对象：张三，身份证号11010519491231002X，电话13812345678。";
+  NewDraft nd;
+  nd.unit = "区民政局";
+  nd.item = 16;  // privacy-protecting
+  nd.formed_on = "2026-09-25";
+  nd.content = Content("城乡低保名单公示", body);
+  auto r = CreateDraft(As(Role::kLiaison, "区民政局"), catalog_, rules_, nd);
+  ASSERT_TRUE(r.has_value()) << r.error().Describe();
+  auto findings = FindingsOf(As(Role::kLiaison, "区民政局"), *r);
+  ASSERT_TRUE(findings.has_value());
+  EXPECT_EQ(findings->size(), 2u);
+  ASSERT_TRUE(SubmitRecord(As(Role::kLiaison, "区民政局"), r->id).has_value());
+  auto blocked = ApproveRecord(As(Role::kLeader, "区民政局"), catalog_, r->id, ReviewChecklist{true, true, true});
+  ASSERT_FALSE(blocked.has_value());
+  EXPECT_EQ(blocked.error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(ReturnRecord(As(Role::kLeader, "区民政局"), r->id, "请去标识化").has_value());
+  auto masked = MaskDraft(As(Role::kLiaison, "区民政局"), r->id);
+  ASSERT_TRUE(masked.has_value());
+  EXPECT_NE(masked->draft.body.find("11*************02X"), std::string::npos) << masked->draft.body;
+  EXPECT_NE(masked->draft.body.find("138****5678"), std::string::npos);
+  EXPECT_TRUE(FindingsOf(As(Role::kLiaison, "区民政局"), *masked)->empty());
+  ASSERT_TRUE(SubmitRecord(As(Role::kLiaison, "区民政局"), r->id).has_value());
+  EXPECT_TRUE(ApproveRecord(As(Role::kLeader, "区民政局"), catalog_, r->id, ReviewChecklist{true, true, true})
+                  .has_value());
+  // The audit log never holds the body.
+  auto audit = store_->ListAudit(site_.id, 100, 0);
+  for (const auto& e : *audit) {
+    EXPECT_EQ(e.before_json.find("11010519491231002X"), std::string::npos);
+    EXPECT_EQ(e.after_json.find("11010519491231002X"), std::string::npos);
+  }
+}
+
+TEST_F(RecordsTest, WithheldAndCancelledObligationsKeepTheirReasons) {
+  auto a = RegisterObligation(As(Role::kLiaison, "区财政局"), catalog_, rules_,
+                              {"区财政局", 13, "", "产权交易", "2026-09-25"});
+  auto b = RegisterObligation(As(Role::kLiaison, "区财政局"), catalog_, rules_,
+                              {"区财政局", 13, "", "重复登记", "2026-09-25"});
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  auto no_ground = WithholdObligation(As(Role::kLeader, "区财政局"), a->id, "", "x");
+  ASSERT_FALSE(no_ground.has_value());
+  EXPECT_EQ(no_ground.error().field, "ground");
+  auto liaison = WithholdObligation(As(Role::kLiaison, "区财政局"), a->id, "art15-commercial-secret", "商业秘密");
+  ASSERT_FALSE(liaison.has_value());
+  EXPECT_EQ(liaison.error().code, ErrorCode::kForbidden);
+  auto w = WithholdObligation(As(Role::kLeader, "区财政局"), a->id, "art15-commercial-secret", "涉及企业报价");
+  ASSERT_TRUE(w.has_value());
+  auto c = CancelObligation(As(Role::kLiaison, "区财政局"), b->id, "重复登记");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(store_->GetObligation(a->id)->state, ObligationState::kWithheld);
+  EXPECT_EQ(store_->GetObligation(a->id)->ground, "art15-commercial-secret");
+  EXPECT_EQ(store_->GetObligation(b->id)->reason, "重复登记");
+  // Closed obligations no longer follow calendar changes.
+  auto stale = store_->OpenDeadlinesBefore(1000);
+  for (const auto& d : *stale) EXPECT_NE(d.id, store_->GetObligation(a->id)->deadline_id);
+}
+
+TEST_F(RecordsTest, IndexNumbersAreUniqueUnderConcurrentPublishers) {
+  constexpr int kThreads = 8, kEach = 6;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < kThreads * kEach; ++i) {
+    NewDraft nd;
+    nd.unit = "区财政局";
+    nd.item = 12;
+    nd.formed_on = "2026-09-25";
+    nd.content = Content(fmt::format("采购公告{}", i));
+    auto r = CreateDraft(As(Role::kLiaison, "区财政局"), catalog_, rules_, nd);
+    ASSERT_TRUE(r.has_value());
+    ASSERT_TRUE(SubmitRecord(As(Role::kLiaison, "区财政局"), r->id).has_value());
+    ASSERT_TRUE(ApproveRecord(As(Role::kLeader, "区财政局"), catalog_, r->id, ReviewChecklist{true, true, true})
+                    .has_value());
+    ids.push_back(r->id);
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < kEach; ++k) {
+        auto p = PublishRecord(As(Role::kLiaison, "区财政局"), ids[static_cast<std::size_t>(t * kEach + k)]);
+        if (!p) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::set<std::string> seen;
+  for (auto id : ids) seen.insert(store_->GetRecord(id)->index_number);
+  EXPECT_EQ(seen.size(), ids.size());
+  EXPECT_TRUE(seen.contains(*seen.begin()));
+  for (const auto& s : seen) EXPECT_FALSE(s.empty());
+}
+
+TEST(IndexNumber, FormatsAndRefusesBadPatterns) {
+  EXPECT_EQ(*FormatIndexNumber(kDefaultIndexPattern, "014416330", 2018, 4736), "014416330/2018-04736");
+  EXPECT_EQ(*FormatIndexNumber("{org}-{year}-{seq:6}", "X", 2026, 7), "X-2026-000007");
+  EXPECT_FALSE(FormatIndexNumber("{org}/{year}", "X", 2026, 1).has_value());
+  EXPECT_FALSE(FormatIndexNumber("{org}/{yr}-{seq}", "X", 2026, 1).has_value());
+  EXPECT_FALSE(FormatIndexNumber("{org", "X", 2026, 1).has_value());
+}
+
+}  // namespace
+}  // namespace gongkai

@@ -1,0 +1,444 @@
+// SqliteStore: obligations, records, versions and the 索引号 serials.
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/sqlite/sqlite_store.h"
+
+namespace gongkai {
+
+namespace {
+
+std::string JoinLines(const std::vector<std::string>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "\n" : "") + v[i];
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    auto pos = s.find('\n', start);
+    out.push_back(s.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+    if (pos == std::string::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+std::string AttachmentsJson(const std::vector<Attachment>& v) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& a : v) j.push_back({{"sha256", a.sha256}, {"filename", a.filename}, {"mime", a.mime}, {"size", a.size}});
+  return j.dump();
+}
+
+std::vector<Attachment> ParseAttachments(const std::string& text) {
+  std::vector<Attachment> out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& a : j)
+    out.push_back(Attachment{a.value("sha256", ""), a.value("filename", ""), a.value("mime", ""),
+                             a.value("size", std::int64_t{0})});
+  return out;
+}
+
+std::string ChecklistJson(const ReviewChecklist& c) {
+  return nlohmann::json{{"no_state_secret", c.no_state_secret},
+                        {"no_commercial_secret", c.no_commercial_secret},
+                        {"personal_info_handled", c.personal_info_handled}}
+      .dump();
+}
+
+ReviewChecklist ParseChecklist(const std::string& text) {
+  ReviewChecklist c;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return c;
+  c.no_state_secret = j.value("no_state_secret", false);
+  c.no_commercial_secret = j.value("no_commercial_secret", false);
+  c.personal_info_handled = j.value("personal_info_handled", false);
+  return c;
+}
+
+Date DateOr(const std::string& s) {
+  auto d = Date::Parse(s);
+  return d ? *d : Date();
+}
+
+constexpr std::string_view kObligationSelect =
+    "SELECT o.id, o.site_id, o.unit_name, o.item_number, o.element, o.title, o.formed_on, o.deadline_id, "
+    "d.due_date, d.provisional, o.state, o.record_id, o.reason, o.ground, o.created_at, o.created_by "
+    "FROM obligations o JOIN deadlines d ON d.id = o.deadline_id";
+
+Obligation ReadObligation(const sqlite::Statement& st) {
+  Obligation o;
+  o.id = st.Int(0);
+  o.site_id = st.Int(1);
+  o.unit = st.Text(2);
+  o.item_number = static_cast<int>(st.Int(3));
+  o.element = st.Text(4);
+  o.title = st.Text(5);
+  o.formed_on = DateOr(st.Text(6));
+  o.deadline_id = st.Int(7);
+  o.due_on = DateOr(st.Text(8));
+  o.provisional = st.Bool(9);
+  o.state = ParseObligationState(st.Text(10)).value_or(ObligationState::kOpen);
+  o.record_id = st.Int(11);
+  o.reason = st.Text(12);
+  o.ground = st.Text(13);
+  o.created_at = st.Text(14);
+  o.created_by = st.Text(15);
+  return o;
+}
+
+constexpr std::string_view kRecordColumns =
+    "id, site_id, unit_name, item_number, element, obligation_id, formed_on, status, title, body, doc_number, "
+    "written_on, genre, topic, validity, disclosure_mode, scope, channels, attachments, change_note, "
+    "review_comment, checklist, approved_by, index_number, published_version, due_on, provisional, "
+    "first_published_at, late_days, withdrawn_reason, withdrawn_at, created_at, created_by, updated_at";
+
+Record ReadRecord(const sqlite::Statement& st) {
+  Record r;
+  r.id = st.Int(0);
+  r.site_id = st.Int(1);
+  r.unit = st.Text(2);
+  r.item_number = static_cast<int>(st.Int(3));
+  r.element = st.Text(4);
+  r.obligation_id = st.Int(5);
+  r.formed_on = DateOr(st.Text(6));
+  r.status = ParseRecordStatus(st.Text(7)).value_or(RecordStatus::kDraft);
+  r.draft.title = st.Text(8);
+  r.draft.body = st.Text(9);
+  r.draft.doc_number = st.Text(10);
+  r.draft.written_on = st.Text(11);
+  r.draft.genre = st.Text(12);
+  r.draft.topic = st.Text(13);
+  r.draft.validity = st.Text(14);
+  r.draft.disclosure_mode = st.Text(15);
+  r.draft.scope = st.Text(16);
+  r.draft.channels = SplitLines(st.Text(17));
+  r.draft.attachments = ParseAttachments(st.Text(18));
+  r.change_note = st.Text(19);
+  r.review_comment = st.Text(20);
+  r.checklist = ParseChecklist(st.Text(21));
+  r.approved_by = st.Text(22);
+  r.index_number = st.Text(23);
+  r.published_version = static_cast<int>(st.Int(24));
+  r.due_on = DateOr(st.Text(25));
+  r.provisional = st.Bool(26);
+  r.first_published_at = st.Text(27);
+  r.late_days = static_cast<int>(st.Int(28));
+  r.withdrawn_reason = st.Text(29);
+  r.withdrawn_at = st.Text(30);
+  r.created_at = st.Text(31);
+  r.created_by = st.Text(32);
+  r.updated_at = st.Text(33);
+  return r;
+}
+
+// Binds the mutable columns of a record, starting at parameter `i`.
+int BindRecordBody(sqlite::Statement& st, int i, const Record& r) {
+  st.Bind(i++, RecordStatusName(r.status)).Bind(i++, r.draft.title).Bind(i++, r.draft.body);
+  st.Bind(i++, r.draft.doc_number).Bind(i++, r.draft.written_on).Bind(i++, r.draft.genre).Bind(i++, r.draft.topic);
+  st.Bind(i++, r.draft.validity).Bind(i++, r.draft.disclosure_mode).Bind(i++, r.draft.scope);
+  st.Bind(i++, JoinLines(r.draft.channels)).Bind(i++, AttachmentsJson(r.draft.attachments));
+  st.Bind(i++, r.change_note).Bind(i++, r.review_comment).Bind(i++, ChecklistJson(r.checklist));
+  st.Bind(i++, r.approved_by).Bind(i++, r.due_on.ToString()).Bind(i++, r.provisional);
+  st.Bind(i++, r.withdrawn_reason).Bind(i++, r.withdrawn_at).Bind(i++, r.updated_at);
+  return i;
+}
+
+constexpr std::string_view kRecordBodySet =
+    "status = ?, title = ?, body = ?, doc_number = ?, written_on = ?, genre = ?, topic = ?, validity = ?, "
+    "disclosure_mode = ?, scope = ?, channels = ?, attachments = ?, change_note = ?, review_comment = ?, "
+    "checklist = ?, approved_by = ?, due_on = ?, provisional = ?, withdrawn_reason = ?, withdrawn_at = ?, "
+    "updated_at = ?";
+
+std::string FilterSql(const RecordFilter& f, std::vector<std::string>& text_args, std::vector<std::int64_t>& int_args) {
+  std::string where = " WHERE site_id = ?";
+  if (f.item > 0) {
+    where += " AND item_number = ?";
+    int_args.push_back(f.item);
+  }
+  if (!f.unit.empty()) {
+    where += " AND unit_name = ?";
+    text_args.push_back(f.unit);
+  }
+  if (f.published_only) where += " AND published_version > 0";
+  if (!f.statuses.empty()) {
+    where += " AND status IN (";
+    for (std::size_t i = 0; i < f.statuses.size(); ++i) where += (i ? ",'" : "'") + std::string(RecordStatusName(f.statuses[i])) + "'";
+    where += ")";
+  }
+  return where;
+}
+
+}  // namespace
+
+Result<Obligation> SqliteStore::CreateObligation(const Obligation& o, const TrackedDeadline& d,
+                                                 const AuditEntry& audit) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(dl, c->Prepare(
+                 "INSERT INTO deadlines (site_id, subject, item_number, element, rule_id, rule_days, event_date, "
+                 "due_date, provisional, calendar_version, open, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"));
+  dl.Bind(1, d.site_id).Bind(2, d.subject).Bind(3, d.item_number).Bind(4, d.element).Bind(5, d.rule_id);
+  dl.Bind(6, d.rule_days).Bind(7, d.event.ToString()).Bind(8, d.due.ToString()).Bind(9, d.provisional);
+  dl.Bind(10, d.calendar_version).Bind(11, o.created_at);
+  GK_CHECK(dl.Run());
+  std::int64_t deadline_id = c->LastInsertId();
+  GK_TRY(st, c->Prepare(
+                 "INSERT INTO obligations (site_id, unit_name, item_number, element, title, formed_on, deadline_id, "
+                 "state, record_id, reason, ground, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                 "?, ?)"));
+  st.Bind(1, o.site_id).Bind(2, o.unit).Bind(3, o.item_number).Bind(4, o.element).Bind(5, o.title);
+  st.Bind(6, o.formed_on.ToString()).Bind(7, deadline_id).Bind(8, ObligationStateName(o.state)).Bind(9, o.record_id);
+  st.Bind(10, o.reason).Bind(11, o.ground).Bind(12, o.created_at).Bind(13, o.created_by);
+  GK_CHECK(st.Run());
+  Obligation out = o;
+  out.id = c->LastInsertId();
+  out.deadline_id = deadline_id;
+  out.due_on = d.due;
+  out.provisional = d.provisional;
+  AuditEntry a = audit;
+  a.target = fmt::format("待公开事项:{}", out.id);
+  GK_CHECK(WriteAudit(*c, a));
+  GK_CHECK(tx.Commit());
+  return out;
+}
+
+Result<Obligation> SqliteStore::GetObligation(std::int64_t id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(fmt::format("{} WHERE o.id = ?", kObligationSelect)));
+  st.Bind(1, id);
+  GK_TRY(row, st.Step());
+  if (!row) return Unexpected(Error::NotFound(fmt::format("待公开事项{}不存在", id)));
+  return ReadObligation(st);
+}
+
+Result<std::vector<Obligation>> SqliteStore::ListObligations(std::int64_t site_id, const std::string& unit,
+                                                             std::optional<ObligationState> state) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(fmt::format(
+                 "{} WHERE o.site_id = ? AND (? = '' OR o.unit_name = ?) AND (? = '' OR o.state = ?) "
+                 "ORDER BY d.due_date, o.id",
+                 kObligationSelect)));
+  std::string s = state ? ObligationStateName(*state) : "";
+  st.Bind(1, site_id).Bind(2, unit).Bind(3, unit).Bind(4, s).Bind(5, s);
+  std::vector<Obligation> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    out.push_back(ReadObligation(st));
+  }
+  return out;
+}
+
+Status SqliteStore::UpdateObligation(const Obligation& o, const AuditEntry& audit) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(st, c->Prepare("UPDATE obligations SET state = ?, record_id = ?, reason = ?, ground = ? WHERE id = ?"));
+  st.Bind(1, ObligationStateName(o.state)).Bind(2, o.record_id).Bind(3, o.reason).Bind(4, o.ground).Bind(5, o.id);
+  GK_CHECK(st.Run());
+  if (c->Changes() == 0) return Unexpected(Error::NotFound(fmt::format("待公开事项{}不存在", o.id)));
+  GK_TRY(dl, c->Prepare("UPDATE deadlines SET open = ? WHERE id = (SELECT deadline_id FROM obligations WHERE id = ?)"));
+  dl.Bind(1, o.state == ObligationState::kOpen).Bind(2, o.id);
+  GK_CHECK(dl.Run());
+  GK_CHECK(WriteAudit(*c, audit));
+  return tx.Commit();
+}
+
+Result<Record> SqliteStore::CreateRecord(const Record& r, const AuditEntry& audit) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(st, c->Prepare(fmt::format(
+                 "INSERT INTO records (site_id, unit_name, item_number, element, obligation_id, formed_on, "
+                 "published_version, first_published_at, late_days, created_at, created_by, index_number, status, "
+                 "title, body, doc_number, written_on, genre, topic, validity, disclosure_mode, scope, channels, "
+                 "attachments, change_note, review_comment, checklist, approved_by, due_on, provisional, "
+                 "withdrawn_reason, withdrawn_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, '', 0, ?, ?, NULL, "
+                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+  st.Bind(1, r.site_id).Bind(2, r.unit).Bind(3, r.item_number).Bind(4, r.element).Bind(5, r.obligation_id);
+  st.Bind(6, r.formed_on.ToString()).Bind(7, r.created_at).Bind(8, r.created_by);
+  BindRecordBody(st, 9, r);
+  GK_CHECK(st.Run());
+  Record out = r;
+  out.id = c->LastInsertId();
+  AuditEntry a = audit;
+  a.target = fmt::format("公开信息:{}", out.id);
+  GK_CHECK(WriteAudit(*c, a));
+  GK_CHECK(tx.Commit());
+  return out;
+}
+
+Result<Record> SqliteStore::GetRecord(std::int64_t id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM records WHERE id = ?", kRecordColumns)));
+  st.Bind(1, id);
+  GK_TRY(row, st.Step());
+  if (!row) return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", id)));
+  return ReadRecord(st);
+}
+
+Status SqliteStore::SaveRecord(const Record& r, const AuditEntry& audit) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(st, c->Prepare(fmt::format("UPDATE records SET {} WHERE id = ?", kRecordBodySet)));
+  int next = BindRecordBody(st, 1, r);
+  st.Bind(next, r.id);
+  GK_CHECK(st.Run());
+  if (c->Changes() == 0) return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", r.id)));
+  if (r.status == RecordStatus::kWithdrawn) {
+    GK_TRY(rev, c->Prepare("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+    rev.Bind(1, r.site_id);
+    GK_CHECK(rev.Run());
+  }
+  GK_CHECK(WriteAudit(*c, audit));
+  return tx.Commit();
+}
+
+Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& v, int year, const AuditEntry& audit) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  Record out = r;
+  GK_TRY(cur, c->Prepare("SELECT published_version, index_number, first_published_at, status FROM records WHERE id = ?"));
+  cur.Bind(1, r.id);
+  GK_TRY(has, cur.Step());
+  if (!has) return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", r.id)));
+  int stored_version = static_cast<int>(cur.Int(0));
+  std::string index = cur.Text(1);
+  std::string first_published = cur.Text(2);
+  if (cur.Text(3) != RecordStatusName(RecordStatus::kApproved))
+    return Unexpected(Error::Conflict("该信息未经审核，不能发布", "status"));
+  cur.Reset();
+  if (index.empty()) {
+    GK_TRY(site, c->Prepare("SELECT index_pattern FROM sites WHERE id = ?"));
+    site.Bind(1, r.site_id);
+    GK_TRY(srow, site.Step());
+    if (!srow) return Unexpected(Error::NotFound("站点不存在"));
+    std::string pattern = site.Text(0);
+    GK_TRY(unit, c->Prepare("SELECT id, org_code FROM units WHERE site_id = ? AND name = ?"));
+    unit.Bind(1, r.site_id).Bind(2, r.unit);
+    GK_TRY(urow, unit.Step());
+    if (!urow) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", r.unit)));
+    std::string org = unit.Text(1).empty() ? fmt::format("U{:04}", unit.Int(0)) : unit.Text(1);
+    GK_TRY(serial, c->Prepare(
+                       "INSERT INTO index_serials (site_id, unit_name, year, last) VALUES (?, ?, ?, 1) "
+                       "ON CONFLICT (site_id, unit_name, year) DO UPDATE SET last = last + 1 RETURNING last"));
+    serial.Bind(1, r.site_id).Bind(2, r.unit).Bind(3, year);
+    GK_TRY(sr, serial.Step());
+    if (!sr) return Unexpected(Error::Internal("索引号序号分配失败"));
+    int seq = static_cast<int>(serial.Int(0));
+    serial.Reset();
+    GK_TRY(formatted, FormatIndexNumber(pattern, org, year, seq));
+    index = std::move(formatted);
+    first_published = v.published_at;
+  }
+  out.index_number = index;
+  out.first_published_at = first_published;
+  out.published_version = stored_version + 1;
+  out.status = RecordStatus::kPublished;
+  out.updated_at = v.published_at;
+  GK_TRY(ver, c->Prepare(
+                  "INSERT INTO record_versions (record_id, version, title, body, doc_number, written_on, genre, topic, "
+                  "validity, disclosure_mode, scope, channels, attachments, change_note, published_at, published_by, "
+                  "approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  const RecordContent& cc = v.content;
+  ver.Bind(1, r.id).Bind(2, out.published_version).Bind(3, cc.title).Bind(4, cc.body).Bind(5, cc.doc_number);
+  ver.Bind(6, cc.written_on).Bind(7, cc.genre).Bind(8, cc.topic).Bind(9, cc.validity).Bind(10, cc.disclosure_mode);
+  ver.Bind(11, cc.scope).Bind(12, JoinLines(cc.channels)).Bind(13, AttachmentsJson(cc.attachments));
+  ver.Bind(14, v.change_note).Bind(15, v.published_at).Bind(16, v.published_by).Bind(17, v.approved_by);
+  GK_CHECK(ver.Run());
+  GK_TRY(upd, c->Prepare(fmt::format(
+                  "UPDATE records SET {}, index_number = ?, published_version = ?, first_published_at = ?, "
+                  "late_days = ? WHERE id = ?",
+                  kRecordBodySet)));
+  int next = BindRecordBody(upd, 1, out);
+  upd.Bind(next, out.index_number).Bind(next + 1, out.published_version).Bind(next + 2, out.first_published_at);
+  upd.Bind(next + 3, out.late_days).Bind(next + 4, out.id);
+  GK_CHECK(upd.Run());
+  if (r.obligation_id > 0) {
+    GK_TRY(ob, c->Prepare("UPDATE obligations SET state = 'published', record_id = ? WHERE id = ?"));
+    ob.Bind(1, r.id).Bind(2, r.obligation_id);
+    GK_CHECK(ob.Run());
+    GK_TRY(dl, c->Prepare("UPDATE deadlines SET open = 0 WHERE id = (SELECT deadline_id FROM obligations WHERE id = ?)"));
+    dl.Bind(1, r.obligation_id);
+    GK_CHECK(dl.Run());
+  }
+  GK_TRY(rev, c->Prepare("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+  rev.Bind(1, r.site_id);
+  GK_CHECK(rev.Run());
+  AuditEntry a = audit;
+  a.target = fmt::format("公开信息:{} 索引号:{} 版本:{}", r.id, out.index_number, out.published_version);
+  GK_CHECK(WriteAudit(*c, a));
+  GK_CHECK(tx.Commit());
+  return out;
+}
+
+Result<std::vector<RecordVersion>> SqliteStore::ListVersions(std::int64_t record_id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(
+                 "SELECT record_id, version, title, body, doc_number, written_on, genre, topic, validity, "
+                 "disclosure_mode, scope, channels, attachments, change_note, published_at, published_by, approved_by "
+                 "FROM record_versions WHERE record_id = ? ORDER BY version"));
+  st.Bind(1, record_id);
+  std::vector<RecordVersion> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    RecordVersion v;
+    v.record_id = st.Int(0);
+    v.version = static_cast<int>(st.Int(1));
+    v.content = RecordContent{st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6), st.Text(7), st.Text(8),
+                              st.Text(9), st.Text(10), SplitLines(st.Text(11)), ParseAttachments(st.Text(12))};
+    v.change_note = st.Text(13);
+    v.published_at = st.Text(14);
+    v.published_by = st.Text(15);
+    v.approved_by = st.Text(16);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::vector<Record>> SqliteStore::ListRecords(std::int64_t site_id, const RecordFilter& f) {
+  auto c = pool_->Acquire();
+  std::vector<std::string> texts;
+  std::vector<std::int64_t> ints;
+  std::string where = FilterSql(f, texts, ints);
+  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM records{} ORDER BY first_published_at DESC, id DESC LIMIT ? OFFSET ?",
+                                    kRecordColumns, where)));
+  int i = 1;
+  st.Bind(i++, site_id);
+  for (auto v : ints) st.Bind(i++, v);
+  for (const auto& t : texts) st.Bind(i++, t);
+  st.Bind(i++, f.limit).Bind(i++, f.offset);
+  std::vector<Record> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    out.push_back(ReadRecord(st));
+  }
+  return out;
+}
+
+Result<int> SqliteStore::CountRecords(std::int64_t site_id, const RecordFilter& f) {
+  auto c = pool_->Acquire();
+  std::vector<std::string> texts;
+  std::vector<std::int64_t> ints;
+  std::string where = FilterSql(f, texts, ints);
+  GK_TRY(st, c->Prepare(fmt::format("SELECT count(*) FROM records{}", where)));
+  int i = 1;
+  st.Bind(i++, site_id);
+  for (auto v : ints) st.Bind(i++, v);
+  for (const auto& t : texts) st.Bind(i++, t);
+  GK_TRY(row, st.Step());
+  return row ? static_cast<int>(st.Int(0)) : 0;
+}
+
+}  // namespace gongkai
