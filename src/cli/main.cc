@@ -15,6 +15,8 @@
 #include "app/account_actions.h"
 #include "app/calendar_actions.h"
 #include "app/catalog_actions.h"
+#include "app/demo.h"
+#include "core/timestamp.h"
 #include "codec/catalog_json.h"
 #include "codec/rules_codec.h"
 #include "http/api.h"
@@ -286,6 +288,8 @@ int main(int argc, char** argv) {
   init->add_option("--site-name", site_name, "站点名称 (site name)")->capture_default_str();
   init->add_option("--catalog", init_catalog, "目录文件，默认为内置的种子目录 (catalogue file; default: built-in seed)");
   init->add_flag("--force", force, "覆盖已有目录 (replace an existing catalogue)");
+  bool demo = false;
+  init->add_flag("--demo", demo, "填充演示数据（虚构的公开信息） (fill the site with fictitious demo records)");
 
   // serve
   auto* serve = app.add_subcommand("serve", "启动门户网站 (start the portal web server)");
@@ -393,6 +397,26 @@ int main(int argc, char** argv) {
     if (!s) return Fail(s.error());
     auto cal = EnsureCalendar(**store);
     if (!cal) return Fail(cal.error());
+    if (demo) {
+      RecordFilter any;
+      any.published_only = false;
+      auto existing = (*store)->CountRecords(s->id, any);
+      if (!existing) return Fail(existing.error());
+      if (*existing > 0) {
+        fmt::print("站点已有{}条公开信息，未再生成演示数据。\n", *existing);
+      } else {
+        auto rules = LoadDeadlineRules();
+        if (!rules) return Fail(rules.error());
+        auto seeded = (*store)->LoadCatalog(s->id);
+        if (!seeded) return Fail(seeded.error());
+        SystemClock clock;
+        Date today = BeijingDate(clock.Now());
+        auto sum = FillDemo(**store, *s, *seeded, *rules, today.year() - 2, today);
+        if (!sum) return Fail(sum.error());
+        fmt::print("已生成演示数据：发布{}条（逾期{}条、撤回{}条、修订{}条），待公开{}项，不予公开{}项。\n", sum->published,
+                   sum->late, sum->withdrawn, sum->revised, sum->open_obligations, sum->withheld);
+      }
+    }
     auto stored = (*store)->LoadCatalog(s->id);
     if (!stored) return Fail(stored.error());
     fmt::print("已初始化站点“{}”（{}）：{}个领域、{}个事项、{}个责任单位。数据库：{}\n", s->name, s->slug,

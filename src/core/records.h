@@ -102,6 +102,7 @@ struct Record {
   std::string approved_by;
   std::string index_number;        // 索引号: assigned at first publication, never changed
   int published_version = 0;       // 0 until first published
+  std::string published_title;     // the title of the current published version
   Date due_on;                     // 应公开日期
   bool provisional = false;
   std::string first_published_at;  // ISO 8601 UTC

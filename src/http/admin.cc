@@ -6,7 +6,10 @@
 #include <charconv>
 
 #include "app/crypto.h"
+#include "app/record_actions.h"
 #include "app/registration_actions.h"
+#include "codec/rules_codec.h"
+#include "core/markdown.h"
 #include "app/unit_actions.h"
 #include "core/timestamp.h"
 #include "http/views.h"
@@ -240,6 +243,436 @@ class Admin {
       res.set_content(f->content, f->mime.c_str());
     });
     http.Get("/admin/audit", [this](const httplib::Request& req, httplib::Response& res) { Audit(req, res); });
+    RegisterRecords(http);
+  }
+
+  // ---- disclosure work: obligations and records ------------------------------
+
+  void RegisterRecords(httplib::Server& http) {
+    http.Get("/admin/work", [this](const httplib::Request& req, httplib::Response& res) { Work(req, res, "", "", 200); });
+    http.Post("/admin/obligations", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto snap = Snap();
+      if (!snap) return SendError(req, res, a, snap.error());
+      auto [item, element] = SplitTarget(Field(req, "target"));
+      NewObligation n{Field(req, "unit"), item, element, Field(req, "title"), Field(req, "formed_on")};
+      auto o = RegisterObligation(Ctx(a), (*snap)->catalog, rules_, n);
+      if (!o) return ActionFailed(req, res, a, o.error(), [&](const std::string& e) { Work(req, res, "", e, 400, n.unit); });
+      Work(req, res, fmt::format("已登记“{}”，应于{}前公开{}。", o->title, o->due_on.ToString(),
+                                 o->provisional ? "（暂定）" : ""),
+           "", 200, n.unit);
+    });
+    http.Get(R"(/admin/obligations/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      ObligationPage(req, res, "", 200);
+    });
+    http.Post(R"(/admin/obligations/(\d+)/(cancel|withhold))", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto id = ParseId(req.matches[1]);
+      if (!id) return SendError(req, res, a, id.error());
+      auto o = req.matches[2] == "cancel" ? CancelObligation(Ctx(a), *id, Field(req, "reason"))
+                                          : WithholdObligation(Ctx(a), *id, Field(req, "ground"), Field(req, "reason"));
+      if (!o) return ActionFailed(req, res, a, o.error(), [&](const std::string& e) { ObligationPage(req, res, e, 400); });
+      Redirect(res, "/admin/work?unit=" + httplib::detail::encode_query_param(o->unit));
+    });
+    http.Get("/admin/records/new", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordPage(req, res, 0, "", "", 200, nullptr);
+    });
+    http.Post("/admin/records", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto snap = Snap();
+      if (!snap) return SendError(req, res, a, snap.error());
+      NewDraft n;
+      n.obligation_id = std::atoll(Field(req, "obligation").c_str());
+      n.unit = Field(req, "unit");
+      std::tie(n.item, n.element) = SplitTarget(Field(req, "target"));
+      n.formed_on = Field(req, "formed_on");
+      n.content = ContentFromForm(req);
+      auto r = CreateDraft(Ctx(a), (*snap)->catalog, rules_, n);
+      if (!r) return ActionFailed(req, res, a, r.error(), [&](const std::string& e) {
+        RecordPage(req, res, 0, "", e, 400, &n.content);
+      });
+      Redirect(res, fmt::format("/admin/records/{}", r->id));
+    });
+    http.Get(R"(/admin/records/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      auto id = ParseId(req.matches[1]);
+      RecordPage(req, res, id ? *id : -1, "", "", 200, nullptr);
+    });
+    http.Post(R"(/admin/records/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) {
+        return UpdateDraft(ctx, id, ContentFromForm(req), Field(req, "change_note"));
+      }, "草稿已保存。");
+    });
+    http.Post(R"(/admin/records/(\d+)/attachments)", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) -> Result<Record> {
+        if (!req.has_file("file") || req.get_file_value("file").content.empty())
+          return Unexpected(Error::Invalid("请选择要上传的文件", "file"));
+        auto f = req.get_file_value("file");
+        return AddAttachment(ctx, id, f.filename, f.content, kDefaultMaxAttachmentBytes);
+      }, "附件已上传。");
+    });
+    http.Post(R"(/admin/records/(\d+)/mask)", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) { return MaskDraft(ctx, id); },
+                   "已对个人信息去标识化。");
+    });
+    http.Post(R"(/admin/records/(\d+)/submit)", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) { return SubmitRecord(ctx, id); },
+                   "已提交分管领导审核。");
+    });
+    http.Post(R"(/admin/records/(\d+)/return)", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) { return ReturnRecord(ctx, id, Field(req, "comment")); },
+                   "已退回联络员修改。");
+    });
+    http.Post(R"(/admin/records/(\d+)/approve)", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) -> Result<Record> {
+        auto snap = Snap();
+        if (!snap) return Unexpected(snap.error());
+        ReviewChecklist c{Field(req, "no_state_secret") == "1", Field(req, "no_commercial_secret") == "1",
+                          Field(req, "personal_info_handled") == "1"};
+        return ApproveRecord(ctx, (*snap)->catalog, id, c);
+      }, "审核通过。");
+    });
+    http.Post(R"(/admin/records/(\d+)/publish)", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) { return PublishRecord(ctx, id); },
+                   "已发布。");
+    });
+    http.Post(R"(/admin/records/(\d+)/revise)", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) { return StartRevision(ctx, id); },
+                   "已开始修订：当前公开版本保持不变，修订稿发布后成为新版本。");
+    });
+    http.Post(R"(/admin/records/(\d+)/withdraw)", [this](const httplib::Request& req, httplib::Response& res) {
+      RecordAction(req, res, [&](const Context& ctx, std::int64_t id) { return WithdrawRecord(ctx, id, Field(req, "reason")); },
+                   "已撤回。");
+    });
+  }
+
+  static std::pair<int, std::string> SplitTarget(const std::string& target) {
+    auto slash = target.find('/');
+    int item = std::atoi(target.substr(0, slash).c_str());
+    return {item, slash == std::string::npos ? std::string() : target.substr(slash + 1)};
+  }
+
+  static RecordContent ContentFromForm(const httplib::Request& req) {
+    RecordContent c;
+    c.title = Field(req, "title");
+    c.body = Field(req, "body");
+    c.doc_number = Field(req, "doc_number");
+    c.written_on = Field(req, "written_on");
+    c.genre = Field(req, "genre");
+    c.topic = Field(req, "topic");
+    c.validity = Field(req, "validity");
+    c.disclosure_mode = Field(req, "disclosure_mode").empty() ? "主动公开" : Field(req, "disclosure_mode");
+    c.scope = Field(req, "scope").empty() ? "全社会" : Field(req, "scope");
+    std::string ch = Field(req, "channels");
+    std::size_t start = 0;
+    while (start <= ch.size()) {
+      auto pos = ch.find("、", start);
+      std::string part = ch.substr(start, pos == std::string::npos ? std::string::npos : pos - start);
+      while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+      while (!part.empty() && part.back() == ' ') part.pop_back();
+      if (!part.empty()) c.channels.push_back(part);
+      if (pos == std::string::npos) break;
+      start = pos + 3;
+    }
+    return c;
+  }
+
+  // Permission errors become 403/login; others re-render with the message.
+  template <typename Rerender>
+  void ActionFailed(const httplib::Request& req, httplib::Response& res, const Auth& a, const Error& e,
+                    Rerender rerender) {
+    if (e.code == ErrorCode::kForbidden || e.code == ErrorCode::kUnauthenticated || e.code == ErrorCode::kNotFound ||
+        e.code == ErrorCode::kStorage || e.code == ErrorCode::kInternal)
+      return SendError(req, res, a, e);
+    rerender(e.message);
+  }
+
+  template <typename F>
+  void RecordAction(const httplib::Request& req, httplib::Response& res, F action, const std::string& done) {
+    Auth a = Authenticate(req);
+    if (!CheckCsrf(req, res, a)) return;
+    auto id = ParseId(req.matches[1]);
+    if (!id) return SendError(req, res, a, id.error());
+    Result<Record> r = action(Ctx(a), *id);
+    if (!r) {
+      RecordContent typed = ContentFromForm(req);
+      bool edit = req.has_param("title");
+      return ActionFailed(req, res, a, r.error(), [&](const std::string& e) {
+        RecordPage(req, res, *id, "", e, 400, edit ? &typed : nullptr);
+      });
+    }
+    RecordPage(req, res, *id, done, "", 200, nullptr);
+  }
+
+  Data TargetsFor(const Catalog& c, const std::string& unit) const {
+    Data list{Data::type::list};
+    for (const auto& area : c.areas)
+      for (const auto& it : area.items) {
+        if (std::find(it.units.begin(), it.units.end(), unit) == it.units.end()) continue;
+        Data o;
+        o.set("value", fmt::format("{}/", it.number));
+        o.set("text", fmt::format("{}.{}（一般时限）", it.number, it.title));
+        list.push_back(o);
+        for (const auto& e : it.elements) {
+          Data eo;
+          eo.set("value", fmt::format("{}/{}", it.number, e.name));
+          eo.set("text", fmt::format("{}.{} — {}", it.number, it.title, e.name));
+          list.push_back(eo);
+        }
+      }
+    return list;
+  }
+
+  void Work(const httplib::Request& req, httplib::Response& res, const std::string& message, const std::string& error,
+            int status, std::string unit = "") {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) return RedirectToLogin(req, res);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    const Catalog& c = (*snap)->catalog;
+    bool unit_bound = a.actor.role == Role::kLiaison || a.actor.role == Role::kLeader;
+    if (unit.empty()) unit = unit_bound ? a.actor.unit : req.get_param_value("unit");
+    if (unit.empty() && !c.units.empty()) unit = c.units.front().name;
+    if (auto s = Authorize(a.actor, Action::kViewUnitWork, unit); !s) return SendError(req, res, a, s.error());
+    if (!c.FindUnit(unit)) return SendError(req, res, a, Error::NotFound(fmt::format("没有名为“{}”的责任单位", unit)), &c);
+    Data d;
+    d.set("unit", unit);
+    d.set("unit_q", httplib::detail::encode_query_param(unit));
+    d.set("csrf", a.csrf);
+    if (!message.empty()) d.set("message", message);
+    if (!error.empty()) d.set("error", error);
+    if (!unit_bound) {
+      d.set("choose_unit", true);
+      Data units{Data::type::list};
+      for (const auto& u : c.units) {
+        Data ud;
+        ud.set("name", u.name);
+        if (u.name == unit) ud.set("selected", true);
+        units.push_back(ud);
+      }
+      d.set("units", units);
+    }
+    bool can_register = Authorize(a.actor, Action::kRegisterObligation, unit).has_value();
+    if (can_register) d.set("can_register", true);
+    d.set("targets", TargetsFor(c, unit));
+    Date today = BeijingDate(d_.clock.Now());
+    auto obligations = d_.store.ListObligations(d_.site.id, unit, ObligationState::kOpen);
+    if (!obligations) return SendError(req, res, a, obligations.error());
+    Data obs{Data::type::list};
+    for (const auto& o : *obligations) {
+      Data od;
+      od.set("id", fmt::format("{}", o.id));
+      od.set("title", o.title);
+      const Item* it = c.FindItem(o.item_number);
+      od.set("item", fmt::format("{}.{}", o.item_number, it ? it->title : ""));
+      if (!o.element.empty()) od.set("element", o.element);
+      od.set("formed_on", o.formed_on.ToString());
+      od.set("due_on", o.due_on.ToString());
+      if (o.provisional) od.set("provisional", true);
+      auto left = (*snap)->calendar.calendar.WorkingDaysBetween(today, o.due_on);
+      int n = left ? *left : 0;
+      od.set("left", n > 0 ? fmt::format("还剩{}个工作日", n) : n == 0 ? std::string("今天到期") : fmt::format("已逾期{}个工作日", -n));
+      od.set("left_class", n < 0 ? "state-late" : n <= 5 ? "state-missing" : "state-ontime");
+      if (Authorize(a.actor, Action::kEditDraft, unit)) od.set("can_draft", true);
+      obs.push_back(od);
+    }
+    if (!obligations->empty()) d.set("has_obligations", true);
+    d.set("obligations", obs);
+    RecordFilter working;
+    working.unit = unit;
+    working.published_only = false;
+    working.statuses = {RecordStatus::kDraft, RecordStatus::kSubmitted, RecordStatus::kApproved};
+    working.limit = 200;
+    auto records = d_.store.ListRecords(d_.site.id, working);
+    if (!records) return SendError(req, res, a, records.error());
+    Data recs{Data::type::list};
+    for (const auto& r : *records) {
+      Data rd;
+      rd.set("id", fmt::format("{}", r.id));
+      rd.set("title", r.draft.title);
+      rd.set("status", RecordStatusLabel(r.status));
+      if (r.published_version > 0) rd.set("revision", true);
+      rd.set("due_on", r.due_on.ToString());
+      rd.set("updated", Beijing(r.updated_at));
+      recs.push_back(rd);
+    }
+    if (!records->empty()) d.set("has_records", true);
+    d.set("records", recs);
+    RecordFilter pub;
+    pub.unit = unit;
+    pub.limit = 20;
+    auto published = d_.store.ListRecords(d_.site.id, pub);
+    if (!published) return SendError(req, res, a, published.error());
+    Data pubs{Data::type::list};
+    for (const auto& r : *published) {
+      Data pd;
+      pd.set("id", fmt::format("{}", r.id));
+      pd.set("title", r.published_title);
+      pd.set("index_number", r.index_number);
+      pd.set("status", RecordStatusLabel(r.status));
+      pd.set("timeliness", r.late_days == 0 ? std::string("按时") : fmt::format("逾期{}个工作日", r.late_days));
+      pubs.push_back(pd);
+    }
+    if (!published->empty()) d.set("has_published", true);
+    d.set("published", pubs);
+    Send(res, a, &c, unit + "：公开工作", "admin_work", d, status);
+  }
+
+  void ObligationPage(const httplib::Request& req, httplib::Response& res, const std::string& error, int status) {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) return RedirectToLogin(req, res);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    auto id = ParseId(req.matches[1]);
+    if (!id) return SendError(req, res, a, id.error());
+    auto o = d_.store.GetObligation(*id);
+    if (!o || o->site_id != d_.site.id) return SendError(req, res, a, Error::NotFound("待公开事项不存在"));
+    if (auto s = Authorize(a.actor, Action::kViewUnitWork, o->unit); !s) return SendError(req, res, a, s.error());
+    Data d;
+    d.set("id", fmt::format("{}", o->id));
+    d.set("csrf", a.csrf);
+    d.set("title", o->title);
+    d.set("unit", o->unit);
+    const Item* it = (*snap)->catalog.FindItem(o->item_number);
+    d.set("item", fmt::format("{}.{}", o->item_number, it ? it->title : ""));
+    if (!o->element.empty()) d.set("element", o->element);
+    d.set("formed_on", o->formed_on.ToString());
+    d.set("due_on", o->due_on.ToString());
+    d.set("state", ObligationStateLabel(o->state));
+    if (!o->reason.empty()) d.set("reason", o->reason);
+    if (o->state == ObligationState::kOpen) d.set("open", true);
+    if (!error.empty()) d.set("error", error);
+    Data grounds{Data::type::list};
+    for (const auto& g : WithholdingGrounds()) {
+      Data gd;
+      gd.set("id", g.id);
+      gd.set("label", g.label);
+      grounds.push_back(gd);
+    }
+    d.set("grounds", grounds);
+    Send(res, a, &(*snap)->catalog, "待公开事项", "admin_obligation", d, status);
+  }
+
+  // The record's admin page; id 0 = the new-draft form.
+  void RecordPage(const httplib::Request& req, httplib::Response& res, std::int64_t id, const std::string& message,
+                  const std::string& error, int status, const RecordContent* typed) {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) return RedirectToLogin(req, res);
+    if (id < 0) return SendError(req, res, a, Error::NotFound("公开信息不存在"));
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    const Catalog& c = (*snap)->catalog;
+    Data d;
+    d.set("csrf", a.csrf);
+    if (!message.empty()) d.set("message", message);
+    if (!error.empty()) d.set("error", error);
+    Record r;
+    if (id > 0) {
+      auto loaded = d_.store.GetRecord(id);
+      if (!loaded || loaded->site_id != d_.site.id) return SendError(req, res, a, Error::NotFound("公开信息不存在"));
+      r = *loaded;
+      if (auto s = Authorize(a.actor, Action::kViewUnitWork, r.unit); !s) return SendError(req, res, a, s.error());
+      d.set("exists", true);
+      d.set("id", fmt::format("{}", r.id));
+      d.set("heading", r.draft.title);
+      d.set("form_action", fmt::format("/admin/records/{}", r.id));
+    } else {
+      // New draft: for an obligation, or directly for a unit.
+      std::int64_t ob = std::atoll(Field(req, "obligation").c_str());
+      if (ob > 0) {
+        auto o = d_.store.GetObligation(ob);
+        if (!o || o->site_id != d_.site.id) return SendError(req, res, a, Error::NotFound("待公开事项不存在"));
+        r.unit = o->unit;
+        r.item_number = o->item_number;
+        r.element = o->element;
+        d.set("obligation_id", fmt::format("{}", ob));
+        r.draft.title = o->title;
+      } else {
+        r.unit = a.actor.unit.empty() ? Field(req, "unit") : a.actor.unit;
+        d.set("new_direct", true);
+        d.set("targets", TargetsFor(c, r.unit));
+        d.set("formed_on", Field(req, "formed_on"));
+      }
+      if (auto s = Authorize(a.actor, Action::kEditDraft, r.unit); !s) return SendError(req, res, a, s.error());
+      d.set("heading", "起草公开信息");
+      d.set("form_action", "/admin/records");
+      d.set("unit", r.unit);
+    }
+    const RecordContent& shown = typed ? *typed : r.draft;
+    d.set("unit", r.unit);
+    const Item* item = c.FindItem(r.item_number);
+    d.set("item", fmt::format("{}.{}", r.item_number, item ? item->title : ""));
+    if (!r.element.empty()) d.set("element", r.element);
+    d.set("formed_on", r.formed_on.ToString());
+    d.set("due_on", r.due_on.ToString());
+    if (r.provisional) d.set("provisional", true);
+    d.set("status", RecordStatusLabel(r.status));
+    if (r.published_version > 0 && r.status != RecordStatus::kPublished && r.status != RecordStatus::kWithdrawn) {
+      d.set("revision", true);
+      d.set("published_version", fmt::format("{}", r.published_version));
+    }
+    if (!r.index_number.empty()) d.set("index_number", r.index_number);
+    if (!r.review_comment.empty()) d.set("review_comment", r.review_comment);
+    d.set("title", shown.title);
+    d.set("body", shown.body);
+    d.set("body_html", RenderBody(shown.body));
+    d.set("doc_number", shown.doc_number);
+    d.set("written_on", shown.written_on);
+    d.set("genre", shown.genre);
+    d.set("topic", shown.topic);
+    d.set(shown.validity.empty() ? "v_none" : shown.validity == "有效" ? "v_valid" : shown.validity == "失效" ? "v_expired" : "v_repealed", true);
+    d.set(shown.disclosure_mode == "依申请公开" ? "m_request" : "m_active", true);
+    d.set("scope", shown.scope);
+    std::string channels;
+    for (std::size_t i = 0; i < shown.channels.size(); ++i) channels += (i ? "、" : "") + shown.channels[i];
+    d.set("channels", channels.empty() && id == 0 ? std::string("门户网站") : channels);
+    d.set("change_note", typed ? Field(req, "change_note") : r.change_note);
+    Data atts{Data::type::list};
+    for (const auto& at : r.draft.attachments) {
+      Data ad;
+      ad.set("filename", at.filename);
+      ad.set("type", at.mime);
+      ad.set("size", views::HumanSize(at.size));
+      atts.push_back(ad);
+    }
+    if (!r.draft.attachments.empty()) d.set("has_attachments", true);
+    d.set("attachments", atts);
+    bool is_draft = id == 0 || r.status == RecordStatus::kDraft;
+    if (is_draft && Authorize(a.actor, Action::kEditDraft, r.unit)) d.set("can_edit", true);
+    if (id > 0) {
+      if (r.status == RecordStatus::kDraft && Authorize(a.actor, Action::kSubmitRecord, r.unit)) d.set("can_submit", true);
+      if (r.status == RecordStatus::kSubmitted && Authorize(a.actor, Action::kApproveRecord, r.unit)) d.set("can_review", true);
+      if (r.status == RecordStatus::kApproved && Authorize(a.actor, Action::kPublishRecord, r.unit)) d.set("can_publish", true);
+      if (r.status == RecordStatus::kPublished && Authorize(a.actor, Action::kEditDraft, r.unit)) d.set("can_revise", true);
+      if (r.published_version > 0 && r.status != RecordStatus::kWithdrawn &&
+          Authorize(a.actor, Action::kWithdrawRecord, r.unit))
+        d.set("can_withdraw", true);
+      if (r.status != RecordStatus::kPublished && r.status != RecordStatus::kWithdrawn) {
+        Context ctx = Ctx(a);
+        auto findings = FindingsOf(ctx, r);
+        if (findings && !findings->empty()) {
+          d.set("has_findings", true);
+          d.set("finding_count", fmt::format("{}", findings->size()));
+          if (item && item->privacy_protection) d.set("privacy_item", true);
+          Data fl{Data::type::list};
+          for (const auto& f : *findings) {
+            Data fd;
+            fd.set("line", fmt::format("{}", f.line));
+            fd.set("column", fmt::format("{}", f.column));
+            fd.set("kind", PiiKindLabel(f.kind));
+            fd.set("preview", f.masked_preview);
+            fl.push_back(fd);
+          }
+          d.set("findings", fl);
+        }
+      }
+    }
+    Send(res, a, &c, id > 0 ? r.draft.title : std::string("起草公开信息"), "admin_record", d, status,
+         {{"首页", "/"}, {"管理后台", "/admin"},
+          {r.unit + "：公开工作", "/admin/work?unit=" + httplib::detail::encode_query_param(r.unit)},
+          {id > 0 ? r.draft.title : std::string("起草"), ""}});
   }
 
  private:
@@ -294,6 +727,7 @@ class Admin {
             fmt::format("/admin/rounds/{}/units/{}", latest.id, views::PercentEncode(a.actor.unit)),
             "填报本单位联络员登记表", fmt::format("{}，截止{}", latest.title, Beijing(latest.deadline)));
     }
+    add(Action::kViewUnitWork, "/admin/work", "公开工作", "待公开事项（按应公开日期）、草稿、审核、发布");
     add(Action::kViewRoll, "/admin/rounds", "联络员登记", "发起登记、查看各单位登记和纸质表签收情况、导出名册");
     add(Action::kEditUnits, "/admin/units", "责任单位", "单位信息、组织机构代码、负责事项");
     add(Action::kManageAccounts, "/admin/accounts", "账号管理", "新建账号、设置初始密码、停用账号");
@@ -776,6 +1210,7 @@ class Admin {
   }
 
   AdminDeps d_;
+  std::vector<DeadlineRule> rules_ = LoadDeadlineRules().value_or(std::vector<DeadlineRule>{});
 };
 
 }  // namespace

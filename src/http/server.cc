@@ -110,7 +110,7 @@ struct PortalServer::Impl {
     std::int64_t rev = snap->revision;
     if (cacheable) {
       std::shared_lock lock(cache_mu);
-      auto it = cache.find(req.path);
+      auto it = cache.find(req.target);
       if (it != cache.end() && it->second.revision == rev) {
         res.status = it->second.status;
         res.set_content(it->second.body, it->second.content_type.c_str());
@@ -125,7 +125,7 @@ struct PortalServer::Impl {
     if (cacheable && out->status == 200) {
       std::unique_lock lock(cache_mu);
       if (cache.size() >= kMaxCachedResponses) cache.clear();
-      cache[req.path] = std::move(*out);
+      cache[req.target] = std::move(*out);
     }
   }
 
@@ -164,6 +164,14 @@ struct PortalServer::Impl {
     return url;
   }
 
+  // A record the public may see: published at least once, of this site.
+  Result<Record> PublicRecord(std::int64_t id) {
+    GK_TRY(r, store.GetRecord(id));
+    if (r.site_id != site.id || r.published_version == 0)
+      return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", id)));
+    return r;
+  }
+
   static Result<int> ItemNumber(const std::string& s) {
     int n = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
@@ -193,7 +201,20 @@ struct PortalServer::Impl {
         const Catalog& c = sn.catalog;
         GK_TRY(n, ItemNumber(req.matches[1]));
         if (!c.FindItem(n)) return Unexpected(Error::NotFound(fmt::format("目录中没有序号为{}的事项", n)));
-        return html(views::ItemPage(site, c, rules, n));
+        constexpr int kPerPage = 20;
+        int page = std::max(1, std::atoi(req.get_param_value("page").c_str()));
+        RecordFilter filter;
+        filter.item = n;
+        GK_TRY(total, store.CountRecords(site.id, filter));
+        views::RecordListing listing;
+        listing.total = total;
+        listing.pages = std::max(1, (total + kPerPage - 1) / kPerPage);
+        listing.page = std::min(page, listing.pages);
+        filter.limit = kPerPage;
+        filter.offset = (listing.page - 1) * kPerPage;
+        GK_TRY(records, store.ListRecords(site.id, filter));
+        listing.records = std::move(records);
+        return html(views::ItemPage(site, c, rules, n, listing));
       });
     });
     http.Get(R"(/units/([^/]+))", [this, html](const httplib::Request& req, httplib::Response& res) {
@@ -232,6 +253,41 @@ struct PortalServer::Impl {
       });
     });
 
+    http.Get(R"(/records/(\d+)(?:/versions/(\d+))?)", [this, html](const httplib::Request& req, httplib::Response& res) {
+      Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
+        GK_TRY(id, ItemNumber(req.matches[1]));
+        GK_TRY(r, PublicRecord(id));
+        GK_TRY(versions, store.ListVersions(r.id));
+        int version = r.published_version;
+        if (req.matches[2].length() > 0) {
+          GK_TRY(v, ItemNumber(req.matches[2]));
+          version = v;
+        }
+        if (version < 1 || version > r.published_version)
+          return Unexpected(Error::NotFound(fmt::format("该信息没有第{}版", version)));
+        return html(views::RecordPage(site, sn.catalog, r, versions, version));
+      });
+    });
+    http.Get(R"(/records/(\d+)/files/([0-9a-f]{64}))", [this](const httplib::Request& req, httplib::Response& res) {
+      auto id = ItemNumber(req.matches[1]);
+      auto r = id ? PublicRecord(*id) : Result<Record>(Unexpected(id.error()));
+      if (!r) return SendError(req, res, r.error());
+      auto versions = store.ListVersions(r->id);
+      if (!versions) return SendError(req, res, versions.error());
+      const Attachment* found = nullptr;
+      for (const auto& v : *versions)
+        for (const auto& a : v.content.attachments)
+          if (a.sha256 == req.matches[2].str()) found = &a;
+      if (!found) return SendError(req, res, Error::NotFound("该信息没有这个附件"));
+      auto file = store.GetFile(found->sha256);
+      if (!file) return SendError(req, res, file.error());
+      bool inline_ok = file->mime.starts_with("image/") || file->mime == "application/pdf";
+      res.set_header("Content-Disposition",
+                     fmt::format("{}; filename=\"{}\"; filename*=UTF-8''{}", inline_ok ? "inline" : "attachment",
+                                 found->sha256.substr(0, 16), httplib::detail::encode_query_param(found->filename)));
+      res.set_header("Cache-Control", "public, max-age=86400, immutable");
+      res.set_content(file->content, file->mime.c_str());
+    });
     http.Get("/deadline", [this](const httplib::Request& req, httplib::Response& res) {
       Cached(
           req, res,

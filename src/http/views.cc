@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 #include <kainjow/mustache.hpp>
 
+#include "core/markdown.h"
 #include "core/resources.h"
+#include "core/timestamp.h"
 
 namespace gongkai::views {
 
@@ -142,8 +144,92 @@ std::string Home(const Site& site, const Catalog& catalog) {
   return Page(site, &catalog, "信息公开目录", "home", {}, Render("home", d));
 }
 
+std::string HumanSize(std::int64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KB", static_cast<double>(bytes) / 1024);
+  return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024 * 1024));
+}
+
+namespace {
+std::string BeijingDateOf(const std::string& iso) {
+  auto t = ParseTimestamp(iso, "t");
+  return t ? BeijingDate(*t).ToString() : std::string();
+}
+std::string BeijingTimeOf(const std::string& iso) {
+  auto t = ParseTimestamp(iso, "t");
+  return t ? FormatBeijing(*t) : iso;
+}
+}  // namespace
+
+std::string RecordPage(const Site& site, const Catalog& catalog, const Record& r,
+                       const std::vector<RecordVersion>& versions, int version) {
+  const RecordVersion* v = nullptr;
+  for (const auto& x : versions)
+    if (x.version == version) v = &x;
+  if (!v) return ErrorPage(site, &catalog, 404, "没有找到该版本。");
+  const RecordContent& c = v->content;
+  Data d;
+  d.set("id", fmt::format("{}", r.id));
+  d.set("version", fmt::format("{}", version));
+  if (version != r.published_version) d.set("old_version", true);
+  if (r.status == RecordStatus::kWithdrawn) {
+    d.set("withdrawn", true);
+    d.set("withdrawn_at", BeijingTimeOf(r.withdrawn_at));
+    d.set("withdrawn_reason", r.withdrawn_reason);
+  }
+  d.set("title", c.title);
+  d.set("index_number", r.index_number);
+  d.set("topic", c.topic.empty() ? std::string("—") : c.topic);
+  d.set("unit", r.unit);
+  d.set("unit_url", UnitUrl(r.unit));
+  d.set("genre", c.genre.empty() ? std::string("—") : c.genre);
+  d.set("doc_number", c.doc_number.empty() ? std::string("—") : c.doc_number);
+  d.set("validity", c.validity.empty() ? std::string("—") : c.validity);
+  d.set("written_on", c.written_on.empty() ? std::string("—") : c.written_on);
+  d.set("published_on", BeijingDateOf(v->published_at));
+  d.set("item_number", fmt::format("{}", r.item_number));
+  const Item* item = catalog.FindItem(r.item_number);
+  d.set("item_title", item ? item->title : std::string());
+  if (!r.element.empty()) d.set("element", r.element);
+  d.set("disclosure_mode", c.disclosure_mode);
+  d.set("scope", c.scope);
+  d.set("channels", c.channels.empty() ? std::string("门户网站") : Join(c.channels, "、"));
+  d.set("body_html", RenderBody(c.body));
+  Data atts{Data::type::list};
+  for (const auto& a : c.attachments) {
+    Data ad;
+    ad.set("url", fmt::format("/records/{}/files/{}", r.id, a.sha256));
+    ad.set("filename", a.filename);
+    ad.set("type", a.mime);
+    ad.set("size", HumanSize(a.size));
+    atts.push_back(ad);
+  }
+  if (!c.attachments.empty()) d.set("has_attachments", true);
+  d.set("attachments", atts);
+  d.set("formed_on", r.formed_on.ToString());
+  d.set("due_on", r.due_on.ToString());
+  if (r.provisional) d.set("provisional", true);
+  d.set("first_published_on", BeijingDateOf(r.first_published_at));
+  d.set("timeliness", r.late_days == 0 ? std::string("按时公开") : fmt::format("逾期{}个工作日", r.late_days));
+  Data vers{Data::type::list};
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    Data vd;
+    vd.set("record_id", fmt::format("{}", r.id));
+    vd.set("version", fmt::format("{}", it->version));
+    vd.set("published_at", BeijingTimeOf(it->published_at));
+    vd.set("change_note", it->change_note);
+    if (it->version == r.published_version) vd.set("current", true);
+    vers.push_back(vd);
+  }
+  d.set("versions", vers);
+  std::vector<Crumb> crumbs = {{"首页", "/"}};
+  if (item) crumbs.push_back({fmt::format("{}.{}", item->number, item->title), fmt::format("/items/{}", item->number)});
+  crumbs.push_back({c.title, ""});
+  return Page(site, &catalog, c.title, "home", crumbs, Render("record", d));
+}
+
 std::string ItemPage(const Site& site, const Catalog& catalog, std::span<const DeadlineRule> rules,
-                     int item_number) {
+                     int item_number, const RecordListing& listing) {
   const Item* item = catalog.FindItem(item_number);
   const Area* area = catalog.AreaOf(item_number);
   if (!item || !area) return ErrorPage(site, &catalog, 404, "没有找到该公开事项。");
@@ -188,6 +274,24 @@ std::string ItemPage(const Site& site, const Catalog& catalog, std::span<const D
     d.set("requirements", reqs);
   }
   if (!item->notes.empty()) d.set("notes", item->notes);
+  d.set("record_count", fmt::format("{}", listing.total));
+  Data recs{Data::type::list};
+  for (const auto& r : listing.records) {
+    Data rd;
+    rd.set("id", fmt::format("{}", r.id));
+    rd.set("title", r.published_title);
+    rd.set("index_number", r.index_number);
+    rd.set("unit", r.unit);
+    rd.set("published_on", BeijingDateOf(r.first_published_at));
+    if (r.status == RecordStatus::kWithdrawn) rd.set("withdrawn", true);
+    recs.push_back(rd);
+  }
+  if (!listing.records.empty()) d.set("has_records", true);
+  d.set("records", recs);
+  d.set("page", fmt::format("{}", listing.page));
+  d.set("pages", fmt::format("{}", listing.pages));
+  if (listing.page > 1) d.set("prev_page", fmt::format("{}", listing.page - 1));
+  if (listing.page < listing.pages) d.set("next_page", fmt::format("{}", listing.page + 1));
   // Neighbours in catalogue order.
   const Item* prev = nullptr;
   const Item* next = nullptr;

@@ -9,6 +9,7 @@
 
 #include "core/catalog.h"
 #include "core/deadline.h"
+#include "core/records.h"
 #include "core/store.h"
 
 namespace gongkai::views {
@@ -37,8 +38,21 @@ std::string UnitUrl(std::string_view unit_name);
 
 std::string Home(const Site& site, const Catalog& catalog);
 // Preconditions: `item_number` exists in `catalog`.
+// One page of published records of an item.
+struct RecordListing {
+  std::vector<Record> records;
+  int page = 1;
+  int pages = 1;
+  int total = 0;
+};
 std::string ItemPage(const Site& site, const Catalog& catalog, std::span<const DeadlineRule> rules,
-                     int item_number);
+                     int item_number, const RecordListing& listing);
+// A published record at `version` (the current one when version ==
+// record.published_version), with the version history.
+std::string RecordPage(const Site& site, const Catalog& catalog, const Record& record,
+                       const std::vector<RecordVersion>& versions, int version);
+// "12.3 KB"
+std::string HumanSize(std::int64_t bytes);
 // Preconditions: `unit_name` names a unit of `catalog`.
 std::string UnitPage(const Site& site, const Catalog& catalog, const std::string& unit_name);
 std::string UnitsPage(const Site& site, const Catalog& catalog);

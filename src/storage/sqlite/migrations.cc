@@ -259,6 +259,7 @@ CREATE TABLE records (
   approved_by TEXT NOT NULL,
   index_number TEXT,
   published_version INTEGER NOT NULL,
+  published_title TEXT NOT NULL DEFAULT '',
   due_on TEXT NOT NULL,
   provisional INTEGER NOT NULL,
   first_published_at TEXT NOT NULL,

@@ -96,7 +96,8 @@ constexpr std::string_view kRecordColumns =
     "id, site_id, unit_name, item_number, element, obligation_id, formed_on, status, title, body, doc_number, "
     "written_on, genre, topic, validity, disclosure_mode, scope, channels, attachments, change_note, "
     "review_comment, checklist, approved_by, index_number, published_version, due_on, provisional, "
-    "first_published_at, late_days, withdrawn_reason, withdrawn_at, created_at, created_by, updated_at";
+    "first_published_at, late_days, withdrawn_reason, withdrawn_at, created_at, created_by, updated_at, "
+    "published_title";
 
 Record ReadRecord(const sqlite::Statement& st) {
   Record r;
@@ -134,6 +135,7 @@ Record ReadRecord(const sqlite::Statement& st) {
   r.created_at = st.Text(31);
   r.created_by = st.Text(32);
   r.updated_at = st.Text(33);
+  r.published_title = st.Text(34);
   return r;
 }
 
@@ -357,11 +359,12 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
   GK_CHECK(ver.Run());
   GK_TRY(upd, c->Prepare(fmt::format(
                   "UPDATE records SET {}, index_number = ?, published_version = ?, first_published_at = ?, "
-                  "late_days = ? WHERE id = ?",
+                  "late_days = ?, published_title = ? WHERE id = ?",
                   kRecordBodySet)));
   int next = BindRecordBody(upd, 1, out);
   upd.Bind(next, out.index_number).Bind(next + 1, out.published_version).Bind(next + 2, out.first_published_at);
-  upd.Bind(next + 3, out.late_days).Bind(next + 4, out.id);
+  out.published_title = v.content.title;
+  upd.Bind(next + 3, out.late_days).Bind(next + 4, out.published_title).Bind(next + 5, out.id);
   GK_CHECK(upd.Run());
   if (r.obligation_id > 0) {
     GK_TRY(ob, c->Prepare("UPDATE obligations SET state = 'published', record_id = ? WHERE id = ?"));
