@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 #include "codec/calendar_codec.h"
 #include "codec/rules_codec.h"
@@ -37,7 +39,40 @@ Result<TrackedDeadline> Recompute(const TrackedDeadline& d, const WorkingCalenda
 
 }  // namespace
 
+namespace {
+
+// The last calendar built, by version: versions never change once stored,
+// so a process may keep one. Guarded for use from server threads.
+struct CalendarCache {
+  std::mutex mu;
+  std::uint64_t store = 0;  // Store::instance_id()
+  std::int64_t version = -1;
+  std::shared_ptr<const CalendarInForce> value;
+};
+CalendarCache& Cache() {
+  static CalendarCache cache;
+  return cache;
+}
+
+}  // namespace
+
 Result<CalendarInForce> CurrentCalendar(Store& store) {
+  GK_TRY(version, store.LatestCalendarVersion());
+  {
+    std::lock_guard lock(Cache().mu);
+    if (Cache().value && Cache().store == store.instance_id() && Cache().version == version && version > 0) return *Cache().value;
+  }
+  GK_TRY(loaded, LoadCurrentCalendar(store));
+  if (loaded.version > 0) {
+    std::lock_guard lock(Cache().mu);
+    Cache().store = store.instance_id();
+    Cache().version = loaded.version;
+    Cache().value = std::make_shared<const CalendarInForce>(loaded);
+  }
+  return loaded;
+}
+
+Result<CalendarInForce> LoadCurrentCalendar(Store& store) {
   GK_TRY(latest, store.LatestCalendar());
   if (!latest) {
     GK_TRY(official, LoadOfficialCalendar());

@@ -23,7 +23,10 @@ struct CalendarInForce {
   std::string note;
   std::string created_at;
 };
+// Cached per process by version id (stored versions never change).
 [[nodiscard]] Result<CalendarInForce> CurrentCalendar(Store& store);
+// The same without the cache: always reads and builds.
+[[nodiscard]] Result<CalendarInForce> LoadCurrentCalendar(Store& store);
 
 // Stores the built-in official calendar (2018-2026) as the first version if
 // the database has no calendar yet. Idempotent.

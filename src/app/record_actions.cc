@@ -222,6 +222,33 @@ Result<Record> AddAttachment(const Context& ctx, std::int64_t id, const std::str
     default:
       return Unexpected(Error::Invalid("附件必须是PDF、Office文档、图片或纯文本（按文件内容识别）", "attachment"));
   }
+  // The name must not promise another type than the content has (an HTML
+  // page called 合同.pdf): visitors would download something else than
+  // they see listed.
+  {
+    std::string ext;
+    if (auto dot = filename.find_last_of('.'); dot != std::string::npos && dot + 1 < filename.size())
+      ext = filename.substr(dot + 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    auto allowed = [&]() -> std::vector<std::string> {
+      switch (type) {
+        case FileType::kPdf: return {"pdf"};
+        case FileType::kJpeg: return {"jpg", "jpeg"};
+        case FileType::kPng: return {"png"};
+        case FileType::kGif: return {"gif"};
+        case FileType::kWebp: return {"webp"};
+        case FileType::kDocx: return {"docx"};
+        case FileType::kXlsx: return {"xlsx"};
+        case FileType::kPptx: return {"pptx"};
+        case FileType::kDoc: case FileType::kXls: return {"doc", "xls", "ppt"};
+        case FileType::kText: return {"txt", "csv", ""};
+        default: return {};
+      }
+    }();
+    if (std::find(allowed.begin(), allowed.end(), ext) == allowed.end())
+      return Unexpected(Error::Invalid(
+          fmt::format("文件内容是{}，与扩展名“.{}”不符，请检查后重新上传", FileTypeLabel(type), ext), "attachment"));
+  }
   // Keep a display name only: no directories, no control characters.
   std::string name = filename.substr(filename.find_last_of("/\\") == std::string::npos ? 0 : filename.find_last_of("/\\") + 1);
   name.erase(std::remove_if(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '"'; }),

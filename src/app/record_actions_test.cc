@@ -278,6 +278,23 @@ TEST_F(RecordsTest, IndexNumbersAreUniqueUnderConcurrentPublishers) {
   for (const auto& s : seen) EXPECT_FALSE(s.empty());
 }
 
+TEST_F(RecordsTest, ObligationDueDatesFollowACalendarImport) {
+  auto o = RegisterObligation(As(Role::kLiaison, "区发改局"), catalog_, rules_,
+                              {"区发改局", 1, "", "年底形成的信息", "2026-12-15"});
+  ASSERT_TRUE(o.has_value()) << o.error().Describe();
+  EXPECT_EQ(o->due_on, D("2027-01-12"));  // 2027 computed with weekends only
+  EXPECT_TRUE(o->provisional);
+  const char* notice = R"({"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]})";
+  auto imp = ImportCalendarNotice(*store_, notice, NoticeFormat::kJson, 2027, "test");
+  ASSERT_TRUE(imp.has_value()) << imp.error().Describe();
+  auto after = store_->GetObligation(o->id);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->due_on, D("2027-01-13"));
+  EXPECT_FALSE(after->provisional);
+  ASSERT_EQ(imp->changes.size(), 1u);
+  EXPECT_EQ(imp->changes[0].deadline_id, after->deadline_id);
+}
+
 TEST(IndexNumber, FormatsAndRefusesBadPatterns) {
   EXPECT_EQ(*FormatIndexNumber(kDefaultIndexPattern, "014416330", 2018, 4736), "014416330/2018-04736");
   EXPECT_EQ(*FormatIndexNumber("{org}-{year}-{seq:6}", "X", 2026, 7), "X-2026-000007");

@@ -123,7 +123,7 @@ class InlineRenderer {
     std::size_t i = 0;
     while (i < n) {
       const char c = line[i];
-      if (c == '*' && i + 1 < n && line[i + 1] == '*') {
+      if (IsBoldDelimiter(line, i)) {
         const std::size_t close = next_stars_[i + 2];
         if (close < n && close > i + 2) {
           *out += "<strong>";
@@ -144,6 +144,14 @@ class InlineRenderer {
   }
 
  private:
+  // Exactly two asterisks: a longer run of '*' (a masked number such as
+  // "138****5678" or "11*************02X") is text, never bold.
+  static bool IsBoldDelimiter(std::string_view line, std::size_t k) {
+    const std::size_t n = line.size();
+    return k + 1 < n && line[k] == '*' && line[k + 1] == '*' && (k == 0 || line[k - 1] != '*') &&
+           (k + 2 >= n || line[k + 2] != '*');
+  }
+
   // Fills the next_* tables: entry i is the smallest j >= i where the
   // delimiter starts, or line_.size().
   void Tabulate() {
@@ -158,7 +166,7 @@ class InlineRenderer {
       next_close_[k] = c == ']' ? k : next_close_[k + 1];
       next_paren_[k] = c == ')' ? k : next_paren_[k + 1];
       next_bad_[k] = (u <= 0x20 || u == 0x7F) ? k : next_bad_[k + 1];
-      next_stars_[k] = (c == '*' && k + 1 < n && line_[k + 1] == '*') ? k : next_stars_[k + 1];
+      next_stars_[k] = IsBoldDelimiter(line_, k) ? k : next_stars_[k + 1];
       next_script_[k] = StartsWithNoCase(line_.substr(k), kScript) ? k : next_script_[k + 1];
     }
   }
@@ -179,6 +187,8 @@ class InlineRenderer {
     if (begin == end || next_bad_[begin] < end) return 0;
     const std::string_view url = line_.substr(begin, end - begin);
     if (!StartsWithNoCase(url, "http://") && !StartsWithNoCase(url, "https://") && url[0] != '/') return 0;
+    // "//host" and "/\\host" are read by browsers as another site.
+    if (url[0] == '/' && url.size() > 1 && (url[1] == '/' || url[1] == '\\')) return 0;
     if (next_script_[begin] + kScript.size() <= end) return 0;
     *out += "<a href=\"";
     AppendEscaped(url, out);

@@ -155,5 +155,22 @@ TEST(MarkdownTest, LongHostileInputStaysFast) {
   }
 }
 
+// Regression: masked personal data ("**" inside longer runs of '*') was
+// rendered as bold and lost asterisks.
+TEST(MarkdownRegression, MaskedNumbersAreNotBold) {
+  std::string html = RenderBody("身份证号11*************02X，电话138****5678，**重点**。");
+  EXPECT_NE(html.find("11*************02X"), std::string::npos) << html;
+  EXPECT_NE(html.find("138****5678"), std::string::npos) << html;
+  EXPECT_NE(html.find("<strong>重点</strong>"), std::string::npos) << html;
+}
+
+TEST(MarkdownRegression, ProtocolRelativeLinksAreText) {
+  for (const char* t : {"[x](//evil.example)", "[x](/\\evil.example)"}) {
+    std::string html = RenderBody(t);
+    EXPECT_EQ(html.find("<a "), std::string::npos) << html;
+  }
+  EXPECT_NE(RenderBody("[公开指南](/guide)").find("<a href=\"/guide\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace gongkai

@@ -3,6 +3,7 @@
 // Implementations are thread-safe: one Store is shared by all server threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -103,7 +104,14 @@ struct StoredFile {
 
 class Store {
  public:
+  Store() : instance_id_(NextInstanceId()) {}
   virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Unique per Store object in this process (never reused), for caches
+  // that must not outlive or confuse one store with another.
+  std::uint64_t instance_id() const { return instance_id_; }
 
   // Applies pending schema migrations in order, each in its own transaction.
   // Returns the schema version reached.
@@ -128,6 +136,8 @@ class Store {
   // --- working-day calendar ---
   // The newest version, or nullopt when none was ever stored.
   [[nodiscard]] virtual Result<std::optional<CalendarVersion>> LatestCalendar() = 0;
+  // The newest version's id, 0 when none (cheap: for caches).
+  [[nodiscard]] virtual Result<std::int64_t> LatestCalendarVersion() = 0;
   // All versions, newest first (notices left empty: metadata only).
   [[nodiscard]] virtual Result<std::vector<CalendarVersion>> ListCalendarVersions() = 0;
   // Stores a new version; returns it with its id and time. Bumps every
@@ -236,6 +246,13 @@ class Store {
   // Stores the file unless one with the same hash exists (never overwritten).
   [[nodiscard]] virtual Status PutFile(const StoredFile& file) = 0;
   [[nodiscard]] virtual Result<StoredFile> GetFile(const std::string& sha256) = 0;
+
+ private:
+  static std::uint64_t NextInstanceId() {
+    static std::atomic<std::uint64_t> next{1};
+    return next++;
+  }
+  std::uint64_t instance_id_;
 };
 
 }  // namespace gongkai

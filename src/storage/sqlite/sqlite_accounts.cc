@@ -63,7 +63,7 @@ std::string JoinLines(const std::vector<std::string>& v) {
 }  // namespace
 
 Status SqliteStore::WriteAudit(sqlite::Connection& c, const AuditEntry& e) {
-  GK_TRY(st, c.Prepare(
+  GK_TRY(st, c.PrepareCached(
                  "INSERT INTO audit_log (site_id, at, actor, actor_role, action, target, before_json, after_json) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, e.site_id).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.actor_role).Bind(5, e.action).Bind(6, e.target);
@@ -78,7 +78,7 @@ Status SqliteStore::AppendAudit(const AuditEntry& entry) {
 
 Result<std::vector<AuditEntry>> SqliteStore::ListAudit(std::int64_t site_id, int limit, int offset) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "SELECT id, site_id, at, actor, actor_role, action, target, before_json, after_json FROM audit_log "
                  "WHERE site_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"));
   st.Bind(1, site_id).Bind(2, limit).Bind(3, offset);
@@ -97,7 +97,7 @@ Status SqliteStore::UpdateUnit(std::int64_t site_id, const std::string& name, co
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(find, c->Prepare("SELECT id FROM units WHERE site_id = ? AND name = ?"));
+  GK_TRY(find, c->PrepareCached("SELECT id FROM units WHERE site_id = ? AND name = ?"));
   find.Bind(1, site_id).Bind(2, name);
   GK_TRY(row, find.Step());
   if (!row) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", name)));
@@ -109,7 +109,7 @@ Status SqliteStore::UpdateUnit(std::int64_t site_id, const std::string& name, co
     if (taken) return Unexpected(Error::Conflict(fmt::format("已有名为“{}”的单位", u.name), "name"));
     find.Reset();
   }
-  GK_TRY(upd, c->Prepare(
+  GK_TRY(upd, c->PrepareCached(
                   "UPDATE units SET name = ?, short_name = ?, kind = ?, parent_name = ?, org_code = ?, aliases = ?, "
                   "active = ? WHERE id = ?"));
   upd.Bind(1, u.name).Bind(2, u.short_name).Bind(3, u.kind).Bind(4, u.parent).Bind(5, u.org_code);
@@ -122,7 +122,7 @@ Status SqliteStore::UpdateUnit(std::int64_t site_id, const std::string& name, co
           "UPDATE unit_item_changes SET unit_name = ? WHERE site_id = ? AND unit_name = ?",
           "UPDATE registrations SET unit_name = ? WHERE unit_name = ? AND round_id IN "
           "(SELECT id FROM registration_rounds WHERE site_id = ?)"}) {
-      GK_TRY(st, c->Prepare(sql));
+      GK_TRY(st, c->PrepareCached(sql));
       if (std::string_view(sql).starts_with("UPDATE registrations"))
         st.Bind(1, u.name).Bind(2, name).Bind(3, site_id);
       else
@@ -131,7 +131,7 @@ Status SqliteStore::UpdateUnit(std::int64_t site_id, const std::string& name, co
     }
   }
   GK_CHECK(WriteAudit(*c, audit));
-  GK_TRY(rev, c->Prepare("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+  GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
   rev.Bind(1, site_id);
   GK_CHECK(rev.Run());
   return tx.Commit();
@@ -142,46 +142,46 @@ Status SqliteStore::ChangeItemUnit(std::int64_t site_id, int item_number, const 
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(item, c->Prepare("SELECT id FROM items WHERE site_id = ? AND number = ?"));
+  GK_TRY(item, c->PrepareCached("SELECT id FROM items WHERE site_id = ? AND number = ?"));
   item.Bind(1, site_id).Bind(2, item_number);
   GK_TRY(has_item, item.Step());
   if (!has_item) return Unexpected(Error::NotFound(fmt::format("目录中没有序号为{}的事项", item_number)));
   std::int64_t item_id = item.Int(0);
-  GK_TRY(unit_q, c->Prepare("SELECT id FROM units WHERE site_id = ? AND name = ?"));
+  GK_TRY(unit_q, c->PrepareCached("SELECT id FROM units WHERE site_id = ? AND name = ?"));
   unit_q.Bind(1, site_id).Bind(2, unit);
   GK_TRY(has_unit, unit_q.Step());
   if (!has_unit) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", unit)));
   std::int64_t unit_id = unit_q.Int(0);
-  GK_TRY(linked, c->Prepare("SELECT count(*) FROM item_units WHERE item_id = ? AND unit_id = ?"));
+  GK_TRY(linked, c->PrepareCached("SELECT count(*) FROM item_units WHERE item_id = ? AND unit_id = ?"));
   linked.Bind(1, item_id).Bind(2, unit_id);
   GK_TRY(lrow, linked.Step());
   bool is_linked = lrow && linked.Int(0) > 0;
   if (add) {
     if (is_linked) return Unexpected(Error::Conflict(fmt::format("{}已是事项{}的责任单位", unit, item_number)));
-    GK_TRY(ins, c->Prepare(
+    GK_TRY(ins, c->PrepareCached(
                     "INSERT INTO item_units (item_id, unit_id, position) SELECT ?, ?, coalesce(max(position), -1) + 1 "
                     "FROM item_units WHERE item_id = ?"));
     ins.Bind(1, item_id).Bind(2, unit_id).Bind(3, item_id);
     GK_CHECK(ins.Run());
   } else {
     if (!is_linked) return Unexpected(Error::Conflict(fmt::format("{}不是事项{}的责任单位", unit, item_number)));
-    GK_TRY(cnt, c->Prepare("SELECT count(*) FROM item_units WHERE item_id = ?"));
+    GK_TRY(cnt, c->PrepareCached("SELECT count(*) FROM item_units WHERE item_id = ?"));
     cnt.Bind(1, item_id);
     GK_TRY(crow, cnt.Step());
     if (crow && cnt.Int(0) <= 1)
       return Unexpected(Error::Conflict(fmt::format("事项{}至少要有一个责任单位", item_number)));
-    GK_TRY(del, c->Prepare("DELETE FROM item_units WHERE item_id = ? AND unit_id = ?"));
+    GK_TRY(del, c->PrepareCached("DELETE FROM item_units WHERE item_id = ? AND unit_id = ?"));
     del.Bind(1, item_id).Bind(2, unit_id);
     GK_CHECK(del.Run());
   }
-  GK_TRY(hist, c->Prepare(
+  GK_TRY(hist, c->PrepareCached(
                    "INSERT INTO unit_item_changes (site_id, unit_name, item_number, change, reason, actor, changed_at) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?)"));
   hist.Bind(1, site_id).Bind(2, unit).Bind(3, item_number).Bind(4, add ? "add" : "remove").Bind(5, reason);
   hist.Bind(6, audit.actor).Bind(7, audit.at);
   GK_CHECK(hist.Run());
   GK_CHECK(WriteAudit(*c, audit));
-  GK_TRY(rev, c->Prepare("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+  GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
   rev.Bind(1, site_id);
   GK_CHECK(rev.Run());
   return tx.Commit();
@@ -189,7 +189,7 @@ Status SqliteStore::ChangeItemUnit(std::int64_t site_id, int item_number, const 
 
 Result<std::vector<UnitItemChange>> SqliteStore::UnitItemHistory(std::int64_t site_id, const std::string& unit) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "SELECT unit_name, item_number, change, reason, actor, changed_at FROM unit_item_changes "
                  "WHERE site_id = ? AND (? = '' OR unit_name = ?) ORDER BY id"));
   st.Bind(1, site_id).Bind(2, unit).Bind(3, unit);
@@ -207,7 +207,7 @@ Result<Account> SqliteStore::CreateAccount(const Account& a, const AuditEntry& a
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "INSERT INTO accounts (site_id, username, display_name, role, unit_name, password_hash, "
                  "must_change_password, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, a.site_id).Bind(2, a.username).Bind(3, a.display_name).Bind(4, RoleName(a.role)).Bind(5, a.unit);
@@ -228,7 +228,7 @@ Status SqliteStore::UpdateAccount(const Account& a, const AuditEntry& audit) {
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "UPDATE accounts SET display_name = ?, role = ?, unit_name = ?, password_hash = ?, "
                  "must_change_password = ?, active = ? WHERE id = ?"));
   st.Bind(1, a.display_name).Bind(2, RoleName(a.role)).Bind(3, a.unit).Bind(4, a.password_hash);
@@ -241,7 +241,7 @@ Status SqliteStore::UpdateAccount(const Account& a, const AuditEntry& audit) {
 
 Result<Account> SqliteStore::GetAccount(std::int64_t id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM accounts WHERE id = ?", kAccountColumns)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM accounts WHERE id = ?", kAccountColumns)));
   st.Bind(1, id);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound("账号不存在"));
@@ -250,7 +250,7 @@ Result<Account> SqliteStore::GetAccount(std::int64_t id) {
 
 Result<Account> SqliteStore::FindAccount(std::int64_t site_id, const std::string& username) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM accounts WHERE site_id = ? AND username = ?", kAccountColumns)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM accounts WHERE site_id = ? AND username = ?", kAccountColumns)));
   st.Bind(1, site_id).Bind(2, username);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound(fmt::format("账号“{}”不存在", username)));
@@ -259,7 +259,7 @@ Result<Account> SqliteStore::FindAccount(std::int64_t site_id, const std::string
 
 Result<std::vector<Account>> SqliteStore::ListAccounts(std::int64_t site_id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM accounts WHERE site_id = ? ORDER BY id", kAccountColumns)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM accounts WHERE site_id = ? ORDER BY id", kAccountColumns)));
   st.Bind(1, site_id);
   std::vector<Account> out;
   while (true) {
@@ -273,7 +273,7 @@ Result<std::vector<Account>> SqliteStore::ListAccounts(std::int64_t site_id) {
 
 Status SqliteStore::CreateSession(const Session& s) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) VALUES "
                  "(?, ?, ?, ?, ?)"));
   st.Bind(1, s.token_hash).Bind(2, s.account_id).Bind(3, s.csrf_token).Bind(4, s.created_at).Bind(5, s.expires_at);
@@ -297,21 +297,21 @@ Result<std::pair<Session, Account>> SqliteStore::FindSession(const std::string& 
 
 Status SqliteStore::DeleteSession(const std::string& token_hash) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("DELETE FROM sessions WHERE token_hash = ?"));
+  GK_TRY(st, c->PrepareCached("DELETE FROM sessions WHERE token_hash = ?"));
   st.Bind(1, token_hash);
   return st.Run();
 }
 
 Status SqliteStore::DeleteSessionsOf(std::int64_t account_id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("DELETE FROM sessions WHERE account_id = ?"));
+  GK_TRY(st, c->PrepareCached("DELETE FROM sessions WHERE account_id = ?"));
   st.Bind(1, account_id);
   return st.Run();
 }
 
 Status SqliteStore::RecordLoginFailure(std::int64_t site_id, const std::string& username, const std::string& at) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("INSERT INTO login_failures (site_id, username, failed_at) VALUES (?, ?, ?)"));
+  GK_TRY(st, c->PrepareCached("INSERT INTO login_failures (site_id, username, failed_at) VALUES (?, ?, ?)"));
   st.Bind(1, site_id).Bind(2, username).Bind(3, at);
   return st.Run();
 }
@@ -319,7 +319,7 @@ Status SqliteStore::RecordLoginFailure(std::int64_t site_id, const std::string& 
 Result<int> SqliteStore::CountLoginFailures(std::int64_t site_id, const std::string& username,
                                             const std::string& since) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("SELECT count(*) FROM login_failures WHERE site_id = ? AND username = ? AND failed_at >= ?"));
+  GK_TRY(st, c->PrepareCached("SELECT count(*) FROM login_failures WHERE site_id = ? AND username = ? AND failed_at >= ?"));
   st.Bind(1, site_id).Bind(2, username).Bind(3, since);
   GK_TRY(row, st.Step());
   return row ? static_cast<int>(st.Int(0)) : 0;
@@ -327,7 +327,7 @@ Result<int> SqliteStore::CountLoginFailures(std::int64_t site_id, const std::str
 
 Status SqliteStore::ClearLoginFailures(std::int64_t site_id, const std::string& username) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("DELETE FROM login_failures WHERE site_id = ? AND username = ?"));
+  GK_TRY(st, c->PrepareCached("DELETE FROM login_failures WHERE site_id = ? AND username = ?"));
   st.Bind(1, site_id).Bind(2, username);
   return st.Run();
 }
@@ -336,7 +336,7 @@ Result<RegistrationRound> SqliteStore::CreateRound(const RegistrationRound& r, c
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "INSERT INTO registration_rounds (site_id, title, deadline, paper_address, paper_phones, created_at) "
                  "VALUES (?, ?, ?, ?, ?, ?)"));
   st.Bind(1, r.site_id).Bind(2, r.title).Bind(3, r.deadline).Bind(4, r.paper_address).Bind(5, r.paper_phones);
@@ -353,7 +353,7 @@ Result<RegistrationRound> SqliteStore::CreateRound(const RegistrationRound& r, c
 
 Result<std::vector<RegistrationRound>> SqliteStore::ListRounds(std::int64_t site_id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "SELECT id, site_id, title, deadline, paper_address, paper_phones, created_at FROM "
                  "registration_rounds WHERE site_id = ? ORDER BY id DESC"));
   st.Bind(1, site_id);
@@ -368,7 +368,7 @@ Result<std::vector<RegistrationRound>> SqliteStore::ListRounds(std::int64_t site
 
 Result<RegistrationRound> SqliteStore::GetRound(std::int64_t site_id, std::int64_t round_id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "SELECT id, site_id, title, deadline, paper_address, paper_phones, created_at FROM "
                  "registration_rounds WHERE site_id = ? AND id = ?"));
   st.Bind(1, site_id).Bind(2, round_id);
@@ -379,7 +379,7 @@ Result<RegistrationRound> SqliteStore::GetRound(std::int64_t site_id, std::int64
 
 Result<std::vector<Registration>> SqliteStore::ListRegistrations(std::int64_t round_id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM registrations WHERE round_id = ?", kRegistrationColumns)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM registrations WHERE round_id = ?", kRegistrationColumns)));
   st.Bind(1, round_id);
   std::vector<Registration> out;
   while (true) {
@@ -392,7 +392,7 @@ Result<std::vector<Registration>> SqliteStore::ListRegistrations(std::int64_t ro
 
 Result<std::optional<Registration>> SqliteStore::GetRegistration(std::int64_t round_id, const std::string& unit) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  fmt::format("SELECT {} FROM registrations WHERE round_id = ? AND unit_name = ?", kRegistrationColumns)));
   st.Bind(1, round_id).Bind(2, unit);
   GK_TRY(row, st.Step());
@@ -405,7 +405,7 @@ Status SqliteStore::SaveRegistration(const Registration& r, const std::vector<Ac
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(st, c->Prepare(fmt::format(
+  GK_TRY(st, c->PrepareCached(fmt::format(
                  "INSERT OR REPLACE INTO registrations ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  kRegistrationColumns)));
   st.Bind(1, r.round_id).Bind(2, r.unit).Bind(3, r.leader.name).Bind(4, r.leader.post).Bind(5, r.leader.phone);
@@ -413,11 +413,11 @@ Status SqliteStore::SaveRegistration(const Registration& r, const std::vector<Ac
   st.Bind(10, r.submitted_at).Bind(11, r.first_submitted_at).Bind(12, r.submitted_by);
   st.Bind(13, PaperStatusName(r.paper)).Bind(14, r.paper_note).Bind(15, r.paper_at).Bind(16, r.scan_sha256);
   GK_CHECK(st.Run());
-  GK_TRY(find, c->Prepare("SELECT id FROM accounts WHERE site_id = ? AND username = ?"));
-  GK_TRY(ins, c->Prepare(
+  GK_TRY(find, c->PrepareCached("SELECT id FROM accounts WHERE site_id = ? AND username = ?"));
+  GK_TRY(ins, c->PrepareCached(
                   "INSERT INTO accounts (site_id, username, display_name, role, unit_name, password_hash, "
                   "must_change_password, active, created_at) VALUES (?, ?, ?, ?, ?, '', 1, 1, ?)"));
-  GK_TRY(upd, c->Prepare("UPDATE accounts SET display_name = ?, role = ?, unit_name = ? WHERE id = ?"));
+  GK_TRY(upd, c->PrepareCached("UPDATE accounts SET display_name = ?, role = ?, unit_name = ? WHERE id = ?"));
   for (const auto& a : accounts) {
     find.Reset();
     find.Bind(1, a.site_id).Bind(2, a.username);
@@ -440,7 +440,7 @@ Status SqliteStore::SaveRegistration(const Registration& r, const std::vector<Ac
 
 Status SqliteStore::PutFile(const StoredFile& f) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "INSERT INTO files (sha256, mime, size, content, created_at) VALUES (?, ?, ?, ?, ?) "
                  "ON CONFLICT (sha256) DO NOTHING"));
   st.Bind(1, f.sha256).Bind(2, f.mime).Bind(3, f.size).BindBlob(4, f.content);
@@ -450,7 +450,7 @@ Status SqliteStore::PutFile(const StoredFile& f) {
 
 Result<StoredFile> SqliteStore::GetFile(const std::string& sha256) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("SELECT sha256, mime, size, content FROM files WHERE sha256 = ?"));
+  GK_TRY(st, c->PrepareCached("SELECT sha256, mime, size, content FROM files WHERE sha256 = ?"));
   st.Bind(1, sha256);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound("文件不存在"));

@@ -183,7 +183,7 @@ Result<Obligation> SqliteStore::CreateObligation(const Obligation& o, const Trac
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(dl, c->Prepare(
+  GK_TRY(dl, c->PrepareCached(
                  "INSERT INTO deadlines (site_id, subject, item_number, element, rule_id, rule_days, event_date, "
                  "due_date, provisional, calendar_version, open, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"));
   dl.Bind(1, d.site_id).Bind(2, d.subject).Bind(3, d.item_number).Bind(4, d.element).Bind(5, d.rule_id);
@@ -191,7 +191,7 @@ Result<Obligation> SqliteStore::CreateObligation(const Obligation& o, const Trac
   dl.Bind(10, d.calendar_version).Bind(11, o.created_at);
   GK_CHECK(dl.Run());
   std::int64_t deadline_id = c->LastInsertId();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "INSERT INTO obligations (site_id, unit_name, item_number, element, title, formed_on, deadline_id, "
                  "state, record_id, reason, ground, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                  "?, ?)"));
@@ -213,7 +213,7 @@ Result<Obligation> SqliteStore::CreateObligation(const Obligation& o, const Trac
 
 Result<Obligation> SqliteStore::GetObligation(std::int64_t id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("{} WHERE o.id = ?", kObligationSelect)));
+  GK_TRY(st, c->PrepareCached(fmt::format("{} WHERE o.id = ?", kObligationSelect)));
   st.Bind(1, id);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound(fmt::format("待公开事项{}不存在", id)));
@@ -223,7 +223,7 @@ Result<Obligation> SqliteStore::GetObligation(std::int64_t id) {
 Result<std::vector<Obligation>> SqliteStore::ListObligations(std::int64_t site_id, const std::string& unit,
                                                              std::optional<ObligationState> state) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format(
+  GK_TRY(st, c->PrepareCached(fmt::format(
                  "{} WHERE o.site_id = ? AND (? = '' OR o.unit_name = ?) AND (? = '' OR o.state = ?) "
                  "ORDER BY d.due_date, o.id",
                  kObligationSelect)));
@@ -242,11 +242,11 @@ Status SqliteStore::UpdateObligation(const Obligation& o, const AuditEntry& audi
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(st, c->Prepare("UPDATE obligations SET state = ?, record_id = ?, reason = ?, ground = ? WHERE id = ?"));
+  GK_TRY(st, c->PrepareCached("UPDATE obligations SET state = ?, record_id = ?, reason = ?, ground = ? WHERE id = ?"));
   st.Bind(1, ObligationStateName(o.state)).Bind(2, o.record_id).Bind(3, o.reason).Bind(4, o.ground).Bind(5, o.id);
   GK_CHECK(st.Run());
   if (c->Changes() == 0) return Unexpected(Error::NotFound(fmt::format("待公开事项{}不存在", o.id)));
-  GK_TRY(dl, c->Prepare("UPDATE deadlines SET open = ? WHERE id = (SELECT deadline_id FROM obligations WHERE id = ?)"));
+  GK_TRY(dl, c->PrepareCached("UPDATE deadlines SET open = ? WHERE id = (SELECT deadline_id FROM obligations WHERE id = ?)"));
   dl.Bind(1, o.state == ObligationState::kOpen).Bind(2, o.id);
   GK_CHECK(dl.Run());
   GK_CHECK(WriteAudit(*c, audit));
@@ -257,7 +257,7 @@ Result<Record> SqliteStore::CreateRecord(const Record& r, const AuditEntry& audi
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(st, c->Prepare(fmt::format(
+  GK_TRY(st, c->PrepareCached(fmt::format(
                  "INSERT INTO records (site_id, unit_name, item_number, element, obligation_id, formed_on, "
                  "published_version, first_published_at, late_days, created_at, created_by, index_number, status, "
                  "title, body, doc_number, written_on, genre, topic, validity, disclosure_mode, scope, channels, "
@@ -279,7 +279,7 @@ Result<Record> SqliteStore::CreateRecord(const Record& r, const AuditEntry& audi
 
 Result<Record> SqliteStore::GetRecord(std::int64_t id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM records WHERE id = ?", kRecordColumns)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM records WHERE id = ?", kRecordColumns)));
   st.Bind(1, id);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", id)));
@@ -290,13 +290,13 @@ Status SqliteStore::SaveRecord(const Record& r, const AuditEntry& audit) {
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(st, c->Prepare(fmt::format("UPDATE records SET {} WHERE id = ?", kRecordBodySet)));
+  GK_TRY(st, c->PrepareCached(fmt::format("UPDATE records SET {} WHERE id = ?", kRecordBodySet)));
   int next = BindRecordBody(st, 1, r);
   st.Bind(next, r.id);
   GK_CHECK(st.Run());
   if (c->Changes() == 0) return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", r.id)));
   if (r.status == RecordStatus::kWithdrawn) {
-    GK_TRY(rev, c->Prepare("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+    GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
     rev.Bind(1, r.site_id);
     GK_CHECK(rev.Run());
   }
@@ -309,7 +309,7 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
   Record out = r;
-  GK_TRY(cur, c->Prepare("SELECT published_version, index_number, first_published_at, status FROM records WHERE id = ?"));
+  GK_TRY(cur, c->PrepareCached("SELECT published_version, index_number, first_published_at, status FROM records WHERE id = ?"));
   cur.Bind(1, r.id);
   GK_TRY(has, cur.Step());
   if (!has) return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", r.id)));
@@ -320,17 +320,17 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
     return Unexpected(Error::Conflict("该信息未经审核，不能发布", "status"));
   cur.Reset();
   if (index.empty()) {
-    GK_TRY(site, c->Prepare("SELECT index_pattern FROM sites WHERE id = ?"));
+    GK_TRY(site, c->PrepareCached("SELECT index_pattern FROM sites WHERE id = ?"));
     site.Bind(1, r.site_id);
     GK_TRY(srow, site.Step());
     if (!srow) return Unexpected(Error::NotFound("站点不存在"));
     std::string pattern = site.Text(0);
-    GK_TRY(unit, c->Prepare("SELECT id, org_code FROM units WHERE site_id = ? AND name = ?"));
+    GK_TRY(unit, c->PrepareCached("SELECT id, org_code FROM units WHERE site_id = ? AND name = ?"));
     unit.Bind(1, r.site_id).Bind(2, r.unit);
     GK_TRY(urow, unit.Step());
     if (!urow) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", r.unit)));
     std::string org = unit.Text(1).empty() ? fmt::format("U{:04}", unit.Int(0)) : unit.Text(1);
-    GK_TRY(serial, c->Prepare(
+    GK_TRY(serial, c->PrepareCached(
                        "INSERT INTO index_serials (site_id, unit_name, year, last) VALUES (?, ?, ?, 1) "
                        "ON CONFLICT (site_id, unit_name, year) DO UPDATE SET last = last + 1 RETURNING last"));
     serial.Bind(1, r.site_id).Bind(2, r.unit).Bind(3, year);
@@ -347,7 +347,7 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
   out.published_version = stored_version + 1;
   out.status = RecordStatus::kPublished;
   out.updated_at = v.published_at;
-  GK_TRY(ver, c->Prepare(
+  GK_TRY(ver, c->PrepareCached(
                   "INSERT INTO record_versions (record_id, version, title, body, doc_number, written_on, genre, topic, "
                   "validity, disclosure_mode, scope, channels, attachments, change_note, published_at, published_by, "
                   "approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -357,7 +357,7 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
   ver.Bind(11, cc.scope).Bind(12, JoinLines(cc.channels)).Bind(13, AttachmentsJson(cc.attachments));
   ver.Bind(14, v.change_note).Bind(15, v.published_at).Bind(16, v.published_by).Bind(17, v.approved_by);
   GK_CHECK(ver.Run());
-  GK_TRY(upd, c->Prepare(fmt::format(
+  GK_TRY(upd, c->PrepareCached(fmt::format(
                   "UPDATE records SET {}, index_number = ?, published_version = ?, first_published_at = ?, "
                   "late_days = ?, published_title = ? WHERE id = ?",
                   kRecordBodySet)));
@@ -367,14 +367,14 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
   upd.Bind(next + 3, out.late_days).Bind(next + 4, out.published_title).Bind(next + 5, out.id);
   GK_CHECK(upd.Run());
   if (r.obligation_id > 0) {
-    GK_TRY(ob, c->Prepare("UPDATE obligations SET state = 'published', record_id = ? WHERE id = ?"));
+    GK_TRY(ob, c->PrepareCached("UPDATE obligations SET state = 'published', record_id = ? WHERE id = ?"));
     ob.Bind(1, r.id).Bind(2, r.obligation_id);
     GK_CHECK(ob.Run());
-    GK_TRY(dl, c->Prepare("UPDATE deadlines SET open = 0 WHERE id = (SELECT deadline_id FROM obligations WHERE id = ?)"));
+    GK_TRY(dl, c->PrepareCached("UPDATE deadlines SET open = 0 WHERE id = (SELECT deadline_id FROM obligations WHERE id = ?)"));
     dl.Bind(1, r.obligation_id);
     GK_CHECK(dl.Run());
   }
-  GK_TRY(rev, c->Prepare("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+  GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
   rev.Bind(1, r.site_id);
   GK_CHECK(rev.Run());
   AuditEntry a = audit;
@@ -386,7 +386,7 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
 
 Result<std::vector<RecordVersion>> SqliteStore::ListVersions(std::int64_t record_id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "SELECT record_id, version, title, body, doc_number, written_on, genre, topic, validity, "
                  "disclosure_mode, scope, channels, attachments, change_note, published_at, published_by, approved_by "
                  "FROM record_versions WHERE record_id = ? ORDER BY version"));
@@ -414,7 +414,7 @@ Result<std::vector<Record>> SqliteStore::ListRecords(std::int64_t site_id, const
   std::vector<std::string> texts;
   std::vector<std::int64_t> ints;
   std::string where = FilterSql(f, texts, ints);
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM records{} ORDER BY first_published_at DESC, id DESC LIMIT ? OFFSET ?",
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM records{} ORDER BY first_published_at DESC, id DESC LIMIT ? OFFSET ?",
                                     kRecordColumns, where)));
   int i = 1;
   st.Bind(i++, site_id);
@@ -435,7 +435,7 @@ Result<int> SqliteStore::CountRecords(std::int64_t site_id, const RecordFilter& 
   std::vector<std::string> texts;
   std::vector<std::int64_t> ints;
   std::string where = FilterSql(f, texts, ints);
-  GK_TRY(st, c->Prepare(fmt::format("SELECT count(*) FROM records{}", where)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT count(*) FROM records{}", where)));
   int i = 1;
   st.Bind(i++, site_id);
   for (auto v : ints) st.Bind(i++, v);

@@ -59,10 +59,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 
 Result<int> SqliteStore::SchemaVersion() {
   auto c = pool_->Acquire();
-  GK_TRY(exists, c->Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'"));
+  GK_TRY(exists, c->PrepareCached("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'"));
   GK_TRY(row, exists.Step());
   if (!row || exists.Int(0) == 0) return 0;
-  GK_TRY(st, c->Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  GK_TRY(st, c->PrepareCached("SELECT coalesce(max(version), 0) FROM schema_migrations"));
   GK_TRY(has, st.Step());
   return has ? static_cast<int>(st.Int(0)) : 0;
 }
@@ -82,7 +82,7 @@ Result<int> SqliteStore::Migrate() {
     sqlite::Transaction tx(*c);
     GK_CHECK(tx.Begin());
     // Another process may have migrated meanwhile: re-check under the lock.
-    GK_TRY(st, c->Prepare("SELECT count(*) FROM schema_migrations WHERE version = ?"));
+    GK_TRY(st, c->PrepareCached("SELECT count(*) FROM schema_migrations WHERE version = ?"));
     st.Bind(1, m.version);
     GK_TRY(row, st.Step());
     if (row && st.Int(0) > 0) {
@@ -90,7 +90,7 @@ Result<int> SqliteStore::Migrate() {
       continue;
     }
     GK_CHECK(c->Exec(m.sql));
-    GK_TRY(ins, c->Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
+    GK_TRY(ins, c->PrepareCached("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
     ins.Bind(1, m.version).Bind(2, m.name).Bind(3, NowUtc());
     GK_CHECK(ins.Run());
     GK_CHECK(tx.Commit());
@@ -101,7 +101,7 @@ Result<int> SqliteStore::Migrate() {
 
 Result<Site> SqliteStore::FindSite(std::string_view slug) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM sites WHERE slug = ?", kSiteColumns)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM sites WHERE slug = ?", kSiteColumns)));
   st.Bind(1, slug);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound(fmt::format("站点“{}”不存在", slug)));
@@ -110,7 +110,7 @@ Result<Site> SqliteStore::FindSite(std::string_view slug) {
 
 Result<std::vector<Site>> SqliteStore::ListSites() {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM sites ORDER BY id", kSiteColumns)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM sites ORDER BY id", kSiteColumns)));
   std::vector<Site> out;
   while (true) {
     GK_TRY(row, st.Step());
@@ -122,7 +122,7 @@ Result<std::vector<Site>> SqliteStore::ListSites() {
 
 Result<Site> SqliteStore::CreateSite(const NewSite& site) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("INSERT INTO sites (slug, name, host, revision, created_at) VALUES (?, ?, ?, 0, ?)"));
+  GK_TRY(st, c->PrepareCached("INSERT INTO sites (slug, name, host, revision, created_at) VALUES (?, ?, ?, 0, ?)"));
   st.Bind(1, site.slug).Bind(2, site.name).Bind(3, site.host).Bind(4, NowUtc());
   if (auto s = st.Run(); !s) {
     if (s.error().code == ErrorCode::kConflict)
@@ -145,7 +145,7 @@ Result<Catalog> SqliteStore::LoadCatalog(std::int64_t site_id) {
   auto c = pool_->Acquire();
   Catalog cat;
   {
-    GK_TRY(st, c->Prepare(
+    GK_TRY(st, c->PrepareCached(
                    "SELECT title, office_name, office_address, office_phones, office_hours FROM catalogs "
                    "WHERE site_id = ?"));
     st.Bind(1, site_id);
@@ -156,7 +156,7 @@ Result<Catalog> SqliteStore::LoadCatalog(std::int64_t site_id) {
   }
   std::map<std::int64_t, std::string> unit_names;
   {
-    GK_TRY(st, c->Prepare(
+    GK_TRY(st, c->PrepareCached(
                    "SELECT id, name, short_name, kind, parent_name, org_code, aliases, active FROM units "
                    "WHERE site_id = ? ORDER BY position"));
     st.Bind(1, site_id);
@@ -170,7 +170,7 @@ Result<Catalog> SqliteStore::LoadCatalog(std::int64_t site_id) {
   }
   std::map<std::int64_t, std::size_t> area_index;
   {
-    GK_TRY(st, c->Prepare("SELECT id, number, title FROM areas WHERE site_id = ? ORDER BY position"));
+    GK_TRY(st, c->PrepareCached("SELECT id, number, title FROM areas WHERE site_id = ? ORDER BY position"));
     st.Bind(1, site_id);
     while (true) {
       GK_TRY(row, st.Step());
@@ -181,7 +181,7 @@ Result<Catalog> SqliteStore::LoadCatalog(std::int64_t site_id) {
   }
   std::map<std::int64_t, std::pair<std::size_t, std::size_t>> item_index;
   {
-    GK_TRY(st, c->Prepare(
+    GK_TRY(st, c->PrepareCached(
                    "SELECT id, area_id, number, title, content, channel, units_open_ended, timeliness_text, "
                    "working_days, law_overrides, privacy_protection, specific_groups, "
                    "excludes_commercial_secrets, excludes_state_secrets, notes FROM items WHERE site_id = ? "
@@ -210,7 +210,7 @@ Result<Catalog> SqliteStore::LoadCatalog(std::int64_t site_id) {
     }
   }
   {
-    GK_TRY(st, c->Prepare(
+    GK_TRY(st, c->PrepareCached(
                    "SELECT e.item_id, e.name, e.rule FROM elements e JOIN items i ON i.id = e.item_id "
                    "WHERE i.site_id = ? ORDER BY e.item_id, e.position"));
     st.Bind(1, site_id);
@@ -222,7 +222,7 @@ Result<Catalog> SqliteStore::LoadCatalog(std::int64_t site_id) {
     }
   }
   {
-    GK_TRY(st, c->Prepare(
+    GK_TRY(st, c->PrepareCached(
                    "SELECT iu.item_id, iu.unit_id FROM item_units iu JOIN items i ON i.id = iu.item_id "
                    "WHERE i.site_id = ? ORDER BY iu.item_id, iu.position"));
     st.Bind(1, site_id);
@@ -242,14 +242,14 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
   {
-    GK_TRY(st, c->Prepare("SELECT count(*) FROM sites WHERE id = ?"));
+    GK_TRY(st, c->PrepareCached("SELECT count(*) FROM sites WHERE id = ?"));
     st.Bind(1, site_id);
     GK_TRY(row, st.Step());
     if (!row || st.Int(0) == 0) return Unexpected(Error::NotFound("站点不存在"));
   }
   std::string now = NowUtc();
   {
-    GK_TRY(st, c->Prepare(
+    GK_TRY(st, c->PrepareCached(
                    "INSERT INTO catalogs (site_id, title, office_name, office_address, office_phones, "
                    "office_hours, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT (site_id) DO UPDATE SET title = excluded.title, office_name = "
@@ -264,13 +264,13 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
   // Units: upsert by name, then drop those no longer listed.
   std::map<std::string, std::int64_t> unit_ids;
   {
-    GK_TRY(up, c->Prepare(
+    GK_TRY(up, c->PrepareCached(
                    "INSERT INTO units (site_id, name, short_name, kind, parent_name, org_code, aliases, "
                    "position, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, name) DO UPDATE "
                    "SET short_name = excluded.short_name, kind = excluded.kind, parent_name = "
                    "excluded.parent_name, org_code = excluded.org_code, aliases = excluded.aliases, "
                    "position = excluded.position, active = excluded.active"));
-    GK_TRY(id, c->Prepare("SELECT id FROM units WHERE site_id = ? AND name = ?"));
+    GK_TRY(id, c->PrepareCached("SELECT id FROM units WHERE site_id = ? AND name = ?"));
     int pos = 0;
     for (const auto& u : cat.units) {
       up.Reset();
@@ -288,11 +288,11 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
   // Areas: upsert by number.
   std::map<int, std::int64_t> area_ids;
   {
-    GK_TRY(up, c->Prepare(
+    GK_TRY(up, c->PrepareCached(
                    "INSERT INTO areas (site_id, number, title, position) VALUES (?, ?, ?, ?) "
                    "ON CONFLICT (site_id, number) DO UPDATE SET title = excluded.title, position = "
                    "excluded.position"));
-    GK_TRY(id, c->Prepare("SELECT id FROM areas WHERE site_id = ? AND number = ?"));
+    GK_TRY(id, c->PrepareCached("SELECT id FROM areas WHERE site_id = ? AND number = ?"));
     int pos = 0;
     for (const auto& a : cat.areas) {
       up.Reset();
@@ -309,7 +309,7 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
   // Items: upsert by number; elements upsert by name; units re-linked.
   std::set<std::int64_t> kept_items;
   {
-    GK_TRY(up, c->Prepare(
+    GK_TRY(up, c->PrepareCached(
                    "INSERT INTO items (site_id, area_id, number, title, content, channel, units_open_ended, "
                    "timeliness_text, working_days, law_overrides, privacy_protection, specific_groups, "
                    "excludes_commercial_secrets, excludes_state_secrets, notes, position) VALUES "
@@ -322,15 +322,15 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
                    "excludes_commercial_secrets = excluded.excludes_commercial_secrets, "
                    "excludes_state_secrets = excluded.excludes_state_secrets, notes = excluded.notes, "
                    "position = excluded.position"));
-    GK_TRY(id, c->Prepare("SELECT id FROM items WHERE site_id = ? AND number = ?"));
-    GK_TRY(el, c->Prepare(
+    GK_TRY(id, c->PrepareCached("SELECT id FROM items WHERE site_id = ? AND number = ?"));
+    GK_TRY(el, c->PrepareCached(
                    "INSERT INTO elements (item_id, name, rule, position) VALUES (?, ?, ?, ?) "
                    "ON CONFLICT (item_id, name) DO UPDATE SET rule = excluded.rule, position = "
                    "excluded.position"));
-    GK_TRY(el_park, c->Prepare("UPDATE elements SET position = -1 - position WHERE item_id = ?"));
-    GK_TRY(el_drop, c->Prepare("DELETE FROM elements WHERE item_id = ? AND position < 0"));
-    GK_TRY(iu_drop, c->Prepare("DELETE FROM item_units WHERE item_id = ?"));
-    GK_TRY(iu, c->Prepare("INSERT INTO item_units (item_id, unit_id, position) VALUES (?, ?, ?)"));
+    GK_TRY(el_park, c->PrepareCached("UPDATE elements SET position = -1 - position WHERE item_id = ?"));
+    GK_TRY(el_drop, c->PrepareCached("DELETE FROM elements WHERE item_id = ? AND position < 0"));
+    GK_TRY(iu_drop, c->PrepareCached("DELETE FROM item_units WHERE item_id = ?"));
+    GK_TRY(iu, c->PrepareCached("INSERT INTO item_units (item_id, unit_id, position) VALUES (?, ?, ?)"));
     int pos = 0;
     for (const auto& a : cat.areas) {
       for (const auto& it : a.items) {
@@ -379,7 +379,7 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
 
   // Drop items, areas and units that the new catalogue no longer has.
   {
-    GK_TRY(ids, c->Prepare("SELECT id FROM items WHERE site_id = ?"));
+    GK_TRY(ids, c->PrepareCached("SELECT id FROM items WHERE site_id = ?"));
     ids.Bind(1, site_id);
     std::vector<std::int64_t> stale;
     while (true) {
@@ -390,7 +390,7 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
     for (std::int64_t item_id : stale) {
       for (const char* sql : {"DELETE FROM item_units WHERE item_id = ?", "DELETE FROM elements WHERE item_id = ?",
                               "DELETE FROM items WHERE id = ?"}) {
-        GK_TRY(del, c->Prepare(sql));
+        GK_TRY(del, c->PrepareCached(sql));
         del.Bind(1, item_id);
         GK_CHECK(del.Run());
       }
@@ -398,16 +398,16 @@ Status SqliteStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
     std::string area_list, unit_list;
     for (auto& [n, aid] : area_ids) area_list += (area_list.empty() ? "" : ",") + std::to_string(aid);
     for (auto& [n, uid] : unit_ids) unit_list += (unit_list.empty() ? "" : ",") + std::to_string(uid);
-    GK_TRY(da, c->Prepare(fmt::format("DELETE FROM areas WHERE site_id = ? AND id NOT IN ({})", area_list)));
+    GK_TRY(da, c->PrepareCached(fmt::format("DELETE FROM areas WHERE site_id = ? AND id NOT IN ({})", area_list)));
     da.Bind(1, site_id);
     GK_CHECK(da.Run());
-    GK_TRY(du, c->Prepare(fmt::format("DELETE FROM units WHERE site_id = ? AND id NOT IN ({})",
+    GK_TRY(du, c->PrepareCached(fmt::format("DELETE FROM units WHERE site_id = ? AND id NOT IN ({})",
                                       unit_list.empty() ? "0" : unit_list)));
     du.Bind(1, site_id);
     GK_CHECK(du.Run());
   }
   {
-    GK_TRY(st, c->Prepare("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+    GK_TRY(st, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
     st.Bind(1, site_id);
     GK_CHECK(st.Run());
   }
@@ -430,7 +430,7 @@ Result<std::optional<CalendarVersion>> SqliteStore::LatestCalendar() {
   auto c = pool_->Acquire();
   CalendarVersion v;
   {
-    GK_TRY(st, c->Prepare("SELECT id, created_at, note FROM calendar_versions ORDER BY id DESC LIMIT 1"));
+    GK_TRY(st, c->PrepareCached("SELECT id, created_at, note FROM calendar_versions ORDER BY id DESC LIMIT 1"));
     GK_TRY(row, st.Step());
     if (!row) return std::optional<CalendarVersion>();
     v.id = st.Int(0);
@@ -439,7 +439,7 @@ Result<std::optional<CalendarVersion>> SqliteStore::LatestCalendar() {
   }
   std::map<int, std::size_t> index;
   {
-    GK_TRY(st, c->Prepare("SELECT year, source FROM calendar_notices WHERE version_id = ? ORDER BY year"));
+    GK_TRY(st, c->PrepareCached("SELECT year, source FROM calendar_notices WHERE version_id = ? ORDER BY year"));
     st.Bind(1, v.id);
     while (true) {
       GK_TRY(row, st.Step());
@@ -449,7 +449,7 @@ Result<std::optional<CalendarVersion>> SqliteStore::LatestCalendar() {
     }
   }
   {
-    GK_TRY(st, c->Prepare(
+    GK_TRY(st, c->PrepareCached(
                    "SELECT notice_year, day, off, name FROM calendar_days WHERE version_id = ? "
                    "ORDER BY notice_year, position"));
     st.Bind(1, v.id);
@@ -465,9 +465,16 @@ Result<std::optional<CalendarVersion>> SqliteStore::LatestCalendar() {
   return std::optional<CalendarVersion>(std::move(v));
 }
 
+Result<std::int64_t> SqliteStore::LatestCalendarVersion() {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached("SELECT coalesce(max(id), 0) FROM calendar_versions"));
+  GK_TRY(row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
 Result<std::vector<CalendarVersion>> SqliteStore::ListCalendarVersions() {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare("SELECT id, created_at, note FROM calendar_versions ORDER BY id DESC"));
+  GK_TRY(st, c->PrepareCached("SELECT id, created_at, note FROM calendar_versions ORDER BY id DESC"));
   std::vector<CalendarVersion> out;
   while (true) {
     GK_TRY(row, st.Step());
@@ -484,13 +491,13 @@ Result<CalendarVersion> SqliteStore::AddCalendarVersion(const std::vector<Calend
   GK_CHECK(tx.Begin());
   CalendarVersion v{0, NowUtc(), note, notices};
   {
-    GK_TRY(st, c->Prepare("INSERT INTO calendar_versions (created_at, note) VALUES (?, ?)"));
+    GK_TRY(st, c->PrepareCached("INSERT INTO calendar_versions (created_at, note) VALUES (?, ?)"));
     st.Bind(1, v.created_at).Bind(2, note);
     GK_CHECK(st.Run());
     v.id = c->LastInsertId();
   }
-  GK_TRY(ins_notice, c->Prepare("INSERT INTO calendar_notices (version_id, year, source) VALUES (?, ?, ?)"));
-  GK_TRY(ins_day, c->Prepare(
+  GK_TRY(ins_notice, c->PrepareCached("INSERT INTO calendar_notices (version_id, year, source) VALUES (?, ?, ?)"));
+  GK_TRY(ins_day, c->PrepareCached(
                       "INSERT INTO calendar_days (version_id, notice_year, day, off, name, position) "
                       "VALUES (?, ?, ?, ?, ?, ?)"));
   for (const auto& n : notices) {
@@ -542,7 +549,7 @@ Result<TrackedDeadline> ReadDeadline(const sqlite::Statement& st) {
 
 Result<TrackedDeadline> SqliteStore::AddDeadline(const TrackedDeadline& d) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "INSERT INTO deadlines (site_id, subject, item_number, element, rule_id, rule_days, event_date, "
                  "due_date, provisional, calendar_version, open, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                  "?, ?)"));
@@ -557,7 +564,7 @@ Result<TrackedDeadline> SqliteStore::AddDeadline(const TrackedDeadline& d) {
 
 Result<TrackedDeadline> SqliteStore::GetDeadline(std::int64_t id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format("SELECT {} FROM deadlines WHERE id = ?", kDeadlineColumns)));
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM deadlines WHERE id = ?", kDeadlineColumns)));
   st.Bind(1, id);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound(fmt::format("期限记录{}不存在", id)));
@@ -566,7 +573,7 @@ Result<TrackedDeadline> SqliteStore::GetDeadline(std::int64_t id) {
 
 Result<std::vector<TrackedDeadline>> SqliteStore::OpenDeadlinesBefore(std::int64_t version) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(fmt::format(
+  GK_TRY(st, c->PrepareCached(fmt::format(
                  "SELECT {} FROM deadlines WHERE open = 1 AND calendar_version < ? ORDER BY id", kDeadlineColumns)));
   st.Bind(1, version);
   std::vector<TrackedDeadline> out;
@@ -583,10 +590,10 @@ Status SqliteStore::ApplyRecomputedDeadlines(const std::vector<TrackedDeadline>&
   auto c = pool_->Acquire();
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(get, c->Prepare("SELECT due_date, provisional, calendar_version FROM deadlines WHERE id = ?"));
-  GK_TRY(upd, c->Prepare(
+  GK_TRY(get, c->PrepareCached("SELECT due_date, provisional, calendar_version FROM deadlines WHERE id = ?"));
+  GK_TRY(upd, c->PrepareCached(
                   "UPDATE deadlines SET due_date = ?, provisional = ?, calendar_version = ? WHERE id = ?"));
-  GK_TRY(log, c->Prepare(
+  GK_TRY(log, c->PrepareCached(
                   "INSERT INTO deadline_changes (deadline_id, old_due, new_due, old_provisional, new_provisional, "
                   "calendar_version, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   std::string now = NowUtc();
@@ -615,7 +622,7 @@ Status SqliteStore::ApplyRecomputedDeadlines(const std::vector<TrackedDeadline>&
 
 Result<std::vector<DeadlineChange>> SqliteStore::DeadlineChanges(std::int64_t deadline_id) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
+  GK_TRY(st, c->PrepareCached(
                  "SELECT deadline_id, old_due, new_due, old_provisional, new_provisional, calendar_version, "
                  "changed_at FROM deadline_changes WHERE (? = 0 OR deadline_id = ?) ORDER BY id"));
   st.Bind(1, deadline_id).Bind(2, deadline_id);

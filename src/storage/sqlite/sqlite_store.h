@@ -25,6 +25,7 @@ class SqliteStore final : public Store {
   Status SaveCatalog(std::int64_t site_id, const Catalog& catalog) override;
   Result<std::optional<CalendarVersion>> LatestCalendar() override;
   Result<std::vector<CalendarVersion>> ListCalendarVersions() override;
+  Result<std::int64_t> LatestCalendarVersion() override;
   Result<CalendarVersion> AddCalendarVersion(const std::vector<CalendarNotice>& notices,
                                              const std::string& note) override;
   Result<TrackedDeadline> AddDeadline(const TrackedDeadline& deadline) override;
