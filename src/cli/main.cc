@@ -16,6 +16,7 @@
 #include "app/calendar_actions.h"
 #include "app/catalog_actions.h"
 #include "app/demo.h"
+#include "app/search_actions.h"
 #include "core/timestamp.h"
 #include "codec/catalog_json.h"
 #include "codec/rules_codec.h"
@@ -355,6 +356,19 @@ int main(int argc, char** argv) {
   cal_show->add_option("--year", show_year, "年份 (year)")->required();
   cal_show->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
 
+  // search
+  auto* search_cmd = app.add_subcommand("search", "全文检索索引的维护与查询 (the full-text search index)");
+  search_cmd->require_subcommand(1);
+  auto* s_reindex = search_cmd->add_subcommand("reindex", "按已发布的信息重建索引 (rebuild the index from the records)");
+  auto* s_check = search_cmd->add_subcommand("check", "检查索引是否缺漏或过时 (report missing or stale entries)");
+  auto* s_query = search_cmd->add_subcommand("query", "搜索已公开的信息 (search published records)");
+  std::string s_q;
+  s_query->add_option("QUERY", s_q, "搜索词 (query)")->required();
+  for (auto* sub : {s_reindex, s_check, s_query}) {
+    sub->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+    sub->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+  }
+
   // user
   auto* user = app.add_subcommand("user", "账号管理 (accounts)");
   user->require_subcommand(1);
@@ -426,6 +440,41 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (serve->parsed()) return RunServe(db, listen, threads, site, port_file, session_ttl);
+  if (s_reindex->parsed() || s_check->parsed() || s_query->parsed()) {
+    auto store = OpenStore(db, false);
+    if (!store) return Fail(store.error());
+    auto st = (*store)->FindSite(site);
+    if (!st) return Fail(st.error());
+    if (s_reindex->parsed()) {
+      auto n = (*store)->Reindex(st->id);
+      if (!n) return Fail(n.error());
+      fmt::print("已重建索引：{}条公开信息。\n", *n);
+      return 0;
+    }
+    if (s_check->parsed()) {
+      auto c = (*store)->CheckIndex(st->id);
+      if (!c) return Fail(c.error());
+      fmt::print("索引中有{}条；缺漏{}条；过时{}条。\n", c->indexed, c->missing.size(), c->stale.size());
+      for (auto id : c->missing) fmt::print("  缺漏：公开信息{}\n", id);
+      for (auto id : c->stale) fmt::print("  过时：公开信息{}\n", id);
+      if (!c->missing.empty() || !c->stale.empty()) {
+        fmt::print("请运行 gongkai search reindex 重建索引。\n");
+        return 1;
+      }
+      return 0;
+    }
+    auto catalog = (*store)->LoadCatalog(st->id);
+    if (!catalog) return Fail(catalog.error());
+    SearchParams p;
+    p.q = s_q;
+    auto o = RunSearch(**store, *st, *catalog, p);
+    if (!o) return Fail(o.error());
+    fmt::print("找到{}条结果：\n", o->total);
+    for (const auto& h : o->hits)
+      fmt::print("  /records/{}\t{}\t{}\t{}\n", h.record.id, h.record.index_number, h.published_on,
+                 h.record.published_title);
+    return 0;
+  }
   if (user_add->parsed()) return RunUserAdd(db, site, u_name, u_display, u_role, u_unit);
   if (user_list->parsed()) return RunUserList(db, site);
   if (deadline->parsed()) return RunDeadline(db, site, dl_from, dl_item, dl_element, dl_rule, dl_json);

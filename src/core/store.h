@@ -93,6 +93,31 @@ struct RecordFilter {
   int offset = 0;
 };
 
+// A full-text search over published records.
+struct SearchRequest {
+  std::string match;        // FTS5 MATCH expression (search/query.h ToFts5Match)
+  std::string unit;         // exact unit name, "" = any
+  std::vector<int> items;   // item numbers allowed, empty = any
+  int year = 0;             // year of first publication, 0 = any
+  std::string genre;        // 体裁, "" = any
+  int limit = 20;
+  int offset = 0;
+};
+struct FacetCount {
+  std::string value;
+  int count = 0;
+};
+struct SearchResult {
+  std::vector<Record> hits;  // best first: BM25 with a title boost, then newest
+  int total = 0;
+  std::vector<FacetCount> by_item, by_unit, by_year, by_genre;
+};
+struct IndexCheck {
+  int indexed = 0;
+  std::vector<std::int64_t> missing;  // published, not in the index
+  std::vector<std::int64_t> stale;    // indexed with another title, or not public any more
+};
+
 // A file kept by content (scans of paper forms, later attachments).
 struct StoredFile {
   std::string sha256;  // lowercase hex of content: the key
@@ -241,6 +266,13 @@ class Store {
   // Newest first (by first publication, then id).
   [[nodiscard]] virtual Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
   [[nodiscard]] virtual Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
+
+  // --- full-text search (the index is kept in the same transactions as
+  // publication, revision and withdrawal) ---
+  [[nodiscard]] virtual Result<SearchResult> Search(std::int64_t site_id, const SearchRequest& request) = 0;
+  // Rebuilds the site's index from the current published versions.
+  [[nodiscard]] virtual Result<int> Reindex(std::int64_t site_id) = 0;
+  [[nodiscard]] virtual Result<IndexCheck> CheckIndex(std::int64_t site_id) = 0;
 
   // --- files, by content ---
   // Stores the file unless one with the same hash exists (never overwritten).

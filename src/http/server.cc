@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "app/calendar_actions.h"
+#include "app/search_actions.h"
 #include "codec/rules_codec.h"
 #include "core/resources.h"
 #include "http/admin.h"
@@ -172,6 +173,18 @@ struct PortalServer::Impl {
     return r;
   }
 
+  static SearchParams SearchParamsOf(const httplib::Request& req) {
+    SearchParams p;
+    p.q = req.get_param_value("q");
+    p.area = std::atoi(req.get_param_value("area").c_str());
+    p.item = std::atoi(req.get_param_value("item").c_str());
+    p.unit = req.get_param_value("unit");
+    p.year = std::atoi(req.get_param_value("year").c_str());
+    p.genre = req.get_param_value("genre");
+    p.page = std::max(1, std::atoi(req.get_param_value("page").c_str()));
+    return p;
+  }
+
   static Result<int> ItemNumber(const std::string& s) {
     int n = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
@@ -287,6 +300,56 @@ struct PortalServer::Impl {
                                  found->sha256.substr(0, 16), httplib::detail::encode_query_param(found->filename)));
       res.set_header("Cache-Control", "public, max-age=86400, immutable");
       res.set_content(file->content, file->mime.c_str());
+    });
+    http.Get("/search", [this](const httplib::Request& req, httplib::Response& res) {
+      Cached(
+          req, res,
+          [&](const Snapshot& sn) -> Result<CachedResponse> {
+            SearchParams p = SearchParamsOf(req);
+            if (p.q.empty()) return CachedResponse{0, 200, kHtml, views::SearchPage(site, sn.catalog, p, nullptr, "")};
+            auto outcome = RunSearch(store, site, sn.catalog, p);
+            if (!outcome) {
+              if (outcome.error().code != ErrorCode::kInvalidInput) return Unexpected(outcome.error());
+              return CachedResponse{0, 400, kHtml, views::SearchPage(site, sn.catalog, p, nullptr, outcome.error().message)};
+            }
+            return CachedResponse{0, 200, kHtml, views::SearchPage(site, sn.catalog, p, &*outcome, "")};
+          },
+          false);
+    });
+    http.Get("/api/v1/search", [this](const httplib::Request& req, httplib::Response& res) {
+      Cached(
+          req, res,
+          [&](const Snapshot& sn) -> Result<CachedResponse> {
+            SearchParams p = SearchParamsOf(req);
+            if (p.q.empty()) return Unexpected(Error::Invalid("缺少参数q（搜索词）", "q"));
+            GK_TRY(o, RunSearch(store, site, sn.catalog, p));
+            nlohmann::ordered_json j;
+            j["q"] = p.q;
+            j["total"] = o.total;
+            j["page"] = o.page;
+            j["pages"] = o.pages;
+            nlohmann::ordered_json hits = nlohmann::ordered_json::array();
+            for (const auto& h : o.hits)
+              hits.push_back({{"id", h.record.id},
+                              {"url", fmt::format("/records/{}", h.record.id)},
+                              {"title", h.record.published_title},
+                              {"title_html", h.title_html},
+                              {"snippet_html", h.snippet_html},
+                              {"index_number", h.record.index_number},
+                              {"unit", h.record.unit},
+                              {"item", h.record.item_number},
+                              {"published_on", h.published_on}});
+            j["results"] = std::move(hits);
+            auto facet = [](const std::vector<FacetCount>& v) {
+              nlohmann::ordered_json a = nlohmann::ordered_json::array();
+              for (const auto& f : v) a.push_back({{"value", f.value}, {"count", f.count}});
+              return a;
+            };
+            j["facets"] = {{"area", facet(o.by_area)}, {"item", facet(o.by_item)}, {"unit", facet(o.by_unit)},
+                           {"year", facet(o.by_year)}, {"genre", facet(o.by_genre)}};
+            return CachedResponse{0, 200, kJson, j.dump()};
+          },
+          false);
     });
     http.Get("/deadline", [this](const httplib::Request& req, httplib::Response& res) {
       Cached(

@@ -144,6 +144,102 @@ std::string Home(const Site& site, const Catalog& catalog) {
   return Page(site, &catalog, "信息公开目录", "home", {}, Render("home", d));
 }
 
+namespace {
+
+std::string QueryString(const SearchParams& p, int page) {
+  std::string out = "/search?q=" + PercentEncode(p.q);
+  if (p.area) out += fmt::format("&area={}", p.area);
+  if (p.item) out += fmt::format("&item={}", p.item);
+  if (!p.unit.empty()) out += "&unit=" + PercentEncode(p.unit);
+  if (p.year) out += fmt::format("&year={}", p.year);
+  if (!p.genre.empty()) out += "&genre=" + PercentEncode(p.genre);
+  if (page > 1) out += fmt::format("&page={}", page);
+  return out;
+}
+
+}  // namespace
+
+std::string SearchPage(const Site& site, const Catalog& catalog, const SearchParams& p, const SearchOutcome* o,
+                       const std::string& error) {
+  Data d;
+  d.set("q", p.q);
+  if (!error.empty()) d.set("error", error);
+  if (o) {
+    d.set("searched", true);
+    d.set("total", fmt::format("{}", o->total));
+    d.set("page", fmt::format("{}", o->page));
+    d.set("pages", fmt::format("{}", o->pages));
+    d.set("first_index", fmt::format("{}", (o->page - 1) * p.per_page + 1));
+    if (o->page > 1) d.set("prev_url", QueryString(p, o->page - 1));
+    if (o->page < o->pages) d.set("next_url", QueryString(p, o->page + 1));
+    Data hits{Data::type::list};
+    for (const auto& h : o->hits) {
+      Data hd;
+      hd.set("id", fmt::format("{}", h.record.id));
+      hd.set("title_html", h.title_html);
+      hd.set("snippet_html", h.snippet_html);
+      hd.set("unit", h.record.unit);
+      const Item* it = catalog.FindItem(h.record.item_number);
+      hd.set("item", it ? fmt::format("{}.{}", it->number, it->title) : std::string());
+      hd.set("index_number", h.record.index_number);
+      hd.set("published_on", h.published_on);
+      hits.push_back(hd);
+    }
+    if (!o->hits.empty()) d.set("has_hits", true);
+    d.set("hits", hits);
+    Data groups{Data::type::list};
+    auto group = [&](const char* label, const std::vector<FacetCount>& values, auto label_of, auto set, auto is_active) {
+      if (values.empty()) return;
+      Data g;
+      g.set("label", std::string(label));
+      Data vals{Data::type::list};
+      for (const auto& f : values) {
+        Data v;
+        v.set("text", label_of(f.value));
+        v.set("count", fmt::format("{}", f.count));
+        SearchParams with = p;
+        set(with, f.value);
+        with.page = 1;
+        v.set("url", QueryString(with, 1));
+        if (is_active(f.value)) {
+          v.set("active", true);
+          SearchParams without = p;
+          set(without, std::string());
+          v.set("clear_url", QueryString(without, 1));
+        }
+        vals.push_back(v);
+      }
+      g.set("values", vals);
+      groups.push_back(g);
+    };
+    group("领域", o->by_area,
+          [&](const std::string& v) {
+            for (const auto& a : catalog.areas)
+              if (std::to_string(a.number) == v) return AreaHeading(a);
+            return v;
+          },
+          [](SearchParams& s, const std::string& v) { s.area = std::atoi(v.c_str()); },
+          [&](const std::string& v) { return std::to_string(p.area) == v; });
+    group("公开事项", o->by_item,
+          [&](const std::string& v) {
+            const Item* it = catalog.FindItem(std::atoi(v.c_str()));
+            return it ? fmt::format("{}.{}", it->number, it->title) : v;
+          },
+          [](SearchParams& s, const std::string& v) { s.item = std::atoi(v.c_str()); },
+          [&](const std::string& v) { return std::to_string(p.item) == v; });
+    group("发布机构", o->by_unit, [](const std::string& v) { return v; },
+          [](SearchParams& s, const std::string& v) { s.unit = v; }, [&](const std::string& v) { return p.unit == v; });
+    group("年份", o->by_year, [](const std::string& v) { return v + "年"; },
+          [](SearchParams& s, const std::string& v) { s.year = std::atoi(v.c_str()); },
+          [&](const std::string& v) { return std::to_string(p.year) == v; });
+    group("体裁", o->by_genre, [](const std::string& v) { return v.empty() ? std::string("未标注") : v; },
+          [](SearchParams& s, const std::string& v) { s.genre = v; }, [&](const std::string& v) { return p.genre == v; });
+    d.set("facet_groups", groups);
+  }
+  std::string title = p.q.empty() ? std::string("搜索") : "搜索：" + p.q;
+  return Page(site, &catalog, title, "", {{"首页", "/"}, {"搜索", ""}}, Render("search", d));
+}
+
 std::string HumanSize(std::int64_t bytes) {
   if (bytes < 1024) return fmt::format("{} B", bytes);
   if (bytes < 1024 * 1024) return fmt::format("{:.1f} KB", static_cast<double>(bytes) / 1024);

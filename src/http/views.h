@@ -8,6 +8,7 @@
 #include <span>
 
 #include "core/catalog.h"
+#include "app/search_actions.h"
 #include "core/deadline.h"
 #include "core/records.h"
 #include "core/store.h"
@@ -51,6 +52,10 @@ std::string ItemPage(const Site& site, const Catalog& catalog, std::span<const D
 // record.published_version), with the version history.
 std::string RecordPage(const Site& site, const Catalog& catalog, const Record& record,
                        const std::vector<RecordVersion>& versions, int version);
+// The search page: the form, and the results when `outcome` is given, or an
+// error message.
+std::string SearchPage(const Site& site, const Catalog& catalog, const SearchParams& params,
+                       const SearchOutcome* outcome, const std::string& error);
 // "12.3 KB"
 std::string HumanSize(std::int64_t bytes);
 // Preconditions: `unit_name` names a unit of `catalog`.

@@ -96,10 +96,12 @@ Status Transaction::Commit() {
   return Ok();
 }
 
-Result<std::unique_ptr<Pool>> Pool::Open(const std::string& path, int size) {
+Result<std::unique_ptr<Pool>> Pool::Open(const std::string& path, int size,
+                                         const std::function<Status(Connection&)>& init) {
   auto pool = std::make_unique<Pool>();
   for (int i = 0; i < std::max(1, size); ++i) {
     GK_TRY(c, Connection::Open(path));
+    if (init) GK_CHECK(init(*c));
     pool->free_.push_back(c.get());
     pool->all_.push_back(std::move(c));
   }

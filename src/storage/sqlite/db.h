@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -131,7 +132,9 @@ class Pool {
     Connection* c_;
   };
 
-  [[nodiscard]] static Result<std::unique_ptr<Pool>> Open(const std::string& path, int size);
+  // `init` runs on every new connection (e.g. to register functions).
+  [[nodiscard]] static Result<std::unique_ptr<Pool>> Open(const std::string& path, int size,
+                                                          const std::function<Status(Connection&)>& init = {});
   Lease Acquire();
 
  private:

@@ -301,6 +301,9 @@ CREATE TABLE index_serials (
   PRIMARY KEY (site_id, unit_name, year)
 );
 )SQL"},
+      {5, "full-text search index", R"SQL(
+CREATE VIRTUAL TABLE search_index USING fts5(title, doc_number, body, unit, item, attachments, tokenize = 'gongkai');
+)SQL"},
   };
   return kAll;
 }

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/sqlite/fts.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace gongkai {
@@ -157,6 +158,33 @@ constexpr std::string_view kRecordBodySet =
     "checklist = ?, approved_by = ?, due_on = ?, provisional = ?, withdrawn_reason = ?, withdrawn_at = ?, "
     "updated_at = ?";
 
+// The text the index holds for a version: text attachments are read
+// whole; other formats are indexed by name only (no extraction yet).
+Result<sqlite::IndexedRecord> IndexedFor(sqlite::Connection& c, std::int64_t site_id, std::int64_t record_id,
+                                         const std::string& unit, int item_number, const std::string& element,
+                                         const RecordContent& content) {
+  sqlite::IndexedRecord ir;
+  ir.record_id = record_id;
+  ir.title = content.title;
+  ir.doc_number = content.doc_number;
+  ir.body = content.body;
+  ir.unit = unit;
+  GK_TRY(item, c.PrepareCached("SELECT title FROM items WHERE site_id = ? AND number = ?"));
+  item.Bind(1, site_id).Bind(2, item_number);
+  GK_TRY(row, item.Step());
+  ir.item = (row ? item.Text(0) : std::string()) + " " + element;
+  item.Reset();
+  for (const auto& a : content.attachments) {
+    ir.attachments += a.filename + "\n";
+    if (!a.mime.starts_with("text/plain")) continue;
+    GK_TRY(f, c.PrepareCached("SELECT content FROM files WHERE sha256 = ?"));
+    f.Bind(1, a.sha256);
+    GK_TRY(frow, f.Step());
+    if (frow) ir.attachments += f.Blob(0).substr(0, 2 * 1024 * 1024) + "\n";
+  }
+  return ir;
+}
+
 std::string FilterSql(const RecordFilter& f, std::vector<std::string>& text_args, std::vector<std::int64_t>& int_args) {
   std::string where = " WHERE site_id = ?";
   if (f.item > 0) {
@@ -296,6 +324,8 @@ Status SqliteStore::SaveRecord(const Record& r, const AuditEntry& audit) {
   GK_CHECK(st.Run());
   if (c->Changes() == 0) return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", r.id)));
   if (r.status == RecordStatus::kWithdrawn) {
+    // A withdrawn record leaves the public index at once.
+    GK_CHECK(sqlite::UnindexRecord(*c, r.id));
     GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
     rev.Bind(1, r.site_id);
     GK_CHECK(rev.Run());
@@ -374,6 +404,8 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
     dl.Bind(1, r.obligation_id);
     GK_CHECK(dl.Run());
   }
+  GK_TRY(indexed, IndexedFor(*c, r.site_id, r.id, r.unit, r.item_number, r.element, v.content));
+  GK_CHECK(sqlite::IndexRecord(*c, indexed));
   GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
   rev.Bind(1, r.site_id);
   GK_CHECK(rev.Run());
@@ -442,6 +474,160 @@ Result<int> SqliteStore::CountRecords(std::int64_t site_id, const RecordFilter& 
   for (const auto& t : texts) st.Bind(i++, t);
   GK_TRY(row, st.Step());
   return row ? static_cast<int>(st.Int(0)) : 0;
+}
+
+namespace {
+
+// WHERE clause over search_index s JOIN records r for a request; binds in order.
+struct SearchSql {
+  std::string where;
+  std::vector<std::string> texts;  // bound after site_id, in order of appearance
+};
+
+SearchSql BuildSearchSql(const SearchRequest& q) {
+  SearchSql out;
+  out.where = " WHERE search_index MATCH ?1 AND r.site_id = ?2 AND r.published_version > 0 AND r.status <> 'withdrawn'";
+  int next = 3;
+  if (!q.unit.empty()) {
+    out.where += fmt::format(" AND r.unit_name = ?{}", next++);
+    out.texts.push_back(q.unit);
+  }
+  if (!q.items.empty()) {
+    out.where += " AND r.item_number IN (";
+    for (std::size_t i = 0; i < q.items.size(); ++i) out.where += (i ? "," : "") + std::to_string(q.items[i]);
+    out.where += ")";
+  }
+  if (q.year > 0) {
+    out.where += fmt::format(" AND substr(r.first_published_at, 1, 4) = ?{}", next++);
+    out.texts.push_back(std::to_string(q.year));
+  }
+  if (!q.genre.empty()) {
+    out.where += fmt::format(" AND r.genre = ?{}", next++);
+    out.texts.push_back(q.genre);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchRequest& q) {
+  auto c = pool_->Acquire();
+  SearchSql sql = BuildSearchSql(q);
+  auto bind = [&](sqlite::Statement& st) {
+    st.Bind(1, q.match).Bind(2, site_id);
+    int i = 3;
+    for (const auto& t : sql.texts) st.Bind(i++, t);
+  };
+  SearchResult out;
+  const std::string from = " FROM search_index JOIN records r ON r.id = search_index.rowid";
+  {
+    std::string cols;
+    for (std::string_view col : {"id", "site_id", "unit_name", "item_number", "element", "obligation_id", "formed_on",
+                                 "status", "title", "body", "doc_number", "written_on", "genre", "topic", "validity",
+                                 "disclosure_mode", "scope", "channels", "attachments", "change_note", "review_comment",
+                                 "checklist", "approved_by", "index_number", "published_version", "due_on",
+                                 "provisional", "first_published_at", "late_days", "withdrawn_reason", "withdrawn_at",
+                                 "created_at", "created_by", "updated_at", "published_title"})
+      cols += (cols.empty() ? "r." : ", r.") + std::string(col);
+    GK_TRY(st, c->Prepare(fmt::format(
+                   "SELECT {}{}{} ORDER BY bm25(search_index, 10.0, 5.0, 1.0, 2.0, 2.0, 1.0), r.first_published_at DESC "
+                   "LIMIT {} OFFSET {}",
+                   cols, from, sql.where, std::max(0, q.limit), std::max(0, q.offset))));
+    bind(st);
+    while (true) {
+      auto row = st.Step();
+      if (!row) return Unexpected(Error::Invalid("无法理解搜索条件，请换一种写法", "q"));
+      if (!*row) break;
+      out.hits.push_back(ReadRecord(st));
+    }
+  }
+  auto facet = [&](const std::string& expr, std::vector<FacetCount>& into) -> Status {
+    GK_TRY(st, c->Prepare(fmt::format("SELECT {} AS v, count(*) AS n{}{} GROUP BY v ORDER BY n DESC, v LIMIT 50", expr,
+                                      from, sql.where)));
+    bind(st);
+    while (true) {
+      GK_TRY(row, st.Step());
+      if (!row) break;
+      into.push_back(FacetCount{st.Text(0), static_cast<int>(st.Int(1))});
+    }
+    return Ok();
+  };
+  GK_CHECK(facet("r.item_number", out.by_item));
+  GK_CHECK(facet("r.unit_name", out.by_unit));
+  GK_CHECK(facet("substr(r.first_published_at, 1, 4)", out.by_year));
+  GK_CHECK(facet("r.genre", out.by_genre));
+  for (const auto& f : out.by_item) out.total += f.count;
+  return out;
+}
+
+Result<int> SqliteStore::Reindex(std::int64_t site_id) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(ids, c->Prepare("SELECT id FROM records WHERE site_id = ?"));
+  ids.Bind(1, site_id);
+  std::vector<std::int64_t> all;
+  while (true) {
+    GK_TRY(row, ids.Step());
+    if (!row) break;
+    all.push_back(ids.Int(0));
+  }
+  int indexed = 0;
+  for (std::int64_t id : all) {
+    GK_CHECK(sqlite::UnindexRecord(*c, id));
+    GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM records WHERE id = ?", kRecordColumns)));
+    st.Bind(1, id);
+    GK_TRY(row, st.Step());
+    if (!row) continue;
+    Record r = ReadRecord(st);
+    st.Reset();
+    if (r.published_version == 0 || r.status == RecordStatus::kWithdrawn) continue;
+    GK_TRY(vs, c->PrepareCached(
+                   "SELECT title, body, doc_number, attachments FROM record_versions WHERE record_id = ? AND version = ?"));
+    vs.Bind(1, id).Bind(2, r.published_version);
+    GK_TRY(vrow, vs.Step());
+    if (!vrow) continue;
+    RecordContent content;
+    content.title = vs.Text(0);
+    content.body = vs.Text(1);
+    content.doc_number = vs.Text(2);
+    content.attachments = ParseAttachments(vs.Text(3));
+    vs.Reset();
+    GK_TRY(ir, IndexedFor(*c, site_id, id, r.unit, r.item_number, r.element, content));
+    GK_CHECK(sqlite::IndexRecord(*c, ir));
+    ++indexed;
+  }
+  GK_CHECK(tx.Commit());
+  return indexed;
+}
+
+Result<IndexCheck> SqliteStore::CheckIndex(std::int64_t site_id) {
+  auto c = pool_->Acquire();
+  IndexCheck out;
+  GK_TRY(missing, c->Prepare(
+                      "SELECT r.id FROM records r WHERE r.site_id = ? AND r.published_version > 0 AND "
+                      "r.status <> 'withdrawn' AND NOT EXISTS (SELECT 1 FROM search_index s WHERE s.rowid = r.id)"));
+  missing.Bind(1, site_id);
+  while (true) {
+    GK_TRY(row, missing.Step());
+    if (!row) break;
+    out.missing.push_back(missing.Int(0));
+  }
+  GK_TRY(stale, c->Prepare(
+                    "SELECT s.rowid FROM search_index s JOIN records r ON r.id = s.rowid WHERE r.site_id = ? AND "
+                    "(r.published_version = 0 OR r.status = 'withdrawn' OR s.title <> r.published_title)"));
+  stale.Bind(1, site_id);
+  while (true) {
+    GK_TRY(row, stale.Step());
+    if (!row) break;
+    out.stale.push_back(stale.Int(0));
+  }
+  GK_TRY(count, c->Prepare(
+                    "SELECT count(*) FROM search_index s JOIN records r ON r.id = s.rowid WHERE r.site_id = ?"));
+  count.Bind(1, site_id);
+  GK_TRY(crow, count.Step());
+  out.indexed = crow ? static_cast<int>(count.Int(0)) : 0;
+  return out;
 }
 
 }  // namespace gongkai

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "storage/sqlite/fts.h"
 #include "storage/sqlite/migrations.h"
 
 namespace gongkai {
@@ -53,7 +54,7 @@ constexpr std::string_view kSiteColumns = "id, slug, name, host, revision, index
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, int connections) {
-  GK_TRY(pool, sqlite::Pool::Open(path, connections));
+  GK_TRY(pool, sqlite::Pool::Open(path, connections, sqlite::RegisterSearchTokenizer));
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(pool)));
 }
 

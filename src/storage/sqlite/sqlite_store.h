@@ -73,6 +73,9 @@ class SqliteStore final : public Store {
   Result<std::vector<RecordVersion>> ListVersions(std::int64_t record_id) override;
   Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) override;
+  Result<SearchResult> Search(std::int64_t site_id, const SearchRequest& request) override;
+  Result<int> Reindex(std::int64_t site_id) override;
+  Result<IndexCheck> CheckIndex(std::int64_t site_id) override;
   Status PutFile(const StoredFile& file) override;
   Result<StoredFile> GetFile(const std::string& sha256) override;
 

@@ -1,0 +1,95 @@
+#include "app/search_actions.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <map>
+
+#include "core/timestamp.h"
+#include "search/highlight.h"
+#include "search/normalize.h"
+#include "search/query.h"
+
+namespace gongkai {
+
+Result<SearchOutcome> RunSearch(Store& store, const Site& site, const Catalog& catalog, const SearchParams& p) {
+  GK_TRY(query, search::ParseSearchQuery(p.q));
+  SearchRequest req;
+  req.match = search::ToFts5Match(query);
+  if (req.match.empty()) return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
+  // Field filters from the query, then facet filters from the page.
+  if (!query.unit.empty()) {
+    for (const auto& u : catalog.units)
+      if (search::NormalizeForSearch(u.name).find(query.unit) != std::string::npos) {
+        req.unit = u.name;
+        break;
+      }
+    if (req.unit.empty()) return Unexpected(Error::Invalid(fmt::format("没有名称包含“{}”的单位", query.unit), "q"));
+  }
+  if (!p.unit.empty()) req.unit = p.unit;
+  std::vector<int> items;
+  if (!query.item.empty()) {
+    int n = std::atoi(query.item.c_str());
+    for (const auto& a : catalog.areas)
+      for (const auto& it : a.items)
+        if (it.number == n || search::NormalizeForSearch(it.title).find(query.item) != std::string::npos)
+          items.push_back(it.number);
+    if (items.empty()) return Unexpected(Error::Invalid(fmt::format("没有与“{}”对应的公开事项", query.item), "q"));
+  }
+  auto restrict = [&](const std::vector<int>& allowed) {
+    if (items.empty()) {
+      items = allowed;
+      return;
+    }
+    std::erase_if(items, [&](int n) { return std::find(allowed.begin(), allowed.end(), n) == allowed.end(); });
+    if (items.empty()) items.push_back(-1);  // contradictory filters: nothing matches
+  };
+  if (p.area > 0) {
+    std::vector<int> in_area;
+    for (const auto& a : catalog.areas)
+      if (a.number == p.area)
+        for (const auto& it : a.items) in_area.push_back(it.number);
+    restrict(in_area.empty() ? std::vector<int>{-1} : in_area);
+  }
+  if (p.item > 0) restrict({p.item});
+  req.items = items;
+  req.year = p.year;
+  req.genre = p.genre;
+  int per_page = std::clamp(p.per_page, 1, 100);
+  int page = std::max(1, p.page);
+  req.limit = per_page;
+  req.offset = (page - 1) * per_page;
+  GK_TRY(result, store.Search(site.id, req));
+
+  SearchOutcome out;
+  out.total = result.total;
+  out.page = page;
+  out.pages = std::max(1, (result.total + per_page - 1) / per_page);
+  out.by_item = result.by_item;
+  out.by_unit = result.by_unit;
+  out.by_year = result.by_year;
+  out.by_genre = result.by_genre;
+  std::map<int, int> per_area;
+  for (const auto& f : result.by_item)
+    if (const Area* a = catalog.AreaOf(std::atoi(f.value.c_str()))) per_area[a->number] += f.count;
+  for (auto [area, n] : per_area) out.by_area.push_back(FacetCount{std::to_string(area), n});
+  out.terms = query.terms;
+  out.terms.insert(out.terms.end(), query.phrases.begin(), query.phrases.end());
+  for (auto& r : result.hits) {
+    SearchHitView v;
+    std::string body = r.draft.body;
+    std::string title = r.published_title;
+    if (r.status != RecordStatus::kPublished) {  // under revision: show the public version
+      GK_TRY(versions, store.ListVersions(r.id));
+      if (!versions.empty()) body = versions.back().content.body;
+    }
+    v.title_html = search::Highlight(title, out.terms);
+    v.snippet_html = search::Snippet(body, out.terms, 120);
+    if (auto t = ParseTimestamp(r.first_published_at, "t")) v.published_on = BeijingDate(*t).ToString();
+    v.record = std::move(r);
+    out.hits.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace gongkai

@@ -1,0 +1,217 @@
+#include "app/search_actions.h"
+
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include "app/record_actions.h"
+#include "codec/catalog_json.h"
+#include "codec/rules_codec.h"
+#include "search/normalize.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace gongkai {
+namespace {
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gongkai-search-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(*SqliteStore::Open((dir_ / "t.db").string(), 2));
+    ASSERT_TRUE(store_->Migrate().has_value());
+    site_ = *store_->CreateSite(NewSite{"demo", "示例区", ""});
+    catalog_ = *LoadSeedCatalog();
+    ASSERT_TRUE(store_->SaveCatalog(site_.id, catalog_).has_value());
+    ASSERT_TRUE(EnsureCalendar(*store_).has_value());
+    rules_ = *LoadDeadlineRules();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Context As(Role role) { return Context{*store_, clock_, Actor{1, "t", "t", role, site_.id, "区财政局"}}; }
+  std::int64_t Publish(const std::string& title, const std::string& body) {
+    NewDraft nd;
+    nd.unit = "区财政局";
+    nd.item = 12;
+    nd.formed_on = "2026-09-25";
+    nd.content.title = title;
+    nd.content.body = body;
+    auto r = CreateDraft(As(Role::kLiaison), catalog_, rules_, nd);
+    EXPECT_TRUE(r.has_value());
+    EXPECT_TRUE(SubmitRecord(As(Role::kLiaison), r->id).has_value());
+    EXPECT_TRUE(ApproveRecord(As(Role::kLeader), catalog_, r->id, ReviewChecklist{true, true, true}).has_value());
+    EXPECT_TRUE(PublishRecord(As(Role::kLiaison), r->id).has_value());
+    return r->id;
+  }
+  std::set<std::int64_t> Ids(const std::string& q) {
+    std::set<std::int64_t> out;
+    SearchParams p;
+    p.q = q;
+    p.per_page = 100;
+    for (p.page = 1;; ++p.page) {
+      auto o = RunSearch(*store_, site_, catalog_, p);
+      EXPECT_TRUE(o.has_value()) << q << ": " << (o ? "" : o.error().Describe());
+      if (!o) break;
+      for (const auto& h : o->hits) out.insert(h.record.id);
+      if (p.page >= o->pages) break;
+    }
+    return out;
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+  Site site_;
+  Catalog catalog_;
+  std::vector<DeadlineRule> rules_;
+  SystemClock clock_;
+};
+
+// Every query of 1-4 characters (and two-term queries) returns exactly the
+// records a plain substring scan of the normalised text returns.
+TEST_F(SearchTest, RecallEqualsASubstringScan) {
+  const std::vector<std::string> vocab = {"扶贫", "资金", "金桥村", "征地", "补偿", "国有", "土地", "出让", "采购",
+                                          "结果", "公告", "项目", "攻坚", "脱贫", "年", "2024", "GB/T", "37668",
+                                          "安置", "方案", "中心", "小学", "道路", "改造", "工程", "预算"};
+  std::mt19937 rng(7);
+  std::map<std::int64_t, std::string> texts;  // normalised title + body
+  for (int i = 0; i < 120; ++i) {
+    std::string title, body;
+    for (int k = 0; k < 3; ++k) title += vocab[rng() % vocab.size()];
+    for (int k = 0; k < 40; ++k) body += vocab[rng() % vocab.size()] + (rng() % 5 == 0 ? "，" : "");
+    std::int64_t id = Publish(title, body);
+    // What the index holds: title, body, unit and the item's name.
+    texts[id] = search::NormalizeForSearch(title + "\n" + body + "\n" + "区财政局" + "\n" + "政府采购领域");
+  }
+  // Substring semantics; Latin letters and digits match whole words only
+  // (docs/search.md), so such a term must not touch another letter/digit.
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  auto contains = [&](const std::string& t, const std::string& term) {
+    for (std::size_t pos = t.find(term); pos != std::string::npos; pos = t.find(term, pos + 1)) {
+      bool left_ok = !alnum(term.front()) || pos == 0 || !alnum(t[pos - 1]);
+      bool right_ok = !alnum(term.back()) || pos + term.size() >= t.size() || !alnum(t[pos + term.size()]);
+      if (left_ok && right_ok) return true;
+    }
+    return false;
+  };
+  auto scan = [&](const std::vector<std::string>& terms) {
+    std::set<std::int64_t> out;
+    for (const auto& [id, t] : texts) {
+      bool all = true;
+      for (const auto& term : terms) all = all && contains(t, search::NormalizeForSearch(term));
+      if (all) out.insert(id);
+    }
+    return out;
+  };
+  int checked = 0;
+  for (int q = 0; q < 150; ++q) {
+    // A random CJK substring of a random record, 1-4 characters.
+    const std::string& src = texts.begin()->second;
+    (void)src;
+    auto it = texts.begin();
+    std::advance(it, rng() % texts.size());
+    std::u32string chars;
+    for (std::size_t i = 0; i < it->second.size();) {
+      unsigned char c = static_cast<unsigned char>(it->second[i]);
+      std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+      if (n == 3) chars.push_back(static_cast<char32_t>(i));
+      i += n;
+    }
+    if (chars.size() < 5) continue;
+    std::size_t start = rng() % (chars.size() - 4);
+    std::size_t len = 1 + rng() % 4;
+    std::string query;
+    for (std::size_t k = 0; k < len; ++k) query += it->second.substr(chars[start + k], 3);
+    // Only contiguous CJK (no punctuation inside).
+    if (query.find("，") != std::string::npos) continue;
+    EXPECT_EQ(Ids(query), scan({query})) << "query " << query;
+    ++checked;
+  }
+  EXPECT_GT(checked, 100);
+  // Two terms ANDed; Latin and numbers kept whole; traditional and full-width input.
+  EXPECT_EQ(Ids("扶贫 金桥村"), scan({"扶贫", "金桥村"}));
+  EXPECT_EQ(Ids("GB/T 37668"), scan({"gb/t", "37668"}));
+  EXPECT_EQ(Ids("扶貧 資金"), scan({"扶贫", "资金"}));
+  EXPECT_EQ(Ids("２０２４"), scan({"2024"}));
+  // Exclusion.
+  auto with = scan({"征地"});
+  auto without_compensation = with;
+  for (auto id : scan({"征地", "补偿"})) without_compensation.erase(id);
+  EXPECT_EQ(Ids("征地 -补偿"), without_compensation);
+}
+
+TEST_F(SearchTest, IndexFollowsPublishReviseWithdrawAndFailedTransactions) {
+  std::int64_t id = Publish("金桥村征地补偿公告", "征地补偿安置方案。");
+  EXPECT_EQ(Ids("征地补偿"), std::set<std::int64_t>{id});
+  // Revise: the new title is found, the old one no more.
+  ASSERT_TRUE(StartRevision(As(Role::kLiaison), id).has_value());
+  RecordContent c = store_->GetRecord(id)->draft;
+  c.title = "金桥村土地出让公告";
+  c.body = "国有土地出让。";
+  ASSERT_TRUE(UpdateDraft(As(Role::kLiaison), id, c, "更正").has_value());
+  EXPECT_EQ(Ids("出让"), std::set<std::int64_t>{});  // not public until published
+  ASSERT_TRUE(SubmitRecord(As(Role::kLiaison), id).has_value());
+  ASSERT_TRUE(ApproveRecord(As(Role::kLeader), catalog_, id, ReviewChecklist{true, true, true}).has_value());
+  ASSERT_TRUE(PublishRecord(As(Role::kLiaison), id).has_value());
+  EXPECT_EQ(Ids("出让"), std::set<std::int64_t>{id});
+  EXPECT_TRUE(Ids("征地补偿").empty());
+  auto check = store_->CheckIndex(site_.id);
+  ASSERT_TRUE(check.has_value());
+  EXPECT_TRUE(check->missing.empty());
+  EXPECT_TRUE(check->stale.empty());
+  // A publication that fails halfway (not approved) changes nothing.
+  auto refused = PublishRecord(As(Role::kLiaison), id);
+  EXPECT_FALSE(refused.has_value());
+  EXPECT_EQ(Ids("出让"), std::set<std::int64_t>{id});
+  // Withdraw: gone from the index at once.
+  ASSERT_TRUE(WithdrawRecord(As(Role::kLeader), id, "取消").has_value());
+  EXPECT_TRUE(Ids("出让").empty());
+  check = store_->CheckIndex(site_.id);
+  EXPECT_TRUE(check->missing.empty());
+  EXPECT_TRUE(check->stale.empty());
+  EXPECT_EQ(check->indexed, 0);
+  // Reindex rebuilds the same.
+  Publish("扶贫资金分配公示", "扶贫资金。");
+  EXPECT_EQ(*store_->Reindex(site_.id), 1);
+  EXPECT_EQ(Ids("扶贫资金").size(), 1u);
+}
+
+TEST_F(SearchTest, MalformedQueriesAreClearErrorsAndHighlightsAreEscaped) {
+  Publish("<script>alert(1)</script>采购公告", "正文<b>加粗</b>采购结果。");
+  for (const char* q : {"\"未闭合", "-", "\"\"", "-采购"}) {
+    SearchParams p;
+    p.q = q;
+    auto o = RunSearch(*store_, site_, catalog_, p);
+    ASSERT_FALSE(o.has_value()) << q;
+    EXPECT_EQ(o.error().code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(o.error().field, "q");
+  }
+  SearchParams p;
+  p.q = std::string(10 * 1024, 'a');
+  EXPECT_FALSE(RunSearch(*store_, site_, catalog_, p).has_value());
+  p.q = "采购";
+  auto o = RunSearch(*store_, site_, catalog_, p);
+  ASSERT_TRUE(o.has_value());
+  ASSERT_EQ(o->hits.size(), 1u);
+  EXPECT_EQ(o->hits[0].title_html.find("<script>"), std::string::npos);
+  EXPECT_NE(o->hits[0].title_html.find("&lt;script&gt;"), std::string::npos);
+  EXPECT_NE(o->hits[0].title_html.find("<mark>采购</mark>"), std::string::npos);
+  EXPECT_EQ(o->hits[0].snippet_html.find("<b>"), std::string::npos);
+  // Injection attempts are plain text.
+  for (const char* q : {"采购 OR 1", "采购\" OR \"x", "NEAR(采购 公告)", "采购*", "title:采购"}) {
+    SearchParams pp;
+    pp.q = q;
+    auto r = RunSearch(*store_, site_, catalog_, pp);
+    if (r) EXPECT_LE(r->total, 1) << q;
+  }
+}
+
+}  // namespace
+}  // namespace gongkai

@@ -1,0 +1,31 @@
+// The embedded full-text index: registers the project's Chinese tokenizer
+// ("gongkai") with SQLite FTS5 on a connection, and keeps one row per
+// published record (its current version) in the search_index table.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/error.h"
+#include "storage/sqlite/db.h"
+
+namespace gongkai::sqlite {
+
+// Registers the tokenizer on `c`. Documents are normalised (NFKC,
+// Traditional→Simplified, case folding) and cut into CJK bigrams, single
+// CJK characters (marked) and whole Latin/digit words; query strings are
+// already tokens (space separated), made by search/query.h.
+[[nodiscard]] Status RegisterSearchTokenizer(Connection& c);
+
+// The indexed text of one record.
+struct IndexedRecord {
+  std::int64_t record_id = 0;
+  std::string title, doc_number, body, unit, item, attachments;
+};
+
+// Replaces the record's row (inside the caller's transaction).
+[[nodiscard]] Status IndexRecord(Connection& c, const IndexedRecord& r);
+// Removes the record's row, if any (inside the caller's transaction).
+[[nodiscard]] Status UnindexRecord(Connection& c, std::int64_t record_id);
+
+}  // namespace gongkai::sqlite
