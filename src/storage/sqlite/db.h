@@ -18,6 +18,10 @@
 
 namespace gongkai::sqlite {
 
+// Lists stored in one TEXT column, one entry per line (entries hold no '\n').
+std::string JoinLines(const std::vector<std::string>& lines);
+std::vector<std::string> SplitLines(const std::string& text);  // "" -> {}
+
 class Statement {
  public:
   // `cached`: the statement belongs to its connection's cache and is only

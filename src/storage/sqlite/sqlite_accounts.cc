@@ -6,6 +6,9 @@
 
 namespace gongkai {
 
+using sqlite::JoinLines;
+using sqlite::SplitLines;
+
 namespace {
 
 constexpr std::string_view kAccountColumns =
@@ -52,12 +55,6 @@ Registration ReadRegistration(const sqlite::Statement& st) {
 
 RegistrationRound ReadRound(const sqlite::Statement& st) {
   return RegistrationRound{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6)};
-}
-
-std::string JoinLines(const std::vector<std::string>& v) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "\n" : "") + v[i];
-  return out;
 }
 
 }  // namespace

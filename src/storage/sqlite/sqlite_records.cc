@@ -8,26 +8,10 @@
 
 namespace gongkai {
 
+using sqlite::JoinLines;
+using sqlite::SplitLines;
+
 namespace {
-
-std::string JoinLines(const std::vector<std::string>& v) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "\n" : "") + v[i];
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> out;
-  if (s.empty()) return out;
-  std::size_t start = 0;
-  while (true) {
-    auto pos = s.find('\n', start);
-    out.push_back(s.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
-    if (pos == std::string::npos) break;
-    start = pos + 1;
-  }
-  return out;
-}
 
 std::string AttachmentsJson(const std::vector<Attachment>& v) {
   nlohmann::json j = nlohmann::json::array();

@@ -11,6 +11,9 @@
 
 namespace gongkai {
 
+using sqlite::JoinLines;
+using sqlite::SplitLines;
+
 namespace {
 
 std::string NowUtc() {
@@ -21,28 +24,6 @@ std::string NowUtc() {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
                      hms.minutes().count(), hms.seconds().count());
-}
-
-std::string JoinLines(const std::vector<std::string>& v) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += '\n';
-    out += v[i];
-  }
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> out;
-  if (s.empty()) return out;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t pos = s.find('\n', start);
-    out.push_back(s.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
-    if (pos == std::string::npos) break;
-    start = pos + 1;
-  }
-  return out;
 }
 
 Site ReadSite(const sqlite::Statement& st) {
