@@ -295,6 +295,29 @@ TEST_F(RecordsTest, ObligationDueDatesFollowACalendarImport) {
   EXPECT_EQ(imp->changes[0].deadline_id, after->deadline_id);
 }
 
+TEST_F(RecordsTest, AttachmentLimitIsTheConfiguredOne) {
+  NewDraft nd;
+  nd.unit = "区财政局";
+  nd.item = 12;
+  nd.formed_on = "2026-09-25";
+  nd.content = Content("附件测试");
+  auto r = CreateDraft(As(Role::kLiaison, "区财政局"), catalog_, rules_, nd);
+  ASSERT_TRUE(r.has_value());
+  std::string pdf = "%PDF-1.4\n" + std::string(1536 * 1024, ' ') + "\n%%EOF\n";
+  auto big = AddAttachment(As(Role::kLiaison, "区财政局"), r->id, "a.pdf", pdf, 1024 * 1024);
+  ASSERT_FALSE(big.has_value());
+  EXPECT_EQ(big.error().field, "attachment");
+  EXPECT_NE(big.error().message.find("1MB"), std::string::npos) << big.error().message;
+  auto ok = AddAttachment(As(Role::kLiaison, "区财政局"), r->id, "a.pdf", pdf, 2 * 1024 * 1024);
+  ASSERT_TRUE(ok.has_value()) << ok.error().Describe();
+  ASSERT_EQ(ok->draft.attachments.size(), 1u);
+  EXPECT_EQ(ok->draft.attachments[0].mime, "application/pdf");
+  // Same bytes twice are stored once (content-addressed) and listed twice.
+  auto again = AddAttachment(As(Role::kLiaison, "区财政局"), r->id, "b.pdf", pdf, 2 * 1024 * 1024);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->draft.attachments[0].sha256, again->draft.attachments[1].sha256);
+}
+
 TEST(IndexNumber, FormatsAndRefusesBadPatterns) {
   EXPECT_EQ(*FormatIndexNumber(kDefaultIndexPattern, "014416330", 2018, 4736), "014416330/2018-04736");
   EXPECT_EQ(*FormatIndexNumber("{org}-{year}-{seq:6}", "X", 2026, 7), "X-2026-000007");

@@ -81,7 +81,7 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
 }
 
 int RunServe(const std::string& db, const std::string& listen, int threads, const std::string& site,
-             const std::string& port_file, int session_ttl) {
+             const std::string& port_file, int session_ttl, int max_attachment_mb) {
   auto addr = ParseListen(listen);
   if (!addr) return Fail(addr.error());
   auto store = OpenStore(db, true, std::max(2, std::min(threads, 16)));
@@ -100,6 +100,7 @@ int RunServe(const std::string& db, const std::string& listen, int threads, cons
   options.threads = threads;
   options.site_slug = site;
   options.session_ttl_seconds = session_ttl;
+  options.max_attachment_mb = max_attachment_mb;
   PortalServer server(**store, options);
   if (auto s = server.Bind(); !s) return Fail(s.error());
   if (!port_file.empty()) {
@@ -303,6 +304,10 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "工作线程数 (worker threads)")->capture_default_str()->check(CLI::Range(1, 1024));
   serve->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   serve->add_option("--port-file", port_file, "启动后把实际端口写入此文件 (write the bound port to this file)");
+  int max_attachment_mb = 50;
+  serve->add_option("--max-attachment-mb", max_attachment_mb, "附件大小上限（MB） (largest attachment, MB)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 2048));
   int session_ttl = 8 * 3600;
   serve->add_option("--session-timeout", session_ttl, "登录会话有效期（秒） (session lifetime in seconds)")
       ->capture_default_str()
@@ -439,7 +444,7 @@ int main(int argc, char** argv) {
                stored->ItemCount(), stored->units.size(), db);
     return 0;
   }
-  if (serve->parsed()) return RunServe(db, listen, threads, site, port_file, session_ttl);
+  if (serve->parsed()) return RunServe(db, listen, threads, site, port_file, session_ttl, max_attachment_mb);
   if (s_reindex->parsed() || s_check->parsed() || s_query->parsed()) {
     auto store = OpenStore(db, false);
     if (!store) return Fail(store.error());

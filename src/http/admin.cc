@@ -310,7 +310,7 @@ class Admin {
         if (!req.has_file("file") || req.get_file_value("file").content.empty())
           return Unexpected(Error::Invalid("请选择要上传的文件", "file"));
         auto f = req.get_file_value("file");
-        return AddAttachment(ctx, id, f.filename, f.content, kDefaultMaxAttachmentBytes);
+        return AddAttachment(ctx, id, f.filename, f.content, d_.max_attachment_bytes);
       }, "附件已上传。");
     });
     http.Post(R"(/admin/records/(\d+)/mask)", [this](const httplib::Request& req, httplib::Response& res) {
@@ -566,6 +566,7 @@ class Admin {
     const Catalog& c = (*snap)->catalog;
     Data d;
     d.set("csrf", a.csrf);
+    d.set("max_attachment_mb", fmt::format("{}", d_.max_attachment_bytes / (1024 * 1024)));
     if (!message.empty()) d.set("message", message);
     if (!error.empty()) d.set("error", error);
     Record r;

@@ -21,6 +21,7 @@ struct AdminDeps {
   const Site& site;
   AuthPolicy policy;
   std::function<Result<std::shared_ptr<const Snapshot>>()> snapshot;
+  std::size_t max_attachment_bytes = 50 * 1024 * 1024;
 };
 
 inline constexpr const char* kSessionCookie = "gk_session";

@@ -458,7 +458,8 @@ struct PortalServer::Impl {
     });
     AuthPolicy policy;
     policy.session_ttl = std::chrono::seconds(options.session_ttl_seconds);
-    admin = RegisterAdminRoutes(http, AdminDeps{store, clock, site, policy, [this] { return Current(); }});
+    admin = RegisterAdminRoutes(http, AdminDeps{store, clock, site, policy, [this] { return Current(); },
+                                                static_cast<std::size_t>(options.max_attachment_mb) * 1024 * 1024});
 
     http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) { SetSecurityHeaders(res); });
   }
@@ -480,7 +481,8 @@ Status PortalServer::Bind() {
   im.http.set_keep_alive_timeout(im.options.keep_alive_seconds);
   im.http.set_read_timeout(im.options.read_timeout_seconds, 0);
   im.http.set_write_timeout(im.options.write_timeout_seconds, 0);
-  im.http.set_payload_max_length(64 * 1024 * 1024);
+  // Room for the largest attachment plus the multipart envelope.
+  im.http.set_payload_max_length(static_cast<std::size_t>(std::max(16, im.options.max_attachment_mb + 1)) * 1024 * 1024);
   GK_TRY(rules, LoadDeadlineRules());
   im.rules = std::move(rules);
   im.Routes();

@@ -21,6 +21,7 @@ struct ServerOptions {
   int write_timeout_seconds = 10;
   std::string site_slug = "demo";
   int session_ttl_seconds = 8 * 60 * 60;  // signed-in sessions expire after this
+  int max_attachment_mb = 50;             // largest attachment accepted
 };
 
 class PortalServer {

@@ -62,8 +62,8 @@ Status RegisterSearchTokenizer(Connection& c) {
   return Ok();
 }
 
-Status IndexRecord(Connection& c, const IndexedRecord& r) {
-  GK_CHECK(UnindexRecord(c, r.record_id));
+Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace) {
+  if (replace) GK_CHECK(UnindexRecord(c, r.record_id));
   GK_TRY(st, c.PrepareCached(
                  "INSERT INTO search_index (rowid, title, doc_number, body, unit, item, attachments) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)"));

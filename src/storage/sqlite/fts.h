@@ -23,8 +23,9 @@ struct IndexedRecord {
   std::string title, doc_number, body, unit, item, attachments;
 };
 
-// Replaces the record's row (inside the caller's transaction).
-[[nodiscard]] Status IndexRecord(Connection& c, const IndexedRecord& r);
+// Replaces the record's row (inside the caller's transaction). `replace`
+// false: the caller knows there is no row yet (first publication).
+[[nodiscard]] Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace = true);
 // Removes the record's row, if any (inside the caller's transaction).
 [[nodiscard]] Status UnindexRecord(Connection& c, std::int64_t record_id);
 

@@ -389,7 +389,7 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
     GK_CHECK(dl.Run());
   }
   GK_TRY(indexed, IndexedFor(*c, r.site_id, r.id, r.unit, r.item_number, r.element, v.content));
-  GK_CHECK(sqlite::IndexRecord(*c, indexed));
+  GK_CHECK(sqlite::IndexRecord(*c, indexed, stored_version > 0));
   GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
   rev.Bind(1, r.site_id);
   GK_CHECK(rev.Run());
