@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target in fuzz/ with clang and runs each for
 # FUZZ_SECONDS (default 30) on its seed corpus. A crash fails the run.
+# FUZZ_SEED (default 1) makes a run repeatable; use FUZZ_SEED=0 for a random
+# seed in longer exploratory runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -15,7 +17,8 @@ for src in fuzz/*_fuzz.cc; do
   work=$(mktemp -d)
   [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null || true
   echo "fuzz: $name for ${SECONDS_EACH}s"
-  if ! build-fuzz/"$name" -max_total_time="$SECONDS_EACH" -max_len=65536 -print_final_stats=1 "$work" \
+  if ! build-fuzz/"$name" -seed="${FUZZ_SEED:-1}" -max_total_time="$SECONDS_EACH" -max_len=65536 \
+      -print_final_stats=1 "$work" \
       2>"build-fuzz/$name.log"; then
     echo "fuzz: $name FAILED"; tail -50 "build-fuzz/$name.log"; status=1
   fi

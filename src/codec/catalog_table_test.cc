@@ -96,6 +96,17 @@ TEST(CatalogTable, RefusesBadTablesNamingLineAndColumn) {
   }
 }
 
+// Regression (found by catalog_csv_fuzz): an element name ending in
+// "〔…〕" read back as a rule after a round trip. Such names are refused.
+TEST(CatalogTable, ElementNamesCannotHoldTheTableSeparators) {
+  const std::string header = "一级标题,二级标题,公开内容,公布平台,责任单位,公开时效\n";
+  for (const char* content : {"中标候选人〔bid-candidates〕、中标结果", "甲〕乙"}) {
+    auto r = ParseCatalogCsv(header + "（一）甲,1.乙," + content + ",网站,区发改局,20个工作日内\n", Catalog{});
+    ASSERT_FALSE(r.has_value()) << content;
+    EXPECT_EQ(r.error().field, "公开要素");
+  }
+}
+
 TEST(CatalogTable, SplitContentKeepsBracketsWhole) {
   auto e = SplitContentIntoElements("甲、乙（丙、丁）、戊等");
   ASSERT_EQ(e.size(), 3u);

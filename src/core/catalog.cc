@@ -136,6 +136,13 @@ Status ValidateCatalog(const Catalog& catalog) {
       std::set<std::string> element_names;
       for (const auto& e : item.elements) {
         if (e.name.empty()) return Unexpected(Error::Invalid(where("有空的公开要素"), "公开要素"));
+        // "；" separates elements and "〔rule〕" marks a rule in the table
+        // shape (CSV/Excel): names must not contain them, or a round trip
+        // would change the catalogue.
+        for (std::string_view reserved : {"；", "〔", "〕"})
+          if (e.name.find(reserved) != std::string::npos)
+            return Unexpected(Error::Invalid(
+                where(fmt::format("的公开要素“{}”含有保留字符“{}”", e.name, reserved)), "公开要素"));
         if (!element_names.insert(e.name).second)
           return Unexpected(Error::Invalid(where(fmt::format("的公开要素“{}”重复", e.name)), "公开要素"));
       }
