@@ -79,25 +79,26 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-// "（一）重大建设项目批准和实施" -> (1, "重大建设项目批准和实施").
+// "（一）重大建设项目批准和实施" -> (1, "重大建设项目批准和实施"); also "一、…" and
+// numbers up to 99 as ChineseNumeral writes them ("十一", "二十三").
 std::optional<std::pair<int, std::string>> ParseAreaTitle(std::string_view s) {
-  static const std::vector<std::string> kNumerals = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
   std::string_view rest = s;
   bool paren = false;
   if (StartsWith(rest, "（")) { rest.remove_prefix(3); paren = true; }
   else if (StartsWith(rest, "(")) { rest.remove_prefix(1); paren = true; }
-  for (int n = static_cast<int>(kNumerals.size()); n >= 1; --n) {
-    const std::string& num = kNumerals[n - 1];
+  // Longest numeral first, so "十一" is not read as "十".
+  for (int n = 99; n >= 1; --n) {
+    const std::string num = ChineseNumeral(n);
     if (!StartsWith(rest, num)) continue;
     std::string_view after = rest.substr(num.size());
     if (paren) {
       if (StartsWith(after, "）")) after.remove_prefix(3);
       else if (StartsWith(after, ")")) after.remove_prefix(1);
-      else return std::nullopt;
+      else continue;
     } else if (StartsWith(after, "、")) {
       after.remove_prefix(3);
     } else {
-      return std::nullopt;
+      continue;
     }
     std::string title = Trim(after);
     if (title.empty()) return std::nullopt;

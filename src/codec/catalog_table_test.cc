@@ -1,5 +1,6 @@
 #include "codec/catalog_table.h"
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "codec/catalog_json.h"
@@ -105,6 +106,19 @@ TEST(CatalogTable, ElementNamesCannotHoldTheTableSeparators) {
     ASSERT_FALSE(r.has_value()) << content;
     EXPECT_EQ(r.error().field, "公开要素");
   }
+}
+
+TEST(CatalogTable, AreaNumbersAboveTenRoundTrip) {
+  std::string text = "一级标题,二级标题,公开内容,公布平台,责任单位,公开时效\n";
+  for (int a = 1; a <= 12; ++a) text += fmt::format("领域{},{}.事项,内容,网站,区发改局,20个工作日内\n", a, a);
+  auto c = ParseCatalogCsv(text, Catalog{});
+  ASSERT_TRUE(c.has_value()) << c.error().Describe();
+  ASSERT_EQ(c->areas.size(), 12u);
+  auto again = ParseCatalogCsv(CatalogToCsv(*c), *c);
+  ASSERT_TRUE(again.has_value()) << again.error().Describe();
+  EXPECT_EQ(again->areas, c->areas);
+  EXPECT_EQ(again->areas[10].title, "领域11");
+  EXPECT_EQ(again->areas[10].number, 11);
 }
 
 TEST(CatalogTable, SplitContentKeepsBracketsWhole) {
