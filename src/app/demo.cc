@@ -27,6 +27,16 @@ const char* kProjects[] = {"道路改造工程", "污水管网建设项目", "�
                            "社区服务中心", "垃圾转运站", "文化活动中心"};
 const char* kGenres[] = {"公告", "公示", "通知", "公告", "公示"};
 
+// A valid 1×1 PNG standing in for a photo of the notice board (demo only).
+std::string DemoPhoto() {
+  static const unsigned char kPng[] = {
+      0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+      0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00,
+      0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D,
+      0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82};
+  return std::string(reinterpret_cast<const char*>(kPng), sizeof kPng);
+}
+
 }  // namespace
 
 Result<DemoSummary> FillDemo(Store& store, const Site& site, const Catalog& catalog, std::span<const DeadlineRule> rules,
@@ -94,8 +104,16 @@ Result<DemoSummary> FillDemo(Store& store, const Site& site, const Catalog& cata
               "## 二、{}\n\n- 信息形成日期：{}\n- 责任单位：{}\n- 监督电话：0000-0000000（演示）\n\n"
               "如对本信息有异议，请在公示期内向{}反映。",
               project, element.name, project, place, unit, element.name, formed->ToString(), unit, unit);
+          // Lists for specific groups are also posted on the village board:
+          // the draft carries the photo of the posting as evidence.
+          if (item.specific_groups) nd.content.channels.push_back(std::string(kNoticeBoardChannel));
           clock.SetDay(when, 10);
           GK_TRY(r, CreateDraft(liaison, catalog, rules, nd));
+          if (item.specific_groups) {
+            GK_TRY(with_photo, AddAttachment(liaison, r.id, "公示栏张贴照片.png", DemoPhoto(), kDefaultMaxAttachmentBytes,
+                                             true));
+            (void)with_photo;
+          }
           GK_TRY(s1, SubmitRecord(liaison, r.id));
           (void)s1;
           GK_TRY(s2, ApproveRecord(as(Role::kLeader, unit), catalog, r.id, ReviewChecklist{true, true, true}));

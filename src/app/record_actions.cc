@@ -206,7 +206,7 @@ Result<Record> UpdateDraft(const Context& ctx, std::int64_t id, const RecordCont
 }
 
 Result<Record> AddAttachment(const Context& ctx, std::int64_t id, const std::string& filename,
-                             const std::string& bytes, std::size_t max_bytes) {
+                             const std::string& bytes, std::size_t max_bytes, bool evidence) {
   GK_TRY(r, Load(ctx, id));
   GK_CHECK(Authorize(ctx.actor, Action::kEditDraft, r.unit));
   if (r.status != RecordStatus::kDraft) return Unexpected(Error::Conflict("只有草稿可以添加附件", "status"));
@@ -222,6 +222,9 @@ Result<Record> AddAttachment(const Context& ctx, std::int64_t id, const std::str
     default:
       return Unexpected(Error::Invalid("附件必须是PDF、Office文档、图片或纯文本（按文件内容识别）", "attachment"));
   }
+  if (evidence && type != FileType::kJpeg && type != FileType::kPng && type != FileType::kWebp && type != FileType::kGif)
+    return Unexpected(Error::Invalid(
+        fmt::format("公示栏张贴照片必须是图片（JPEG、PNG、WebP或GIF），上传的文件是{}", FileTypeLabel(type)), "attachment"));
   // The name must not promise another type than the content has (an HTML
   // page called 合同.pdf): visitors would download something else than
   // they see listed.
@@ -257,8 +260,20 @@ Result<Record> AddAttachment(const Context& ctx, std::int64_t id, const std::str
   StoredFile f{Sha256Hex(bytes), MimeType(type), static_cast<std::int64_t>(bytes.size()), bytes, ctx.NowUtc()};
   GK_CHECK(ctx.store.PutFile(f));
   std::string before = RecordJson(r);
-  r.draft.attachments.push_back(Attachment{f.sha256, name, f.mime, f.size});
-  return Save(ctx, std::move(r), before, "添加附件");
+  r.draft.attachments.push_back(Attachment{f.sha256, name, f.mime, f.size, evidence});
+  return Save(ctx, std::move(r), before, evidence ? "上传公示栏照片" : "添加附件");
+}
+
+Result<Record> RemoveAttachment(const Context& ctx, std::int64_t id, const std::string& sha256) {
+  GK_TRY(r, Load(ctx, id));
+  GK_CHECK(Authorize(ctx.actor, Action::kEditDraft, r.unit));
+  if (r.status != RecordStatus::kDraft) return Unexpected(Error::Conflict("只有草稿可以删除附件", "status"));
+  auto it = std::find_if(r.draft.attachments.begin(), r.draft.attachments.end(),
+                         [&](const Attachment& a) { return a.sha256 == sha256; });
+  if (it == r.draft.attachments.end()) return Unexpected(Error::NotFound("草稿没有这个附件"));
+  std::string before = RecordJson(r);
+  r.draft.attachments.erase(it);
+  return Save(ctx, std::move(r), before, "删除附件");
 }
 
 Result<Record> MaskDraft(const Context& ctx, std::int64_t id) {
@@ -352,7 +367,8 @@ Result<Record> PublishRecord(const Context& ctx, std::int64_t id) {
     }
     GK_TRY(current, CurrentCalendar(ctx.store));
     GK_TRY(late, current.calendar.WorkingDaysBetween(r.due_on, today));
-    r.late_days = std::max(0, late);
+    // Published after the due date on a day off: late by 1, not on time.
+    r.late_days = today > r.due_on ? std::max(1, late) : 0;
   }
   RecordVersion v;
   v.record_id = r.id;

@@ -50,9 +50,14 @@ struct NewDraft {
 // Edits the working copy; only a draft may be edited.
 [[nodiscard]] Result<Record> UpdateDraft(const Context& ctx, std::int64_t id, const RecordContent& content,
                                          const std::string& change_note);
-// Adds an attachment (type checked by content; at most `max_bytes`).
+// Adds an attachment (type checked by content; at most `max_bytes`). With
+// `evidence`, the file is a photo of the posting on the 公示栏 (an image;
+// kept for staff and auditors, never public).
 [[nodiscard]] Result<Record> AddAttachment(const Context& ctx, std::int64_t id, const std::string& filename,
-                                           const std::string& bytes, std::size_t max_bytes);
+                                           const std::string& bytes, std::size_t max_bytes, bool evidence = false);
+// Removes the draft's attachment with this SHA-256 (the file itself stays:
+// published versions may still refer to it). NotFound if the draft has none.
+[[nodiscard]] Result<Record> RemoveAttachment(const Context& ctx, std::int64_t id, const std::string& sha256);
 // Masks every personal-information finding in the body (one click).
 [[nodiscard]] Result<Record> MaskDraft(const Context& ctx, std::int64_t id);
 // Personal information in the body and text attachments. Never logged.

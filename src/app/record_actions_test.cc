@@ -318,6 +318,47 @@ TEST_F(RecordsTest, AttachmentLimitIsTheConfiguredOne) {
   EXPECT_EQ(again->draft.attachments[0].sha256, again->draft.attachments[1].sha256);
 }
 
+TEST_F(RecordsTest, NoticeBoardEvidenceIsAnImageAndCanBeRemoved) {
+  NewDraft nd;
+  nd.unit = "区财政局";
+  nd.item = 12;
+  nd.formed_on = "2026-09-25";
+  nd.content = Content("公示栏测试");
+  nd.content.channels.push_back("公示栏");
+  auto liaison = As(Role::kLiaison, "区财政局");
+  auto r = CreateDraft(liaison, catalog_, rules_, nd);
+  ASSERT_TRUE(r.has_value()) << r.error().Describe();
+  auto refused = SubmitRecord(liaison, r->id);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().field, "channels");
+  const std::string pdf = "%PDF-1.4\n%%EOF\n";
+  auto not_image = AddAttachment(liaison, r->id, "photo.pdf", pdf, 1 << 20, true);
+  ASSERT_FALSE(not_image.has_value());
+  EXPECT_NE(not_image.error().message.find("必须是图片"), std::string::npos) << not_image.error().message;
+  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 26);
+  auto photo = AddAttachment(liaison, r->id, "board.png", png, 1 << 20, true);
+  ASSERT_TRUE(photo.has_value()) << photo.error().Describe();
+  ASSERT_EQ(photo->draft.attachments.size(), 1u);
+  EXPECT_TRUE(photo->draft.attachments[0].evidence);
+  // Stored and read back with the flag.
+  auto loaded = store_->GetRecord(r->id);
+  ASSERT_TRUE(loaded.has_value());
+  ASSERT_EQ(loaded->draft.attachments.size(), 1u);
+  EXPECT_TRUE(loaded->draft.attachments[0].evidence);
+  auto submitted = SubmitRecord(liaison, r->id);
+  ASSERT_TRUE(submitted.has_value()) << submitted.error().Describe();
+  // Removing needs a draft, and a known file.
+  auto returned = ReturnRecord(As(Role::kLeader, "区财政局"), r->id, "照片不清晰");
+  ASSERT_TRUE(returned.has_value()) << returned.error().Describe();
+  auto unknown = RemoveAttachment(liaison, r->id, std::string(64, 'a'));
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  auto removed = RemoveAttachment(liaison, r->id, photo->draft.attachments[0].sha256);
+  ASSERT_TRUE(removed.has_value()) << removed.error().Describe();
+  EXPECT_TRUE(removed->draft.attachments.empty());
+  EXPECT_FALSE(RemoveAttachment(As(Role::kLiaison, "区民政局"), r->id, photo->draft.attachments[0].sha256).has_value());
+}
+
 TEST(IndexNumber, FormatsAndRefusesBadPatterns) {
   EXPECT_EQ(*FormatIndexNumber(kDefaultIndexPattern, "014416330", 2018, 4736), "014416330/2018-04736");
   EXPECT_EQ(*FormatIndexNumber("{org}-{year}-{seq:6}", "X", 2026, 7), "X-2026-000007");

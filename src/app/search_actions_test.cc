@@ -209,7 +209,9 @@ TEST_F(SearchTest, MalformedQueriesAreClearErrorsAndHighlightsAreEscaped) {
     SearchParams pp;
     pp.q = q;
     auto r = RunSearch(*store_, site_, catalog_, pp);
-    if (r) EXPECT_LE(r->total, 1) << q;
+    if (r) {
+      EXPECT_LE(r->total, 1) << q;
+    }
   }
 }
 

@@ -468,11 +468,11 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
-    auto catalog = (*store)->LoadCatalog(st->id);
-    if (!catalog) return Fail(catalog.error());
+    auto loaded = (*store)->LoadCatalog(st->id);
+    if (!loaded) return Fail(loaded.error());
     SearchParams p;
     p.q = s_q;
-    auto o = RunSearch(**store, *st, *catalog, p);
+    auto o = RunSearch(**store, *st, *loaded, p);
     if (!o) return Fail(o.error());
     fmt::print("找到{}条结果：\n", o->total);
     for (const auto& h : o->hits)

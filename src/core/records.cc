@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 namespace gongkai {
 
 const char* ObligationStateName(ObligationState s) {
@@ -93,7 +95,7 @@ std::size_t CodePoints(std::string_view s) {
 Status ValidateRecordContent(const RecordContent& c) {
   if (c.title.empty()) return Unexpected(Error::Invalid("请填写标题", "title"));
   if (CodePoints(c.title) > 200) return Unexpected(Error::Invalid("标题不能超过200个字", "title"));
-  if (c.body.empty() && c.attachments.empty())
+  if (c.body.empty() && PublicAttachments(c.attachments).empty())
     return Unexpected(Error::Invalid("正文和附件不能都为空", "body"));
   if (c.body.size() > 2 * 1024 * 1024) return Unexpected(Error::Invalid("正文过长（超过2MB）", "body"));
   if (!c.written_on.empty() && !Date::Parse(c.written_on))
@@ -105,6 +107,9 @@ Status ValidateRecordContent(const RecordContent& c) {
     return Unexpected(Error::Invalid("有效性应为有效、失效或废止", "validity"));
   for (const auto& ch : c.channels)
     if (ch.empty() || CodePoints(ch) > 50) return Unexpected(Error::Invalid("公开渠道名称无效", "channels"));
+  if (std::find(c.channels.begin(), c.channels.end(), kNoticeBoardChannel) != c.channels.end() &&
+      std::none_of(c.attachments.begin(), c.attachments.end(), [](const Attachment& a) { return a.evidence; }))
+    return Unexpected(Error::Invalid("公开渠道含“公示栏”，请上传公示栏张贴照片作为证据", "channels"));
   for (const char* f : {"doc_number", "genre", "topic"}) {
     const std::string& v = std::string_view(f) == "doc_number" ? c.doc_number
                            : std::string_view(f) == "genre"    ? c.genre
@@ -112,6 +117,13 @@ Status ValidateRecordContent(const RecordContent& c) {
     if (CodePoints(v) > 100) return Unexpected(Error::Invalid("内容过长（最多100个字）", f));
   }
   return Ok();
+}
+
+std::vector<Attachment> PublicAttachments(const std::vector<Attachment>& all) {
+  std::vector<Attachment> out;
+  for (const auto& a : all)
+    if (!a.evidence) out.push_back(a);
+  return out;
 }
 
 Status CheckTransition(RecordStatus from, RecordStatus to, bool has_published_version) {

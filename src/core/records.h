@@ -59,6 +59,10 @@ struct Attachment {
   std::string filename;  // as uploaded, sanitised for display
   std::string mime;
   std::int64_t size = 0;
+  // A photo proving that the record was posted on a notice board (公示栏).
+  // Kept for the unit, the office and auditors; never served to the public
+  // (posted lists may show names the portal version masks).
+  bool evidence = false;
   bool operator==(const Attachment&) const = default;
 };
 
@@ -77,6 +81,12 @@ struct RecordContent {
   std::vector<Attachment> attachments;
   bool operator==(const RecordContent&) const = default;
 };
+
+// The channel that needs photo evidence of the posting.
+inline constexpr std::string_view kNoticeBoardChannel = "公示栏";
+
+// The attachments the public sees (evidence photos left out).
+std::vector<Attachment> PublicAttachments(const std::vector<Attachment>& all);
 
 // The leader's confidentiality review (保密审查), stored with the approval.
 struct ReviewChecklist {

@@ -310,8 +310,43 @@ class Admin {
         if (!req.has_file("file") || req.get_file_value("file").content.empty())
           return Unexpected(Error::Invalid("请选择要上传的文件", "file"));
         auto f = req.get_file_value("file");
-        return AddAttachment(ctx, id, f.filename, f.content, d_.max_attachment_bytes);
+        return AddAttachment(ctx, id, f.filename, f.content, d_.max_attachment_bytes, Field(req, "purpose") == "evidence");
       }, "附件已上传。");
+    });
+    http.Post(R"(/admin/records/(\d+)/attachments/([0-9a-f]{64})/delete)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                RecordAction(req, res, [&](const Context& ctx, std::int64_t id) {
+                  return RemoveAttachment(ctx, id, req.matches[2]);
+                }, "附件已删除。");
+              });
+    // Any file of a record (draft or published version, evidence photos
+    // included) for the people who may see the unit's work.
+    http.Get(R"(/admin/records/(\d+)/files/([0-9a-f]{64}))", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!a.signed_in) return RedirectToLogin(req, res);
+      auto id = ParseId(req.matches[1]);
+      if (!id) return SendError(req, res, a, id.error());
+      auto r = d_.store.GetRecord(*id);
+      if (!r || r->site_id != d_.site.id) return SendError(req, res, a, Error::NotFound("公开信息不存在"));
+      if (auto s = Authorize(a.actor, Action::kViewUnitWork, r->unit); !s) return SendError(req, res, a, s.error());
+      auto versions = d_.store.ListVersions(*id);
+      if (!versions) return SendError(req, res, a, versions.error());
+      std::optional<Attachment> found;
+      auto look = [&](const std::vector<Attachment>& list) {
+        for (const auto& at : list)
+          if (at.sha256 == req.matches[2].str()) found = at;
+      };
+      look(r->draft.attachments);
+      for (const auto& v : *versions) look(v.content.attachments);
+      if (!found) return SendError(req, res, a, Error::NotFound("该信息没有这个附件"));
+      auto f = d_.store.GetFile(found->sha256);
+      if (!f) return SendError(req, res, a, f.error());
+      bool inline_ok = f->mime.starts_with("image/") || f->mime == "application/pdf";
+      res.set_header("Content-Disposition",
+                     fmt::format("{}; filename=\"{}\"; filename*=UTF-8''{}", inline_ok ? "inline" : "attachment",
+                                 found->sha256.substr(0, 16), httplib::detail::encode_query_param(found->filename)));
+      res.set_header("Cache-Control", "private, no-store");
+      res.set_content(f->content, f->mime.c_str());
     });
     http.Post(R"(/admin/records/(\d+)/mask)", [this](const httplib::Request& req, httplib::Response& res) {
       RecordAction(req, res, [&](const Context& ctx, std::int64_t id) { return MaskDraft(ctx, id); },
@@ -633,6 +668,9 @@ class Admin {
     Data atts{Data::type::list};
     for (const auto& at : r.draft.attachments) {
       Data ad;
+      ad.set("url", fmt::format("/admin/records/{}/files/{}", r.id, at.sha256));
+      ad.set("sha256", at.sha256);
+      if (at.evidence) ad.set("evidence", true);
       ad.set("filename", at.filename);
       ad.set("type", at.mime);
       ad.set("size", views::HumanSize(at.size));

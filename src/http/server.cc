@@ -290,7 +290,7 @@ struct PortalServer::Impl {
       const Attachment* found = nullptr;
       for (const auto& v : *versions)
         for (const auto& a : v.content.attachments)
-          if (a.sha256 == req.matches[2].str()) found = &a;
+          if (a.sha256 == req.matches[2].str() && !a.evidence) found = &a;
       if (!found) return SendError(req, res, Error::NotFound("该信息没有这个附件"));
       auto file = store.GetFile(found->sha256);
       if (!file) return SendError(req, res, file.error());

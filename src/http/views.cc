@@ -1,5 +1,6 @@
 #include "http/views.h"
 
+#include <algorithm>
 #include <fmt/core.h>
 #include <kainjow/mustache.hpp>
 
@@ -289,10 +290,17 @@ std::string RecordPage(const Site& site, const Catalog& catalog, const Record& r
   if (!r.element.empty()) d.set("element", r.element);
   d.set("disclosure_mode", c.disclosure_mode);
   d.set("scope", c.scope);
-  d.set("channels", c.channels.empty() ? std::string("门户网站") : Join(c.channels, "、"));
+  {
+    std::vector<std::string> channels = c.channels;
+    bool has_evidence = std::any_of(c.attachments.begin(), c.attachments.end(), [](const Attachment& a) { return a.evidence; });
+    for (auto& ch : channels)
+      if (ch == kNoticeBoardChannel && has_evidence) ch += "（张贴照片已存档备查）";
+    d.set("channels", channels.empty() ? std::string("门户网站") : Join(channels, "、"));
+  }
   d.set("body_html", RenderBody(c.body));
   Data atts{Data::type::list};
-  for (const auto& a : c.attachments) {
+  const std::vector<Attachment> public_attachments = PublicAttachments(c.attachments);
+  for (const auto& a : public_attachments) {
     Data ad;
     ad.set("url", fmt::format("/records/{}/files/{}", r.id, a.sha256));
     ad.set("filename", a.filename);
@@ -300,7 +308,7 @@ std::string RecordPage(const Site& site, const Catalog& catalog, const Record& r
     ad.set("size", HumanSize(a.size));
     atts.push_back(ad);
   }
-  if (!c.attachments.empty()) d.set("has_attachments", true);
+  if (!public_attachments.empty()) d.set("has_attachments", true);
   d.set("attachments", atts);
   d.set("formed_on", r.formed_on.ToString());
   d.set("due_on", r.due_on.ToString());

@@ -204,6 +204,12 @@ const httplib::Params kFullChecklist = {
 // A small but well-formed PDF and its SHA-256 (computed with sha256sum).
 const std::string kPdf = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 const std::string kPdfSha = "68d3dbe223d4659eb030429ecc280a437eb6e9b042a59797cbbd9e16f56c1d56";
+// A valid 1x1 PNG (standing in for a photo of a notice board) and its SHA-256.
+const std::string kPng(
+    "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\nIDATx\x9c"
+    "c\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xae" "B`\x82",
+    67);
+const std::string kPngSha = "ebf4f635a17d10d6eb46ba680b70142419aa3220f228001a036d311a22ee9d2a";
 
 // ---------------------------------------------------------------------------
 // The suite: one database, one server, one session per role.
@@ -901,7 +907,7 @@ TEST_F(RecordsTest, Attachments) {
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
     EXPECT_TRUE(Has(res->body, "附件已上传。"));
-    EXPECT_TRUE(Has(res->body, "<li>采购合同.pdf（application/pdf，" + std::to_string(kPdf.size()) + " B）</li>"))
+    EXPECT_TRUE(Has(res->body, ">采购合同.pdf</a>（application/pdf，" + std::to_string(kPdf.size()) + " B）"))
         << After(res->body, "<h2>附件</h2>", "</ul>");
   }
   // HTML dressed up as a PDF is refused, and nothing is stored.
@@ -990,7 +996,7 @@ TEST_F(RecordsTest, Attachments) {
                                 *czj_liaison_);
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
-    EXPECT_TRUE(Has(res->body, "<li>补充说明.txt（text/plain; charset=utf-8，"));
+    EXPECT_TRUE(Has(res->body, ">补充说明.txt</a>（text/plain; charset=utf-8，"));
   }
   Page(PublicPath(id) + "/files/" + note_sha, nullptr, 404);
   EXPECT_EQ(RecGet(*server_, url)->body, kPdf) << "the published version's file stays available";
@@ -1002,6 +1008,72 @@ TEST_F(RecordsTest, Attachments) {
   ASSERT_EQ(second.size(), 16u) << second;
   EXPECT_EQ(second.substr(0, 11), first.substr(0, 11));
   EXPECT_EQ(std::stoi(second.substr(11)), std::stoi(first.substr(11)) + 1) << first << " then " << second;
+}
+
+// A record posted on the 公示栏 needs a photo of the posting; the photo is
+// kept for staff and auditors and never served to the public.
+TEST_F(RecordsTest, NoticeBoardPhotoEvidence) {
+  const std::string title = "区财政局2026年公示栏张贴的采购合同公告";
+  std::int64_t id = CreateDraft(*czj_liaison_, With(Content(title, "合同已张贴于区政务服务中心公示栏。"),
+                                                     {{"unit", kCzj}, {"target", "12/采购合同"},
+                                                      {"formed_on", "2026-11-02"}}));
+  ASSERT_GT(id, 0);
+  const std::string rec = RecordPath(id);
+  httplib::Params edited = Content(title, "合同已张贴于区政务服务中心公示栏。");
+  edited.erase("channels");
+  edited.emplace("channels", "门户网站、公示栏");
+  ASSERT_NO_FATAL_FAILURE(MustAct(*czj_liaison_, id, "", edited, "草稿"));
+  // Without the photo the draft cannot be submitted.
+  MustRefuse(*czj_liaison_, rec + "/submit", {}, 400, "公示栏张贴照片");
+  // The evidence must be an image.
+  {
+    std::string before = Dump();
+    auto res = RecPostMultipart(*server_, rec + "/attachments",
+                                {{"file", kPdf, "照片.pdf", "application/pdf"}, {"purpose", "evidence", "", ""}},
+                                *czj_liaison_);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_TRUE(Has(ErrorBox(res->body), "必须是图片")) << ErrorBox(res->body);
+    EXPECT_TRUE(DbChanges(before, Dump()).empty());
+  }
+  {
+    auto res = RecPostMultipart(*server_, rec + "/attachments",
+                                {{"file", kPng, "公示栏.png", "image/png"}, {"purpose", "evidence", "", ""}},
+                                *czj_liaison_);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
+    EXPECT_TRUE(Has(res->body, ">公示栏.png</a>（公示栏张贴照片，不公开；image/png，")) << After(res->body, "<h2>附件</h2>", "</ul>");
+  }
+  ASSERT_NO_FATAL_FAILURE(SubmitApprovePublish(id, *czj_liaison_, *czj_leader_));
+
+  std::string pub = Page(PublicPath(id));
+  EXPECT_TRUE(Has(pub, "公示栏（张贴照片已存档备查）")) << Cell(pub, "公开渠道");
+  EXPECT_FALSE(Has(pub, kPngSha)) << "the public page links the evidence photo";
+  EXPECT_FALSE(Has(pub, "公示栏.png"));
+  Page(PublicPath(id) + "/files/" + kPngSha, nullptr, 404);
+
+  // Staff of the unit see it; another unit's staff do not; the public is sent to log in.
+  const std::string staff_url = rec + "/files/" + kPngSha;
+  auto mine = RecGet(*server_, staff_url, czj_leader_);
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->status, 200);
+  EXPECT_EQ(mine->body, kPng);
+  EXPECT_EQ(mine->get_header_value("Content-Type"), "image/png");
+  EXPECT_EQ(mine->get_header_value("Cache-Control"), "private, no-store");
+  auto other = RecGet(*server_, staff_url, mzj_liaison_);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 403);
+  EXPECT_NE(other->body, kPng);
+  auto anonymous = RecGet(*server_, staff_url);
+  ASSERT_TRUE(anonymous);
+  EXPECT_NE(anonymous->status, 200);
+  EXPECT_NE(anonymous->body, kPng);
+
+  // A revision can drop an attachment; the published version keeps it.
+  ASSERT_NO_FATAL_FAILURE(MustAct(*czj_liaison_, id, "revise", {}, "草稿"));
+  MustAct(*czj_liaison_, id, "attachments/" + kPngSha + "/delete", {}, "草稿");
+  MustRefuse(*czj_liaison_, rec + "/attachments/" + kPngSha + "/delete", {}, 404, "没有这个附件");
+  EXPECT_EQ(RecGet(*server_, staff_url, czj_leader_)->status, 200) << "the published version's photo must stay";
 }
 
 // ---------------------------------------------------------------------------

@@ -62,6 +62,7 @@ class Statement {
   void Reset() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
 
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
   bool Bool(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
   std::string Text(int col) const {
     const unsigned char* p = sqlite3_column_text(stmt_, col);

@@ -69,13 +69,22 @@ Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace) {
                  "VALUES (?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, r.record_id).Bind(2, r.title).Bind(3, r.doc_number).Bind(4, r.body).Bind(5, r.unit).Bind(6, r.item);
   st.Bind(7, r.attachments);
-  return st.Run();
+  GK_CHECK(st.Run());
+  GK_TRY(meta, c.PrepareCached(
+                   "INSERT INTO search_meta (record_id, site_id, item_number, unit_name, year, genre, published_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  meta.Bind(1, r.record_id).Bind(2, r.site_id).Bind(3, r.item_number).Bind(4, r.unit).Bind(5, r.year);
+  meta.Bind(6, r.genre).Bind(7, r.published_at);
+  return meta.Run();
 }
 
 Status UnindexRecord(Connection& c, std::int64_t record_id) {
   GK_TRY(st, c.PrepareCached("DELETE FROM search_index WHERE rowid = ?"));
   st.Bind(1, record_id);
-  return st.Run();
+  GK_CHECK(st.Run());
+  GK_TRY(meta, c.PrepareCached("DELETE FROM search_meta WHERE record_id = ?"));
+  meta.Bind(1, record_id);
+  return meta.Run();
 }
 
 }  // namespace gongkai::sqlite

@@ -301,8 +301,24 @@ CREATE TABLE index_serials (
   PRIMARY KEY (site_id, unit_name, year)
 );
 )SQL"},
-      {5, "full-text search index", R"SQL(
-CREATE VIRTUAL TABLE search_index USING fts5(title, doc_number, body, unit, item, attachments, tokenize = 'gongkai');
+      {5, "full-text search index", kSearchIndexDdl},
+      // Like migration 5, the search tables belong to the SQLite adapter:
+      // strftime() here is acceptable.
+      {6, "search facts beside the index", R"SQL(
+CREATE TABLE search_meta (
+  record_id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL,
+  item_number INTEGER NOT NULL,
+  unit_name TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  genre TEXT NOT NULL,
+  published_at TEXT NOT NULL
+);
+INSERT INTO search_meta (record_id, site_id, item_number, unit_name, year, genre, published_at)
+  SELECT r.id, r.site_id, r.item_number, r.unit_name,
+         CAST(strftime('%Y', r.first_published_at, '+8 hours') AS INTEGER), v.genre, r.first_published_at
+  FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.published_version
+  WHERE r.id IN (SELECT rowid FROM search_index);
 )SQL"},
   };
   return kAll;

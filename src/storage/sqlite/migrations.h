@@ -17,4 +17,10 @@ struct Migration {
 
 const std::vector<Migration>& Migrations();
 
+// The FTS5 table of the embedded search index (migration 5; recreated
+// empty by a full reindex).
+inline constexpr std::string_view kSearchIndexDdl =
+    "CREATE VIRTUAL TABLE search_index USING fts5(title, doc_number, body, unit, item, attachments, "
+    "tokenize = 'gongkai');";
+
 }  // namespace gongkai::sqlite

@@ -3,7 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <unordered_map>
+
+#include "core/timestamp.h"
+
 #include "storage/sqlite/fts.h"
+#include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace gongkai {
@@ -15,7 +21,11 @@ namespace {
 
 std::string AttachmentsJson(const std::vector<Attachment>& v) {
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& a : v) j.push_back({{"sha256", a.sha256}, {"filename", a.filename}, {"mime", a.mime}, {"size", a.size}});
+  for (const auto& a : v) {
+    nlohmann::json one = {{"sha256", a.sha256}, {"filename", a.filename}, {"mime", a.mime}, {"size", a.size}};
+    if (a.evidence) one["evidence"] = true;
+    j.push_back(std::move(one));
+  }
   return j.dump();
 }
 
@@ -25,7 +35,7 @@ std::vector<Attachment> ParseAttachments(const std::string& text) {
   if (!j.is_array()) return out;
   for (const auto& a : j)
     out.push_back(Attachment{a.value("sha256", ""), a.value("filename", ""), a.value("mime", ""),
-                             a.value("size", std::int64_t{0})});
+                             a.value("size", std::int64_t{0}), a.value("evidence", false)});
   return out;
 }
 
@@ -126,13 +136,27 @@ Record ReadRecord(const sqlite::Statement& st) {
 
 // Binds the mutable columns of a record, starting at parameter `i`.
 int BindRecordBody(sqlite::Statement& st, int i, const Record& r) {
-  st.Bind(i++, RecordStatusName(r.status)).Bind(i++, r.draft.title).Bind(i++, r.draft.body);
-  st.Bind(i++, r.draft.doc_number).Bind(i++, r.draft.written_on).Bind(i++, r.draft.genre).Bind(i++, r.draft.topic);
-  st.Bind(i++, r.draft.validity).Bind(i++, r.draft.disclosure_mode).Bind(i++, r.draft.scope);
-  st.Bind(i++, JoinLines(r.draft.channels)).Bind(i++, AttachmentsJson(r.draft.attachments));
-  st.Bind(i++, r.change_note).Bind(i++, r.review_comment).Bind(i++, ChecklistJson(r.checklist));
-  st.Bind(i++, r.approved_by).Bind(i++, r.due_on.ToString()).Bind(i++, r.provisional);
-  st.Bind(i++, r.withdrawn_reason).Bind(i++, r.withdrawn_at).Bind(i++, r.updated_at);
+  st.Bind(i++, RecordStatusName(r.status));
+  st.Bind(i++, r.draft.title);
+  st.Bind(i++, r.draft.body);
+  st.Bind(i++, r.draft.doc_number);
+  st.Bind(i++, r.draft.written_on);
+  st.Bind(i++, r.draft.genre);
+  st.Bind(i++, r.draft.topic);
+  st.Bind(i++, r.draft.validity);
+  st.Bind(i++, r.draft.disclosure_mode);
+  st.Bind(i++, r.draft.scope);
+  st.Bind(i++, JoinLines(r.draft.channels));
+  st.Bind(i++, AttachmentsJson(r.draft.attachments));
+  st.Bind(i++, r.change_note);
+  st.Bind(i++, r.review_comment);
+  st.Bind(i++, ChecklistJson(r.checklist));
+  st.Bind(i++, r.approved_by);
+  st.Bind(i++, r.due_on.ToString());
+  st.Bind(i++, r.provisional);
+  st.Bind(i++, r.withdrawn_reason);
+  st.Bind(i++, r.withdrawn_at);
+  st.Bind(i++, r.updated_at);
   return i;
 }
 
@@ -146,9 +170,14 @@ constexpr std::string_view kRecordBodySet =
 // whole; other formats are indexed by name only (no extraction yet).
 Result<sqlite::IndexedRecord> IndexedFor(sqlite::Connection& c, std::int64_t site_id, std::int64_t record_id,
                                          const std::string& unit, int item_number, const std::string& element,
-                                         const RecordContent& content) {
+                                         const RecordContent& content, const std::string& first_published_at) {
   sqlite::IndexedRecord ir;
   ir.record_id = record_id;
+  ir.site_id = site_id;
+  ir.item_number = item_number;
+  ir.genre = content.genre;
+  ir.published_at = first_published_at;
+  if (auto t = ParseTimestamp(first_published_at, "first_published_at")) ir.year = BeijingDate(*t).year();
   ir.title = content.title;
   ir.doc_number = content.doc_number;
   ir.body = content.body;
@@ -158,7 +187,7 @@ Result<sqlite::IndexedRecord> IndexedFor(sqlite::Connection& c, std::int64_t sit
   GK_TRY(row, item.Step());
   ir.item = (row ? item.Text(0) : std::string()) + " " + element;
   item.Reset();
-  for (const auto& a : content.attachments) {
+  for (const auto& a : PublicAttachments(content.attachments)) {
     ir.attachments += a.filename + "\n";
     if (!a.mime.starts_with("text/plain")) continue;
     GK_TRY(f, c.PrepareCached("SELECT content FROM files WHERE sha256 = ?"));
@@ -388,7 +417,8 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
     dl.Bind(1, r.obligation_id);
     GK_CHECK(dl.Run());
   }
-  GK_TRY(indexed, IndexedFor(*c, r.site_id, r.id, r.unit, r.item_number, r.element, v.content));
+  GK_TRY(indexed, IndexedFor(*c, r.site_id, r.id, r.unit, r.item_number, r.element, v.content,
+                             out.first_published_at));
   GK_CHECK(sqlite::IndexRecord(*c, indexed, stored_version > 0));
   GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
   rev.Bind(1, r.site_id);
@@ -436,7 +466,8 @@ Result<std::vector<Record>> SqliteStore::ListRecords(std::int64_t site_id, const
   st.Bind(i++, site_id);
   for (auto v : ints) st.Bind(i++, v);
   for (const auto& t : texts) st.Bind(i++, t);
-  st.Bind(i++, f.limit).Bind(i++, f.offset);
+  st.Bind(i++, f.limit);
+  st.Bind(i++, f.offset);
   std::vector<Record> out;
   while (true) {
     GK_TRY(row, st.Step());
@@ -462,126 +493,181 @@ Result<int> SqliteStore::CountRecords(std::int64_t site_id, const RecordFilter& 
 
 namespace {
 
-// WHERE clause over search_index s JOIN records r for a request; binds in order.
+// WHERE clause over search_index JOIN search_meta m for a request; binds in order.
 struct SearchSql {
   std::string where;
   std::vector<std::string> texts;  // bound after site_id, in order of appearance
+  std::vector<std::int64_t> ints;  // bound after the texts
 };
 
 SearchSql BuildSearchSql(const SearchRequest& q) {
   SearchSql out;
-  out.where = " WHERE search_index MATCH ?1 AND r.site_id = ?2 AND r.published_version > 0 AND r.status <> 'withdrawn'";
+  out.where = " WHERE search_index MATCH ?1 AND m.site_id = ?2";
   int next = 3;
   if (!q.unit.empty()) {
-    out.where += fmt::format(" AND r.unit_name = ?{}", next++);
+    out.where += fmt::format(" AND m.unit_name = ?{}", next++);
     out.texts.push_back(q.unit);
   }
+  if (!q.genre.empty()) {
+    out.where += fmt::format(" AND m.genre = ?{}", next++);
+    out.texts.push_back(q.genre);
+  }
+  if (q.year > 0) {
+    out.where += fmt::format(" AND m.year = ?{}", next++);
+    out.ints.push_back(q.year);
+  }
   if (!q.items.empty()) {
-    out.where += " AND r.item_number IN (";
+    out.where += " AND m.item_number IN (";
     for (std::size_t i = 0; i < q.items.size(); ++i) out.where += (i ? "," : "") + std::to_string(q.items[i]);
     out.where += ")";
   }
-  if (q.year > 0) {
-    out.where += fmt::format(" AND substr(r.first_published_at, 1, 4) = ?{}", next++);
-    out.texts.push_back(std::to_string(q.year));
-  }
-  if (!q.genre.empty()) {
-    out.where += fmt::format(" AND r.genre = ?{}", next++);
-    out.texts.push_back(q.genre);
-  }
+  return out;
+}
+
+struct Scored {
+  double score = 0;          // bm25: lower is better
+  std::string published_at;  // newer first on ties
+  std::int64_t id = 0;
+};
+bool Better(const Scored& a, const Scored& b) {
+  if (a.score != b.score) return a.score < b.score;
+  if (a.published_at != b.published_at) return a.published_at > b.published_at;
+  return a.id > b.id;
+}
+
+std::vector<FacetCount> Facets(const std::unordered_map<std::string, int>& counts) {
+  std::vector<FacetCount> out;
+  out.reserve(counts.size());
+  for (const auto& [value, n] : counts) out.push_back(FacetCount{value, n});
+  std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  });
+  if (out.size() > 50) out.resize(50);
   return out;
 }
 
 }  // namespace
 
+// One pass over the matches: the total, the facet counts and the best
+// offset+limit hits (a bounded heap) come from the same rows; only the hits
+// shown are then read from the records table.
 Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchRequest& q) {
   auto c = pool_->Acquire();
   SearchSql sql = BuildSearchSql(q);
-  auto bind = [&](sqlite::Statement& st) {
-    st.Bind(1, q.match).Bind(2, site_id);
-    int i = 3;
-    for (const auto& t : sql.texts) st.Bind(i++, t);
-  };
+  GK_TRY(st, c->PrepareCached(fmt::format(
+                 "SELECT m.record_id, bm25(search_index, 10.0, 5.0, 1.0, 2.0, 2.0, 1.0), m.item_number, m.unit_name, "
+                 "m.year, m.genre, m.published_at FROM search_index JOIN search_meta m ON m.record_id = search_index.rowid{}",
+                 sql.where)));
+  st.Bind(1, q.match).Bind(2, site_id);
+  int next = 3;
+  for (const auto& t : sql.texts) st.Bind(next++, t);
+  for (auto v : sql.ints) st.Bind(next++, v);
+  const std::size_t keep = static_cast<std::size_t>(std::max(0, q.offset) + std::max(0, q.limit));
+  std::vector<Scored> heap;  // a max-heap by Better: the worst kept hit on top
+  heap.reserve(keep + 1);
+  std::unordered_map<int, int> by_item;
+  std::unordered_map<std::string, int> by_unit, by_genre;
+  std::unordered_map<int, int> by_year;
   SearchResult out;
-  const std::string from = " FROM search_index JOIN records r ON r.id = search_index.rowid";
-  {
-    std::string cols;
-    for (std::string_view col : {"id", "site_id", "unit_name", "item_number", "element", "obligation_id", "formed_on",
-                                 "status", "title", "body", "doc_number", "written_on", "genre", "topic", "validity",
-                                 "disclosure_mode", "scope", "channels", "attachments", "change_note", "review_comment",
-                                 "checklist", "approved_by", "index_number", "published_version", "due_on",
-                                 "provisional", "first_published_at", "late_days", "withdrawn_reason", "withdrawn_at",
-                                 "created_at", "created_by", "updated_at", "published_title"})
-      cols += (cols.empty() ? "r." : ", r.") + std::string(col);
-    GK_TRY(st, c->Prepare(fmt::format(
-                   "SELECT {}{}{} ORDER BY bm25(search_index, 10.0, 5.0, 1.0, 2.0, 2.0, 1.0), r.first_published_at DESC "
-                   "LIMIT {} OFFSET {}",
-                   cols, from, sql.where, std::max(0, q.limit), std::max(0, q.offset))));
-    bind(st);
-    while (true) {
-      auto row = st.Step();
-      if (!row) return Unexpected(Error::Invalid("无法理解搜索条件，请换一种写法", "q"));
-      if (!*row) break;
-      out.hits.push_back(ReadRecord(st));
+  while (true) {
+    auto row = st.Step();
+    if (!row) {
+      st.Reset();
+      return Unexpected(Error::Invalid("无法理解搜索条件，请换一种写法", "q"));
+    }
+    if (!*row) break;
+    ++out.total;
+    ++by_item[static_cast<int>(st.Int(2))];
+    ++by_unit[st.Text(3)];
+    ++by_year[static_cast<int>(st.Int(4))];
+    ++by_genre[st.Text(5)];
+    if (keep == 0) continue;
+    double score = st.Double(1);
+    if (heap.size() == keep && !(score <= heap.front().score)) continue;  // cannot enter: skip the string copy
+    Scored s{score, st.Text(6), st.Int(0)};
+    if (heap.size() < keep) {
+      heap.push_back(std::move(s));
+      std::push_heap(heap.begin(), heap.end(), Better);
+    } else if (Better(s, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), Better);
+      heap.back() = std::move(s);
+      std::push_heap(heap.begin(), heap.end(), Better);
     }
   }
-  auto facet = [&](const std::string& expr, std::vector<FacetCount>& into) -> Status {
-    GK_TRY(st, c->Prepare(fmt::format("SELECT {} AS v, count(*) AS n{}{} GROUP BY v ORDER BY n DESC, v LIMIT 50", expr,
-                                      from, sql.where)));
-    bind(st);
-    while (true) {
-      GK_TRY(row, st.Step());
-      if (!row) break;
-      into.push_back(FacetCount{st.Text(0), static_cast<int>(st.Int(1))});
-    }
-    return Ok();
-  };
-  GK_CHECK(facet("r.item_number", out.by_item));
-  GK_CHECK(facet("r.unit_name", out.by_unit));
-  GK_CHECK(facet("substr(r.first_published_at, 1, 4)", out.by_year));
-  GK_CHECK(facet("r.genre", out.by_genre));
-  for (const auto& f : out.by_item) out.total += f.count;
+  st.Reset();
+  std::sort_heap(heap.begin(), heap.end(), Better);
+  GK_TRY(rec, c->PrepareCached(fmt::format("SELECT {} FROM records WHERE id = ?", kRecordColumns)));
+  for (std::size_t i = static_cast<std::size_t>(std::max(0, q.offset)); i < heap.size(); ++i) {
+    rec.Bind(1, heap[i].id);
+    GK_TRY(found, rec.Step());
+    if (found) out.hits.push_back(ReadRecord(rec));
+    rec.Reset();
+  }
+  {
+    std::unordered_map<std::string, int> items, years;
+    for (auto [k, n] : by_item) items[std::to_string(k)] = n;
+    for (auto [k, n] : by_year) years[std::to_string(k)] = n;
+    out.by_item = Facets(items);
+    out.by_year = Facets(years);
+  }
+  out.by_unit = Facets(by_unit);
+  out.by_genre = Facets(by_genre);
   return out;
 }
 
+// Rebuilds the site's part of the index in one transaction. When the site
+// owns every row, the index tables are recreated empty (deleting FTS rows one
+// by one re-tokenises each old row); otherwise its rows are deleted.
 Result<int> SqliteStore::Reindex(std::int64_t site_id) {
   auto c = pool_->Acquire();
+  (void)c->Exec("PRAGMA cache_size = -262144");  // 256 MiB while merging index segments
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
-  GK_TRY(ids, c->Prepare("SELECT id FROM records WHERE site_id = ?"));
-  ids.Bind(1, site_id);
-  std::vector<std::int64_t> all;
-  while (true) {
-    GK_TRY(row, ids.Step());
-    if (!row) break;
-    all.push_back(ids.Int(0));
+  GK_TRY(others, c->Prepare("SELECT count(*) FROM search_meta WHERE site_id <> ?"));
+  others.Bind(1, site_id);
+  GK_TRY(orow, others.Step());
+  const bool alone = orow && others.Int(0) == 0;
+  others.Reset();
+  if (alone) {
+    GK_CHECK(c->Exec("DROP TABLE search_index"));
+    GK_CHECK(c->Exec(std::string(sqlite::kSearchIndexDdl)));
+    GK_CHECK(c->Exec("DELETE FROM search_meta"));
+  } else {
+    GK_TRY(old, c->Prepare("SELECT record_id FROM search_meta WHERE site_id = ?"));
+    old.Bind(1, site_id);
+    std::vector<std::int64_t> ids;
+    while (true) {
+      GK_TRY(row, old.Step());
+      if (!row) break;
+      ids.push_back(old.Int(0));
+    }
+    old.Reset();
+    for (auto id : ids) GK_CHECK(sqlite::UnindexRecord(*c, id));
   }
+  GK_TRY(st, c->Prepare(
+                 "SELECT r.id, r.unit_name, r.item_number, r.element, r.first_published_at, v.title, v.body, "
+                 "v.doc_number, v.attachments, v.genre FROM records r JOIN record_versions v ON v.record_id = r.id AND "
+                 "v.version = r.published_version WHERE r.site_id = ? AND r.published_version > 0 AND "
+                 "r.status <> 'withdrawn' ORDER BY r.id"));
+  st.Bind(1, site_id);
   int indexed = 0;
-  for (std::int64_t id : all) {
-    GK_CHECK(sqlite::UnindexRecord(*c, id));
-    GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM records WHERE id = ?", kRecordColumns)));
-    st.Bind(1, id);
+  while (true) {
     GK_TRY(row, st.Step());
-    if (!row) continue;
-    Record r = ReadRecord(st);
-    st.Reset();
-    if (r.published_version == 0 || r.status == RecordStatus::kWithdrawn) continue;
-    GK_TRY(vs, c->PrepareCached(
-                   "SELECT title, body, doc_number, attachments FROM record_versions WHERE record_id = ? AND version = ?"));
-    vs.Bind(1, id).Bind(2, r.published_version);
-    GK_TRY(vrow, vs.Step());
-    if (!vrow) continue;
+    if (!row) break;
     RecordContent content;
-    content.title = vs.Text(0);
-    content.body = vs.Text(1);
-    content.doc_number = vs.Text(2);
-    content.attachments = ParseAttachments(vs.Text(3));
-    vs.Reset();
-    GK_TRY(ir, IndexedFor(*c, site_id, id, r.unit, r.item_number, r.element, content));
-    GK_CHECK(sqlite::IndexRecord(*c, ir));
+    content.title = st.Text(5);
+    content.body = st.Text(6);
+    content.doc_number = st.Text(7);
+    content.attachments = ParseAttachments(st.Text(8));
+    content.genre = st.Text(9);
+    GK_TRY(ir, IndexedFor(*c, site_id, st.Int(0), st.Text(1), static_cast<int>(st.Int(2)), st.Text(3), content,
+                          st.Text(4)));
+    GK_CHECK(sqlite::IndexRecord(*c, ir, false));
     ++indexed;
   }
+  st.Reset();
   GK_CHECK(tx.Commit());
+  (void)c->Exec("PRAGMA cache_size = -2000");
   return indexed;
 }
 
@@ -590,7 +676,8 @@ Result<IndexCheck> SqliteStore::CheckIndex(std::int64_t site_id) {
   IndexCheck out;
   GK_TRY(missing, c->Prepare(
                       "SELECT r.id FROM records r WHERE r.site_id = ? AND r.published_version > 0 AND "
-                      "r.status <> 'withdrawn' AND NOT EXISTS (SELECT 1 FROM search_index s WHERE s.rowid = r.id)"));
+                      "r.status <> 'withdrawn' AND (NOT EXISTS (SELECT 1 FROM search_index s WHERE s.rowid = r.id) OR "
+                      "NOT EXISTS (SELECT 1 FROM search_meta m WHERE m.record_id = r.id))"));
   missing.Bind(1, site_id);
   while (true) {
     GK_TRY(row, missing.Step());
