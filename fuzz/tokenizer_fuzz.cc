@@ -1,4 +1,5 @@
-// libFuzzer target: NormalizeForSearch and Tokenize never crash; every token
+// libFuzzer target: NormalizeForSearch and Tokenize never crash;
+// NormalizeForSearch equals its ICU-only reference implementation; every token
 // covers a non-empty byte range inside the normalised text, begins never
 // decrease, the first token is not colocated, and a token's text is the
 // bytes it covers (bigrams, words) or the marker plus them (unigrams).
@@ -17,6 +18,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::string text = gongkai::search::NormalizeForSearch(input);
+  // The UTF-8 fast path is byte-identical to the ICU reference.
+  if (text != gongkai::search::detail::NormalizeForSearchSlow(input)) std::abort();
   std::size_t last_begin = 0;
   bool first = true;
   std::vector<std::set<std::string>> positions;

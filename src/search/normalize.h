@@ -21,12 +21,23 @@ namespace gongkai::search {
 //      onto a homograph (乾隆 → 干隆); documents and queries fold alike.
 //   3. Case folding to lower case (root locale).
 // Invalid UTF-8 sequences become U+FFFD; the function never fails.
-// Thread-safe. The first call builds the folding table (about 0.1 s).
+// Thread-safe. The first call builds the folding table and a per-character
+// classification for the fast path (about 0.1 s).
 std::string NormalizeForSearch(std::string_view text);
 
 // Identifies the normalisation, e.g. "nfkc+t2s(opencc)+lower/1". An index
 // built with one value must be rebuilt when the value changes (for example
 // when OpenCC's data is missing and the ICU fallback is in use). Thread-safe.
 std::string_view SearchNormalizerVersion();
+
+namespace detail {
+
+// The reference implementation of NormalizeForSearch: the whole text through
+// ICU (UTF-16, NFKC, folding, lower-casing). NormalizeForSearch takes a
+// byte-identical fast path for most characters (see normalize.cc); this one is
+// kept for differential tests and fuzzing. Thread-safe.
+std::string NormalizeForSearchSlow(std::string_view text);
+
+}  // namespace detail
 
 }  // namespace gongkai::search
