@@ -350,7 +350,10 @@ std::optional<Date> FirstPublishedOn(const Record& r) {
   return BeijingDate(*t);
 }
 
-Result<Record> PublishRecord(const Context& ctx, std::int64_t id) {
+namespace {
+
+// Checks one publication and prepares what the store writes.
+Result<Publication> PreparePublication(const Context& ctx, std::int64_t id) {
   GK_TRY(r, Load(ctx, id));
   GK_CHECK(Authorize(ctx.actor, Action::kPublishRecord, r.unit));
   GK_CHECK(CheckTransition(r.status, RecordStatus::kPublished, r.published_version > 0));
@@ -379,7 +382,33 @@ Result<Record> PublishRecord(const Context& ctx, std::int64_t id) {
   v.approved_by = r.approved_by;
   r.change_note.clear();
   int year = today.year();
-  return ctx.store.PublishRecord(r, v, year, ctx.Audit("发布公开信息", "", before, RecordJson(r)));
+  AuditEntry audit = ctx.Audit("发布公开信息", "", before, RecordJson(r));
+  return Publication{std::move(r), std::move(v), year, std::move(audit)};
+}
+
+}  // namespace
+
+Result<Record> PublishRecord(const Context& ctx, std::int64_t id) {
+  GK_TRY(p, PreparePublication(ctx, id));
+  return ctx.store.PublishRecord(p.record, p.version, p.year, p.audit);
+}
+
+Result<std::vector<Record>> PublishRecords(const Context& ctx, std::span<const std::int64_t> ids) {
+  if (ids.empty()) return Unexpected(Error::Invalid("请选择要发布的公开信息", "ids"));
+  std::vector<Publication> batch;
+  batch.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j)
+      if (ids[j] == ids[i]) return Unexpected(Error::Invalid(fmt::format("公开信息{}重复出现", ids[i]), "ids"));
+    auto p = PreparePublication(ctx, ids[i]);
+    if (!p) {
+      Error e = p.error();
+      e.message = fmt::format("公开信息{}：{}", ids[i], e.message);
+      return Unexpected(std::move(e));
+    }
+    batch.push_back(std::move(*p));
+  }
+  return ctx.store.PublishRecords(batch);
 }
 
 Result<Record> StartRevision(const Context& ctx, std::int64_t id) {

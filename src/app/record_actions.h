@@ -74,6 +74,10 @@ struct NewDraft {
 // computes timeliness (on time, or late by N working days) against the
 // calendar in force.
 [[nodiscard]] Result<Record> PublishRecord(const Context& ctx, std::int64_t id);
+// Publishes several approved records in one transaction (a unit releasing a
+// list at once, a bulk import): each is checked as PublishRecord checks it;
+// if any is refused, none is published and the error names its id.
+[[nodiscard]] Result<std::vector<Record>> PublishRecords(const Context& ctx, std::span<const std::int64_t> ids);
 // Starts a revision of a published record: its working copy becomes a draft;
 // the published version stays public until the revision is published.
 [[nodiscard]] Result<Record> StartRevision(const Context& ctx, std::int64_t id);

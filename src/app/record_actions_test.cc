@@ -359,6 +359,46 @@ TEST_F(RecordsTest, NoticeBoardEvidenceIsAnImageAndCanBeRemoved) {
   EXPECT_FALSE(RemoveAttachment(As(Role::kLiaison, "区民政局"), r->id, photo->draft.attachments[0].sha256).has_value());
 }
 
+TEST_F(RecordsTest, BatchPublicationIsAllOrNothing) {
+  auto liaison = As(Role::kLiaison, "区财政局");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    NewDraft nd;
+    nd.unit = "区财政局";
+    nd.item = 12;
+    nd.formed_on = "2026-09-25";
+    nd.content = Content(fmt::format("批量发布{}", i));
+    auto r = CreateDraft(liaison, catalog_, rules_, nd);
+    ASSERT_TRUE(r.has_value()) << r.error().Describe();
+    ids.push_back(r->id);
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    ASSERT_TRUE(SubmitRecord(liaison, ids[i]).has_value());
+    ASSERT_TRUE(ApproveRecord(As(Role::kLeader, "区财政局"), catalog_, ids[i], ReviewChecklist{true, true, true}));
+  }
+  // The third is still a draft: nothing is published, and the error names it.
+  auto refused = PublishRecords(liaison, ids);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find(fmt::format("公开信息{}", ids[2])), std::string::npos)
+      << refused.error().message;
+  for (auto id : ids) EXPECT_EQ(store_->GetRecord(id)->published_version, 0);
+  EXPECT_FALSE(PublishRecords(liaison, std::vector<std::int64_t>{ids[0], ids[0]}).has_value());
+  EXPECT_FALSE(PublishRecords(As(Role::kLiaison, "区民政局"), std::vector<std::int64_t>{ids[0]}).has_value());
+  // The two approved ones together: consecutive 索引号, one audit entry each.
+  auto audit_before = store_->ListAudit(site_.id, 1000, 0);
+  ASSERT_TRUE(audit_before.has_value());
+  auto done = PublishRecords(liaison, std::vector<std::int64_t>{ids[0], ids[1]});
+  ASSERT_TRUE(done.has_value()) << done.error().Describe();
+  ASSERT_EQ(done->size(), 2u);
+  const std::string a = (*done)[0].index_number, b = (*done)[1].index_number;
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(std::stoi(b.substr(b.size() - 5)), std::stoi(a.substr(a.size() - 5)) + 1) << a << " " << b;
+  for (auto id : {ids[0], ids[1]}) EXPECT_EQ(store_->GetRecord(id)->status, RecordStatus::kPublished);
+  auto audit_after = store_->ListAudit(site_.id, 1000, 0);
+  ASSERT_TRUE(audit_after.has_value());
+  EXPECT_EQ(audit_after->size(), audit_before->size() + 2);
+}
+
 TEST(IndexNumber, FormatsAndRefusesBadPatterns) {
   EXPECT_EQ(*FormatIndexNumber(kDefaultIndexPattern, "014416330", 2018, 4736), "014416330/2018-04736");
   EXPECT_EQ(*FormatIndexNumber("{org}-{year}-{seq:6}", "X", 2026, 7), "X-2026-000007");

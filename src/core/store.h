@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,6 +126,14 @@ struct StoredFile {
   std::int64_t size = 0;
   std::string content;
   std::string created_at;
+};
+
+// One publication of a batch (see Store::PublishRecords).
+struct Publication {
+  Record record;
+  RecordVersion version;
+  int year = 0;  // of the publication, for the 索引号 serial
+  AuditEntry audit;
 };
 
 class Store {
@@ -262,6 +271,10 @@ class Store {
   // `audit`. Returns the stored record.
   [[nodiscard]] virtual Result<Record> PublishRecord(const Record& record, const RecordVersion& version, int year,
                                                      const AuditEntry& audit) = 0;
+  // Several publications in one transaction (a batch from a bulk import or
+  // a unit publishing a list of records at once): all of them or none.
+  // Returns the stored records in order.
+  [[nodiscard]] virtual Result<std::vector<Record>> PublishRecords(std::span<const Publication> batch) = 0;
   [[nodiscard]] virtual Result<std::vector<RecordVersion>> ListVersions(std::int64_t record_id) = 0;
   // Newest first (by first publication, then id).
   [[nodiscard]] virtual Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) = 0;

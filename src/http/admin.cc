@@ -263,6 +263,22 @@ class Admin {
                                  o->provisional ? "（暂定）" : ""),
            "", 200, n.unit);
     });
+    // Publishes every approved record listed on the work page at once (one
+    // transaction: all or none).
+    http.Post("/admin/work/publish", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      std::string unit = Field(req, "unit");
+      std::vector<std::int64_t> ids;
+      for (std::size_t i = 0; i < req.get_param_value_count("id"); ++i) {
+        auto id = ParseId(req.get_param_value("id", i));
+        if (!id) return SendError(req, res, a, id.error());
+        ids.push_back(*id);
+      }
+      auto done = PublishRecords(Ctx(a), ids);
+      if (!done) return ActionFailed(req, res, a, done.error(), [&](const std::string& e) { Work(req, res, "", e, 400, unit); });
+      Work(req, res, fmt::format("已发布{}条信息。", done->size()), "", 200, unit);
+    });
     http.Get(R"(/admin/obligations/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       ObligationPage(req, res, "", 200);
     });
@@ -523,6 +539,8 @@ class Admin {
     auto records = d_.store.ListRecords(d_.site.id, working);
     if (!records) return SendError(req, res, a, records.error());
     Data recs{Data::type::list};
+    Data approved{Data::type::list};
+    int approved_count = 0;
     for (const auto& r : *records) {
       Data rd;
       rd.set("id", fmt::format("{}", r.id));
@@ -532,6 +550,17 @@ class Admin {
       rd.set("due_on", r.due_on.ToString());
       rd.set("updated", Beijing(r.updated_at));
       recs.push_back(rd);
+      if (r.status == RecordStatus::kApproved) {
+        Data ad;
+        ad.set("id", fmt::format("{}", r.id));
+        approved.push_back(ad);
+        ++approved_count;
+      }
+    }
+    if (approved_count > 0 && Authorize(a.actor, Action::kPublishRecord, unit)) {
+      d.set("can_publish_all", true);
+      d.set("approved", approved);
+      d.set("approved_count", fmt::format("{}", approved_count));
     }
     if (!records->empty()) d.set("has_records", true);
     d.set("records", recs);

@@ -1076,6 +1076,38 @@ TEST_F(RecordsTest, NoticeBoardPhotoEvidence) {
   EXPECT_EQ(RecGet(*server_, staff_url, czj_leader_)->status, 200) << "the published version's photo must stay";
 }
 
+// The work page publishes all approved records at once: all or none.
+TEST_F(RecordsTest, PublishApprovedTogether) {
+  std::int64_t a = CzjDraft("区财政局批量发布测试一", "第一条。");
+  std::int64_t b = CzjDraft("区财政局批量发布测试二", "第二条。");
+  std::int64_t draft = CzjDraft("区财政局批量发布测试三（草稿）", "第三条。");
+  ASSERT_GT(a, 0);
+  ASSERT_GT(b, 0);
+  ASSERT_GT(draft, 0);
+  for (auto id : {a, b}) {
+    ASSERT_NO_FATAL_FAILURE(MustAct(*czj_liaison_, id, "submit", {}, "待审核"));
+    ASSERT_NO_FATAL_FAILURE(MustAct(*czj_leader_, id, "approve", kFullChecklist, "已审核待发布"));
+  }
+  std::string work = Page("/admin/work?unit=" + UrlEncode(kCzj), czj_liaison_);
+  EXPECT_TRUE(Has(work, "条已审核信息</button>")) << "no publish-all button";
+  EXPECT_TRUE(Has(work, "name=\"id\" value=\"" + std::to_string(a) + "\""));
+  // A draft among them: refused, nothing published.
+  httplib::Params with_draft = {{"unit", kCzj}};
+  for (auto id : {a, b, draft}) with_draft.emplace("id", std::to_string(id));
+  MustRefuse(*czj_liaison_, "/admin/work/publish", with_draft, 400, "公开信息" + std::to_string(draft));
+  Page(PublicPath(a), nullptr, 404);
+  // The two approved ones: published together.
+  httplib::Params both = {{"unit", kCzj}, {"id", std::to_string(a)}, {"id", std::to_string(b)}};
+  auto res = RecPost(*server_, "/admin/work/publish", both, *czj_liaison_);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
+  EXPECT_TRUE(Has(res->body, "已发布2条信息。"));
+  EXPECT_TRUE(Has(Page(PublicPath(a)), "区财政局批量发布测试一"));
+  EXPECT_TRUE(Has(Page(PublicPath(b)), "区财政局批量发布测试二"));
+  // Another unit's leader cannot publish them (they are published already, and not theirs).
+  MustRefuse(*mzj_liaison_, "/admin/work/publish", {{"unit", kCzj}, {"id", std::to_string(draft)}}, 403, "");
+}
+
 // ---------------------------------------------------------------------------
 // 9. Markup typed into a record is shown as text everywhere.
 

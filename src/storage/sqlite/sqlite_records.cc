@@ -347,10 +347,11 @@ Status SqliteStore::SaveRecord(const Record& r, const AuditEntry& audit) {
   return tx.Commit();
 }
 
-Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& v, int year, const AuditEntry& audit) {
-  auto c = pool_->Acquire();
-  sqlite::Transaction tx(*c);
-  GK_CHECK(tx.Begin());
+namespace {
+
+// One publication inside the caller's transaction (see Store::PublishRecord).
+Result<Record> PublishIn(sqlite::Connection* c, const Record& r, const RecordVersion& v, int year,
+                         const AuditEntry& audit) {
   Record out = r;
   GK_TRY(cur, c->PrepareCached("SELECT published_version, index_number, first_published_at, status FROM records WHERE id = ?"));
   cur.Bind(1, r.id);
@@ -425,7 +426,31 @@ Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& 
   GK_CHECK(rev.Run());
   AuditEntry a = audit;
   a.target = fmt::format("公开信息:{} 索引号:{} 版本:{}", r.id, out.index_number, out.published_version);
-  GK_CHECK(WriteAudit(*c, a));
+  GK_CHECK(SqliteStore::WriteAudit(*c, a));
+  return out;
+}
+
+}  // namespace
+
+Result<Record> SqliteStore::PublishRecord(const Record& r, const RecordVersion& v, int year, const AuditEntry& audit) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(out, PublishIn(&*c, r, v, year, audit));
+  GK_CHECK(tx.Commit());
+  return out;
+}
+
+Result<std::vector<Record>> SqliteStore::PublishRecords(std::span<const Publication> batch) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  std::vector<Record> out;
+  out.reserve(batch.size());
+  for (const auto& p : batch) {
+    GK_TRY(one, PublishIn(&*c, p.record, p.version, p.year, p.audit));
+    out.push_back(std::move(one));
+  }
   GK_CHECK(tx.Commit());
   return out;
 }
