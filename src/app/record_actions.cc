@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/crypto.h"
+#include "codec/text_extract.h"
 #include "core/file_type.h"
 #include "core/timestamp.h"
 
@@ -258,6 +259,22 @@ Result<Record> AddAttachment(const Context& ctx, std::int64_t id, const std::str
              name.end());
   if (name.empty()) name = fmt::format("附件.{}", Extension(type));
   StoredFile f{Sha256Hex(bytes), MimeType(type), static_cast<std::int64_t>(bytes.size()), bytes, ctx.NowUtc()};
+  // The text, for search and the personal-information scan. A file that
+  // cannot be read is kept without text (and the editor is told), never
+  // refused for that.
+  if (type == FileType::kPdf || type == FileType::kDocx || type == FileType::kXlsx || type == FileType::kPptx ||
+      type == FileType::kText) {
+    auto text = ExtractText(bytes, type);
+    if (text) {
+      f.text = std::move(text->text);
+      f.text_status = text->truncated ? "truncated" : "ok";
+    } else {
+      f.text_status = "failed";
+      f.text_note = text.error().message;
+    }
+  } else {
+    f.text_status = "none";
+  }
   GK_CHECK(ctx.store.PutFile(f));
   std::string before = RecordJson(r);
   r.draft.attachments.push_back(Attachment{f.sha256, name, f.mime, f.size, evidence});
@@ -288,10 +305,14 @@ Result<Record> MaskDraft(const Context& ctx, std::int64_t id) {
 
 Result<std::vector<PiiFinding>> FindingsOf(const Context& ctx, const Record& r) {
   std::vector<PiiFinding> out = ScanPersonalInfo(r.draft.title + "\n" + r.draft.body);
-  for (const auto& a : r.draft.attachments) {
-    if (!IsTextAttachment(a)) continue;
+  for (const auto& a : PublicAttachments(r.draft.attachments)) {
     GK_TRY(f, ctx.store.GetFile(a.sha256));
-    for (auto& finding : ScanPersonalInfo(f.content)) out.push_back(finding);
+    const bool legacy_text = f.text_status.empty() && IsTextAttachment(a);
+    if (f.text_status != "ok" && f.text_status != "truncated" && !legacy_text) continue;
+    for (auto& finding : ScanPersonalInfo(legacy_text ? f.content : f.text)) {
+      finding.where = a.filename;
+      out.push_back(finding);
+    }
   }
   return out;
 }

@@ -36,6 +36,10 @@ struct PiiFinding {
   // The replacement MaskPersonalInfo writes: ASCII digits, 'X' and '*',
   // separators removed, never the whole number. "35*************123".
   std::string masked_preview;
+  // Where the scanned text came from, for the editor: empty for the
+  // record's own title and body, else an attachment's file name (set by the
+  // caller; ScanPersonalInfo leaves it empty).
+  std::string where;
 
   friend bool operator==(const PiiFinding&, const PiiFinding&) = default;
 };

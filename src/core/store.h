@@ -126,6 +126,14 @@ struct StoredFile {
   std::int64_t size = 0;
   std::string content;
   std::string created_at;
+  // Text extracted at upload (codec/text_extract.h), stored with the file so
+  // that search and the personal-information scan read it without parsing
+  // the file again. text_status: "ok"; "truncated" (a limit was reached);
+  // "none" (a type without text, e.g. images); "failed" (text_note says
+  // why, in Chinese); "" (stored before extraction existed).
+  std::string text;
+  std::string text_status;
+  std::string text_note;
 };
 
 // One publication of a batch (see Store::PublishRecords).

@@ -701,6 +701,11 @@ class Admin {
       ad.set("sha256", at.sha256);
       if (at.evidence) ad.set("evidence", true);
       ad.set("filename", at.filename);
+      if (auto f = d_.store.GetFile(at.sha256); f && !at.evidence) {
+        if (f->text_status == "ok") ad.set("text_state", "已提取文字，可被检索");
+        if (f->text_status == "truncated") ad.set("text_state", "已提取部分文字（文件过大、页数过多或超时），其余部分不能被检索");
+        if (f->text_status == "failed") ad.set("text_state", fmt::format("未能提取文字（{}），只能按文件名检索", f->text_note));
+      }
       ad.set("type", at.mime);
       ad.set("size", views::HumanSize(at.size));
       atts.push_back(ad);
@@ -731,6 +736,7 @@ class Admin {
             fd.set("column", fmt::format("{}", f.column));
             fd.set("kind", PiiKindLabel(f.kind));
             fd.set("preview", f.masked_preview);
+            if (!f.where.empty()) fd.set("where", f.where);
             fl.push_back(fd);
           }
           d.set("findings", fl);

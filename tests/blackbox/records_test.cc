@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/zip_test_util.h"
 #include "tests/blackbox/harness.h"
 
 namespace gongkai::testing {
@@ -1074,6 +1075,54 @@ TEST_F(RecordsTest, NoticeBoardPhotoEvidence) {
   MustAct(*czj_liaison_, id, "attachments/" + kPngSha + "/delete", {}, "草稿");
   MustRefuse(*czj_liaison_, rec + "/attachments/" + kPngSha + "/delete", {}, 404, "没有这个附件");
   EXPECT_EQ(RecGet(*server_, staff_url, czj_leader_)->status, 200) << "the published version's photo must stay";
+}
+
+// Text inside attachments is extracted at upload: searched after
+// publication, scanned for personal information before it; a file whose
+// text cannot be read is kept, and the editor is told.
+TEST_F(RecordsTest, AttachmentTextIsSearchedAndScanned) {
+  const std::string doc_xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+      "wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>附件专有词汇金穗湾补偿明细</w:t></w:r></w:p>"
+      "<w:p><w:r><w:t>联系人身份证号：11010119900307803X</w:t></w:r></w:p></w:body></w:document>";
+  const std::string rels =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
+      "2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+      "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+  const std::string types =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+      "content-types\"><Override PartName=\"/word/document.xml\" ContentType=\"application/"
+      "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+  const std::string docx = gongkai::test_zip::Make(
+      {{"[Content_Types].xml", types, false}, {"_rels/.rels", rels, false}, {"word/document.xml", doc_xml, true}});
+  std::int64_t id = CzjDraft("区财政局2026年补偿明细公告", "明细见附件。");
+  ASSERT_GT(id, 0);
+  const std::string rec = RecordPath(id);
+  {
+    auto res = RecPostMultipart(*server_, rec + "/attachments",
+                                {{"file", docx, "补偿明细.docx",
+                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}},
+                                *czj_liaison_);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
+    EXPECT_TRUE(Has(res->body, "已提取文字，可被检索")) << After(res->body, "<h2>附件</h2>", "</ul>");
+    // The ID number inside the attachment is found, and named by the file.
+    EXPECT_TRUE(Has(res->body, "附件“补偿明细.docx”第2行")) << After(res->body, "个人信息</h2>", "</section>");
+    EXPECT_FALSE(Has(res->body, "11010119900307803X")) << "the page shows the unmasked number";
+  }
+  {
+    auto res = RecPostMultipart(*server_, rec + "/attachments",
+                                {{"file", "%PDF-1.7\n这不是一个真正的PDF文件\n", "损坏.pdf", "application/pdf"}},
+                                *czj_liaison_);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
+    EXPECT_TRUE(Has(res->body, "未能提取文字（")) << After(res->body, "<h2>附件</h2>", "</ul>");
+  }
+  ASSERT_NO_FATAL_FAILURE(SubmitApprovePublish(id, *czj_liaison_, *czj_leader_));
+  std::string found = Page("/search?q=" + UrlEncode("金穗湾"));
+  EXPECT_TRUE(Has(found, "区财政局2026年补偿明细公告")) << "a word inside the .docx does not find the record";
+  std::string none = Page("/search?q=" + UrlEncode("金穗湾 -补偿明细"));
+  EXPECT_FALSE(Has(none, "区财政局2026年补偿明细公告"));
 }
 
 // The work page publishes all approved records at once: all or none.

@@ -320,6 +320,11 @@ INSERT INTO search_meta (record_id, site_id, item_number, unit_name, year, genre
   FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.published_version
   WHERE r.id IN (SELECT rowid FROM search_index);
 )SQL"},
+      {7, "attachment text", R"SQL(
+ALTER TABLE files ADD COLUMN text TEXT NOT NULL DEFAULT '';
+ALTER TABLE files ADD COLUMN text_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE files ADD COLUMN text_note TEXT NOT NULL DEFAULT '';
+)SQL"},
   };
   return kAll;
 }

@@ -438,20 +438,22 @@ Status SqliteStore::SaveRegistration(const Registration& r, const std::vector<Ac
 Status SqliteStore::PutFile(const StoredFile& f) {
   auto c = pool_->Acquire();
   GK_TRY(st, c->PrepareCached(
-                 "INSERT INTO files (sha256, mime, size, content, created_at) VALUES (?, ?, ?, ?, ?) "
-                 "ON CONFLICT (sha256) DO NOTHING"));
+                 "INSERT INTO files (sha256, mime, size, content, created_at, text, text_status, text_note) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING"));
   st.Bind(1, f.sha256).Bind(2, f.mime).Bind(3, f.size).BindBlob(4, f.content);
-  st.Bind(5, f.created_at);
+  st.Bind(5, f.created_at).Bind(6, f.text).Bind(7, f.text_status).Bind(8, f.text_note);
   return st.Run();
 }
 
 Result<StoredFile> SqliteStore::GetFile(const std::string& sha256) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->PrepareCached("SELECT sha256, mime, size, content FROM files WHERE sha256 = ?"));
+  GK_TRY(st, c->PrepareCached(
+                 "SELECT sha256, mime, size, content, created_at, text, text_status, text_note FROM files "
+                 "WHERE sha256 = ?"));
   st.Bind(1, sha256);
   GK_TRY(row, st.Step());
   if (!row) return Unexpected(Error::NotFound("文件不存在"));
-  return StoredFile{st.Text(0), st.Text(1), st.Int(2), st.Blob(3), ""};
+  return StoredFile{st.Text(0), st.Text(1), st.Int(2), st.Blob(3), st.Text(4), st.Text(5), st.Text(6), st.Text(7)};
 }
 
 }  // namespace gongkai

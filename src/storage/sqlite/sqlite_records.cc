@@ -166,8 +166,8 @@ constexpr std::string_view kRecordBodySet =
     "checklist = ?, approved_by = ?, due_on = ?, provisional = ?, withdrawn_reason = ?, withdrawn_at = ?, "
     "updated_at = ?";
 
-// The text the index holds for a version: text attachments are read
-// whole; other formats are indexed by name only (no extraction yet).
+// The text the index holds for a version: title, 文号, body, unit, item and
+// element, and the public attachments' names and extracted text.
 Result<sqlite::IndexedRecord> IndexedFor(sqlite::Connection& c, std::int64_t site_id, std::int64_t record_id,
                                          const std::string& unit, int item_number, const std::string& element,
                                          const RecordContent& content, const std::string& first_published_at) {
@@ -189,11 +189,15 @@ Result<sqlite::IndexedRecord> IndexedFor(sqlite::Connection& c, std::int64_t sit
   item.Reset();
   for (const auto& a : PublicAttachments(content.attachments)) {
     ir.attachments += a.filename + "\n";
-    if (!a.mime.starts_with("text/plain")) continue;
-    GK_TRY(f, c.PrepareCached("SELECT content FROM files WHERE sha256 = ?"));
+    // The text extracted at upload; plain text stored before extraction
+    // existed is read as it is.
+    GK_TRY(f, c.PrepareCached(
+                  "SELECT CASE WHEN text_status = '' AND mime LIKE 'text/plain%' THEN substr(content, 1, 4194304) "
+                  "ELSE text END FROM files WHERE sha256 = ?"));
     f.Bind(1, a.sha256);
     GK_TRY(frow, f.Step());
-    if (frow) ir.attachments += f.Blob(0).substr(0, 2 * 1024 * 1024) + "\n";
+    if (frow) ir.attachments += f.Text(0) + "\n";
+    f.Reset();
   }
   return ir;
 }
