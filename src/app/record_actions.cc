@@ -215,6 +215,30 @@ Result<Record> AddAttachment(const Context& ctx, std::int64_t id, const std::str
   if (bytes.size() > max_bytes)
     return Unexpected(Error::Invalid(fmt::format("附件超过{}MB", max_bytes / (1024 * 1024)), "attachment"));
   FileType type = SniffFileType(bytes);
+  // Plain text from Chinese offices is often GB18030/GBK or UTF-16 (with a
+  // byte-order mark), which the sniffer does not call text: a .txt or .csv
+  // that decodes cleanly is accepted and served with its own charset.
+  std::string charset;
+  if (type == FileType::kUnknown) {
+    std::string ext = filename.substr(filename.find_last_of('.') == std::string::npos ? filename.size()
+                                                                                      : filename.find_last_of('.') + 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (ext == "txt" || ext == "csv") {
+      auto decoded = ExtractText(bytes, FileType::kText);
+      const bool clean = decoded && !decoded->text.empty() &&
+                         decoded->text.find("\xEF\xBF\xBD") == std::string::npos &&
+                         std::none_of(decoded->text.begin(), decoded->text.end(), [](char ch) {
+                           auto u = static_cast<unsigned char>(ch);
+                           return u < 0x20 && u != '\t' && u != '\n' && u != '\r';
+                         });
+      if (clean) {
+        type = FileType::kText;
+        const bool utf16 = bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') ||
+                                                 (bytes[0] == '\xFE' && bytes[1] == '\xFF'));
+        charset = utf16 ? "utf-16" : "gb18030";
+      }
+    }
+  }
   switch (type) {
     case FileType::kPdf: case FileType::kJpeg: case FileType::kPng: case FileType::kGif: case FileType::kWebp:
     case FileType::kDocx: case FileType::kXlsx: case FileType::kPptx: case FileType::kDoc: case FileType::kXls:
@@ -258,7 +282,8 @@ Result<Record> AddAttachment(const Context& ctx, std::int64_t id, const std::str
   name.erase(std::remove_if(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f || c == '"'; }),
              name.end());
   if (name.empty()) name = fmt::format("附件.{}", Extension(type));
-  StoredFile f{Sha256Hex(bytes), MimeType(type), static_cast<std::int64_t>(bytes.size()), bytes, ctx.NowUtc()};
+  StoredFile f{Sha256Hex(bytes), charset.empty() ? MimeType(type) : "text/plain; charset=" + charset,
+               static_cast<std::int64_t>(bytes.size()), bytes, ctx.NowUtc()};
   // The text, for search and the personal-information scan. A file that
   // cannot be read is kept without text (and the editor is told), never
   // refused for that.

@@ -399,6 +399,38 @@ TEST_F(RecordsTest, BatchPublicationIsAllOrNothing) {
   EXPECT_EQ(audit_after->size(), audit_before->size() + 2);
 }
 
+TEST_F(RecordsTest, GbkTextAttachmentsAreAcceptedAndScanned) {
+  NewDraft nd;
+  nd.unit = "区财政局";
+  nd.item = 12;
+  nd.formed_on = "2026-09-25";
+  nd.content = Content("GBK附件测试");
+  auto liaison = As(Role::kLiaison, "区财政局");
+  auto r = CreateDraft(liaison, catalog_, rules_, nd);
+  ASSERT_TRUE(r.has_value()) << r.error().Describe();
+  // "扶贫名单：身份证号11010119900307803X\n" in GB18030.
+  const std::string gbk = "\xB7\xF6\xC6\xB6\xC3\xFB\xB5\xA5\xA3\xBA\xC9\xED\xB7\xDD\xD6\xA4\xBA\xC5"
+                          "11010119900307803X\n";
+  auto added = AddAttachment(liaison, r->id, "名单.txt", gbk, 1 << 20);
+  ASSERT_TRUE(added.has_value()) << added.error().Describe();
+  ASSERT_EQ(added->draft.attachments.size(), 1u);
+  EXPECT_EQ(added->draft.attachments[0].mime, "text/plain; charset=gb18030");
+  auto file = store_->GetFile(added->draft.attachments[0].sha256);
+  ASSERT_TRUE(file.has_value());
+  EXPECT_EQ(file->content, gbk) << "the file is kept as uploaded";
+  EXPECT_EQ(file->text_status, "ok");
+  EXPECT_NE(file->text.find("扶贫名单"), std::string::npos) << file->text;
+  auto findings = FindingsOf(liaison, *added);
+  ASSERT_TRUE(findings.has_value());
+  ASSERT_EQ(findings->size(), 1u);
+  EXPECT_EQ((*findings)[0].where, "名单.txt");
+  // Bytes that are no text in any charset stay refused, whatever the name.
+  const std::string binary("\x00\x01\x02\xFF\xFE\x00garbage\x00", 13);
+  auto refused = AddAttachment(liaison, r->id, "x.txt", std::string("\x81\x00\x02\x03", 4), 1 << 20);
+  EXPECT_FALSE(refused.has_value());
+  EXPECT_FALSE(AddAttachment(liaison, r->id, "y.txt", binary, 1 << 20).has_value());
+}
+
 TEST(IndexNumber, FormatsAndRefusesBadPatterns) {
   EXPECT_EQ(*FormatIndexNumber(kDefaultIndexPattern, "014416330", 2018, 4736), "014416330/2018-04736");
   EXPECT_EQ(*FormatIndexNumber("{org}-{year}-{seq:6}", "X", 2026, 7), "X-2026-000007");
