@@ -34,6 +34,7 @@ constexpr Permission kPermissions[] = {
     {Action::kPublishRecord,           true,  true,   true,  false,  true},
     {Action::kWithdrawRecord,          true,  false,  true,  false,  true},
     {Action::kCancelObligation,        true,  true,   true,  false,  true},
+    {Action::kViewCompliance,          true,  false,  false, true,   false},
 };
 
 const Permission* Find(Action a) {
@@ -95,6 +96,7 @@ const char* ActionLabel(Action action) {
     case Action::kPublishRecord: return "发布公开信息";
     case Action::kWithdrawRecord: return "撤回公开信息";
     case Action::kCancelObligation: return "撤销待公开事项";
+    case Action::kViewCompliance: return "查看公开工作督查统计";
   }
   return "操作";
 }

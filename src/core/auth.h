@@ -60,6 +60,7 @@ enum class Action {
   kPublishRecord,      // publish an approved record
   kWithdrawRecord,     // withdraw a published record
   kCancelObligation,   // cancel an obligation with a reason
+  kViewCompliance,     // the compliance dashboard over all units (公开办, auditors)
 };
 
 const char* ActionLabel(Action action);  // Chinese, for messages and the audit log

@@ -13,6 +13,7 @@
 
 #include "core/accounts.h"
 #include "core/calendar.h"
+#include "core/compliance.h"
 #include "core/records.h"
 #include "core/registration.h"
 #include "core/catalog.h"
@@ -287,6 +288,12 @@ class Store {
   // Newest first (by first publication, then id).
   [[nodiscard]] virtual Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
   [[nodiscard]] virtual Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
+
+  // Every obligation of the site (with its record's first publication, if
+  // any) and every published record without an obligation, as rows for the
+  // compliance figures (core/compliance.h). Cancelled obligations included
+  // (the figures leave them out).
+  [[nodiscard]] virtual Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id) = 0;
 
   // --- full-text search (the index is kept in the same transactions as
   // publication, revision and withdrawal) ---

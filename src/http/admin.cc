@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "app/compliance_actions.h"
 #include "app/crypto.h"
 #include "app/record_actions.h"
 #include "app/registration_actions.h"
@@ -12,6 +13,9 @@
 #include "core/markdown.h"
 #include "app/unit_actions.h"
 #include "core/timestamp.h"
+#include "codec/csv.h"
+#include "codec/xlsx.h"
+#include "http/svg_chart.h"
 #include "http/views.h"
 
 namespace gongkai {
@@ -243,6 +247,16 @@ class Admin {
       res.set_content(f->content, f->mime.c_str());
     });
     http.Get("/admin/audit", [this](const httplib::Request& req, httplib::Response& res) { Audit(req, res); });
+    http.Get("/admin/compliance", [this](const httplib::Request& req, httplib::Response& res) { Compliance(req, res); });
+    http.Get("/admin/compliance.xlsx", [this](const httplib::Request& req, httplib::Response& res) {
+      ComplianceExport(req, res, true);
+    });
+    http.Get("/admin/compliance.csv", [this](const httplib::Request& req, httplib::Response& res) {
+      ComplianceExport(req, res, false);
+    });
+    http.Get("/admin/compliance/rows", [this](const httplib::Request& req, httplib::Response& res) {
+      ComplianceRows(req, res);
+    });
     RegisterRecords(http);
   }
 
@@ -806,6 +820,7 @@ class Admin {
     add(Action::kEditUnits, "/admin/units", "责任单位", "单位信息、组织机构代码、负责事项");
     add(Action::kManageAccounts, "/admin/accounts", "账号管理", "新建账号、设置初始密码、停用账号");
     add(Action::kViewAudit, "/admin/audit", "操作日志", "所有变更的记录");
+    add(Action::kViewCompliance, "/admin/compliance", "公开工作督查", "各单位、各事项按时公开情况，公开空白，月度趋势，导出Excel");
     Data pw;
     pw.set("url", "/admin/password");
     pw.set("label", "修改密码");
@@ -1281,6 +1296,216 @@ class Admin {
     if (page > 1) d.set("prev", fmt::format("{}", page - 1));
     if (static_cast<int>(entries->size()) > kPerPage) d.set("next", fmt::format("{}", page + 1));
     Send(res, a, nullptr, "操作日志", "admin_audit", d);
+  }
+
+  // ---- compliance dashboard ---------------------------------------------------
+
+  std::string PeriodQuery(const ComplianceView& v) const {
+    return fmt::format("from={}&to={}", v.report.period.from.ToString(), v.report.period.to.ToString());
+  }
+
+  // One figure cell: the number, linking to the rows it counts.
+  Data FigureCells(const ComplianceView& v, const GroupKey& key, const std::string& label, const ComplianceFigures& f) {
+    Data row;
+    row.set("label", label);
+    std::string group = key.kind == GroupKind::kUnit   ? "unit=" + httplib::detail::encode_query_param(key.unit)
+                        : key.kind == GroupKind::kItem ? fmt::format("item={}", key.number)
+                        : key.kind == GroupKind::kArea ? fmt::format("area={}", key.number)
+                                                       : std::string("site=1");
+    Data cells{Data::type::list};
+    for (Metric m : {Metric::kDue, Metric::kOnTime, Metric::kLate, Metric::kOverdueNow, Metric::kPending,
+                     Metric::kWithheld, Metric::kPublishedInPeriod}) {
+      Data c;
+      c.set("n", fmt::format("{}", f.count(m)));
+      c.set("url", fmt::format("/admin/compliance/rows?{}&metric={}&{}", group, MetricName(m), PeriodQuery(v)));
+      c.set("what", MetricLabel(m));
+      cells.push_back(c);
+    }
+    row.set("cells", cells);
+    row.set("rate", f.on_time_rate ? fmt::format("{:.1f}%", *f.on_time_rate * 100) : std::string("—"));
+    row.set("late_median", f.late_days_median ? fmt::format("{:g}", *f.late_days_median) : std::string("—"));
+    row.set("late_max", fmt::format("{}", f.late_days_max));
+    row.set("overdue_max", fmt::format("{}", f.overdue_days_max));
+    return row;
+  }
+
+  Result<ComplianceView> LoadComplianceFor(const httplib::Request& req, const Auth& a, const Catalog& c) {
+    return LoadCompliance(Ctx(a), c, req.get_param_value("from"), req.get_param_value("to"));
+  }
+
+  void Compliance(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) return RedirectToLogin(req, res);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    const Catalog& c = (*snap)->catalog;
+    auto v = LoadComplianceFor(req, a, c);
+    if (!v) return SendError(req, res, a, v.error());
+    const ComplianceReport& r = v->report;
+    Data d;
+    d.set("from", r.period.from.ToString());
+    d.set("to", r.period.to.ToString());
+    d.set("today", r.today.ToString());
+    d.set("calendar", v->calendar_version);
+    d.set("query", PeriodQuery(*v));
+    d.set("site", FigureCells(*v, GroupKey::Site(), "全区", r.site.figures));
+    Data units{Data::type::list};
+    chart::BarChartData bars;
+    bars.value_header = "按时率";
+    bars.count_noun = "个单位";
+    bars.reference = 0.9;
+    for (const GroupCompliance* g : RankGroups(r.units)) {
+      units.push_back(FigureCells(*v, g->key, g->label, g->figures));
+      if (g->figures.due() > 0) bars.bars.push_back({g->label, g->figures.on_time_rate});
+    }
+    d.set("units", units);
+    Data items{Data::type::list};
+    for (const auto& g : r.items)
+      items.push_back(FigureCells(*v, g.key, fmt::format("{}. {}", g.key.number, g.label), g.figures));
+    d.set("items", items);
+    Data areas{Data::type::list};
+    for (const auto& g : r.areas) areas.push_back(FigureCells(*v, g.key, g.label, g.figures));
+    d.set("areas", areas);
+    chart::ChartOptions bar_opts{"ontime", "各单位按时率（应公开事项大于0的单位）", "", 0, 0};
+    d.set("bar_svg", chart::BarChart(bars, bar_opts));
+    d.set("bar_table", chart::BarChartTable(bars, bar_opts));
+    chart::LineChartData line;
+    line.format = chart::ValueFormat{chart::ValueFormat::Kind::kInteger, "件"};
+    chart::LineSeries overdue{"月末逾期未公开", {}}, late{"逾期公开", {}};
+    for (const auto& m : r.trend) {
+      line.categories.push_back(fmt::format("{}-{:02}", m.year, m.month));
+      overdue.values.push_back(static_cast<double>(m.overdue_at_end));
+      late.values.push_back(static_cast<double>(m.late));
+    }
+    line.series = {overdue, late};
+    chart::ChartOptions line_opts{"trend", "逾期情况月度趋势", "", 0, 0};
+    d.set("line_svg", chart::LineChart(line, line_opts));
+    d.set("line_table", chart::LineChartTable(line, line_opts));
+    chart::HeatMapData heat;
+    heat.count_noun = "条";
+    for (const auto& it : c.areas)
+      for (const auto& item : it.items) heat.columns.push_back({fmt::format("{}", item.number),
+                                                                fmt::format("{}. {}", item.number, item.title)});
+    std::vector<std::string> unit_names;
+    for (const auto& u : c.units) unit_names.push_back(u.name);
+    int gaps = 0;
+    for (const auto& name : unit_names) {
+      std::vector<chart::HeatCell> row;
+      bool any = false;
+      for (const auto& col : heat.columns) {
+        const int number = std::atoi(col.label.c_str());
+        chart::HeatCell cell{chart::HeatClass::kNotApplicable, std::nullopt};
+        for (const auto& e : r.coverage)
+          if (e.unit == name && e.item_number == number && e.in_catalog) {
+            any = true;
+            cell.count = e.published_in_period;
+            cell.value_class = e.gap ? chart::HeatClass::kGap
+                               : (e.event_driven && e.due == 0 && e.published_in_period == 0)
+                                   ? chart::HeatClass::kEventDrivenNoEvents
+                                   : chart::HeatClass::kCovered;
+            if (e.gap) ++gaps;
+          }
+        row.push_back(cell);
+      }
+      if (!any) continue;
+      heat.rows.push_back(name);
+      heat.cells.push_back(std::move(row));
+    }
+    d.set("gaps", fmt::format("{}", gaps));
+    chart::ChartOptions heat_opts{"coverage", "各单位负责事项的公开覆盖情况", "", 0, 0};
+    d.set("heat_svg", chart::HeatMap(heat, heat_opts));
+    d.set("heat_table", chart::HeatMapTable(heat, heat_opts));
+    Data defs{Data::type::list};
+    for (const auto& [term, text] : FigureDefinitions()) {
+      Data dd;
+      dd.set("term", term);
+      dd.set("text", text);
+      defs.push_back(dd);
+    }
+    d.set("definitions", defs);
+    Send(res, a, &c, "公开工作督查", "admin_compliance", d, 200,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {"公开工作督查", ""}});
+  }
+
+  void ComplianceExport(const httplib::Request& req, httplib::Response& res, bool xlsx) {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) return RedirectToLogin(req, res);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    auto v = LoadComplianceFor(req, a, (*snap)->catalog);
+    if (!v) return SendError(req, res, a, v.error());
+    auto sheets = ComplianceSheets(*v, (*snap)->catalog);
+    const std::string stem = fmt::format("compliance-{}-{}", v->report.period.from.ToString(),
+                                         v->report.period.to.ToString());
+    res.set_header("Cache-Control", "private, no-store");
+    if (xlsx) {
+      auto bytes = WriteXlsx(sheets);
+      if (!bytes) return SendError(req, res, a, bytes.error());
+      res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.xlsx\"", stem));
+      res.set_content(*bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      return;
+    }
+    // CSV: every sheet one after another, each introduced by its name.
+    std::string out = "\xEF\xBB\xBF";  // BOM: Excel opens UTF-8 CSV correctly
+    for (const auto& sheet : sheets) {
+      out += csv::FormatRow({"【" + sheet.name + "】"}) + "\r\n";
+      for (const auto& row : sheet.rows) out += csv::FormatRow(row) + "\r\n";
+      out += "\r\n";
+    }
+    res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.csv\"", stem));
+    res.set_content(out, "text/csv; charset=utf-8");
+  }
+
+  void ComplianceRows(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) return RedirectToLogin(req, res);
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    const Catalog& c = (*snap)->catalog;
+    auto v = LoadComplianceFor(req, a, c);
+    if (!v) return SendError(req, res, a, v.error());
+    auto metric = ParseMetric(req.get_param_value("metric"));
+    if (!metric) return SendError(req, res, a, Error::Invalid("统计项metric无效", "metric"));
+    GroupKey key = GroupKey::Site();
+    std::string scope = "全区";
+    if (req.has_param("unit")) {
+      key = GroupKey::Unit(req.get_param_value("unit"));
+      scope = key.unit;
+    } else if (req.has_param("item")) {
+      key = GroupKey::Item(std::atoi(req.get_param_value("item").c_str()));
+      const Item* item = c.FindItem(key.number);
+      scope = fmt::format("事项{}{}", key.number, item ? " " + item->title : std::string());
+    } else if (req.has_param("area")) {
+      key = GroupKey::Area(c, std::atoi(req.get_param_value("area").c_str()));
+      scope = fmt::format("领域{}", req.get_param_value("area"));
+    }
+    ComplianceOptions options;
+    options.today = v->report.today;
+    auto rows = RowsBehind(v->rows, v->report.period, options, key, *metric);
+    Data d;
+    d.set("scope", scope);
+    d.set("metric", MetricLabel(*metric));
+    d.set("count", fmt::format("{}", rows.size()));
+    d.set("from", v->report.period.from.ToString());
+    d.set("to", v->report.period.to.ToString());
+    d.set("query", PeriodQuery(*v));
+    Data list{Data::type::list};
+    for (const ComplianceRow* row : rows) {
+      Data rd;
+      rd.set("title", row->title);
+      rd.set("unit", row->unit);
+      rd.set("item", fmt::format("{}", row->item_number));
+      rd.set("formed_on", row->formed_on.ToString());
+      rd.set("due_on", row->due_on.ToString());
+      rd.set("published_on", row->published_on ? row->published_on->ToString() : std::string("—"));
+      rd.set("state", ObligationStateLabel(row->state));
+      rd.set("url", row->record_id > 0 ? fmt::format("/admin/records/{}", row->record_id)
+                                       : fmt::format("/admin/obligations/{}", row->obligation_id));
+      list.push_back(rd);
+    }
+    d.set("rows", list);
+    Send(res, a, &c, "督查明细", "admin_compliance_rows", d, 200,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {"公开工作督查", "/admin/compliance?" + PeriodQuery(*v)}, {"明细", ""}});
   }
 
   AdminDeps d_;

@@ -10,11 +10,13 @@
 #include <iterator>
 #include <cctype>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "codec/xlsx.h"
 #include "codec/zip_test_util.h"
 #include "tests/blackbox/harness.h"
 
@@ -1123,6 +1125,66 @@ TEST_F(RecordsTest, AttachmentTextIsSearchedAndScanned) {
   EXPECT_TRUE(Has(found, "区财政局2026年补偿明细公告")) << "a word inside the .docx does not find the record";
   std::string none = Page("/search?q=" + UrlEncode("金穗湾 -补偿明细"));
   EXPECT_FALSE(Has(none, "区财政局2026年补偿明细公告"));
+}
+
+// The compliance dashboard: figures that drill down to exactly the rows
+// they count, charts with their tables, and an export whose figures are the
+// page's.
+TEST_F(RecordsTest, ComplianceDashboard) {
+  // Something to count: one record published, one obligation left open.
+  std::int64_t id = CzjDraft("区财政局督查统计测试公告", "督查统计。");
+  ASSERT_GT(id, 0);
+  ASSERT_NO_FATAL_FAILURE(SubmitApprovePublish(id, *czj_liaison_, *czj_leader_));
+  ASSERT_GT(RegisterObligation(*czj_liaison_, kCzj, "12/采购合同", "区财政局督查统计未公开事项", "2026-01-05"), 0);
+  const std::string q = "from=2026-01-01&to=2026-12-31";
+  std::string page = Page("/admin/compliance?" + q, admin_);
+  EXPECT_TRUE(Has(page, "<h1>公开工作督查</h1>"));
+  EXPECT_TRUE(Has(page, "统计口径"));
+  EXPECT_TRUE(Has(page, "role=\"img\"")) << "no accessible charts";
+  EXPECT_TRUE(Has(page, "<caption>各单位按时率")) << "no table beside the bar chart";
+  // The site row: each figure links to its rows, whose count is the figure.
+  static const std::regex cell(R"re(<a href="(/admin/compliance/rows\?site=1&amp;metric=(\w+)&amp;[^"]+)" aria-label="[^"]*">(\d+)</a>)re");
+  std::map<std::string, int> site;
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), cell); it != std::sregex_iterator(); ++it) {
+    std::string url = std::regex_replace((*it)[1].str(), std::regex("&amp;"), "&");
+    const int n = std::stoi((*it)[3].str());
+    site[(*it)[2].str()] = n;
+    std::string rows = Page(url, admin_);
+    EXPECT_TRUE(Has(rows, "（" + std::to_string(n) + "件）")) << url;
+    EXPECT_EQ(static_cast<int>(Count(rows, "<tr><th scope=\"row\">")), n) << url;
+  }
+  ASSERT_EQ(site.size(), 7u) << page.substr(0, 2000);
+  EXPECT_GE(site["overdue_now"], 1) << "the open obligation from January is overdue";
+  EXPECT_GE(site["published_in_period"], 1);
+  EXPECT_EQ(site["due"], site["on_time"] + site["late"] + site["overdue_now"] + site["pending"] + site["withheld"]);
+  // The workbook's first sheet holds the same site figures.
+  auto x = RecGet(*server_, "/admin/compliance.xlsx?" + q, admin_);
+  ASSERT_TRUE(x);
+  ASSERT_EQ(x->status, 200);
+  auto sheet = gongkai::ReadXlsxFirstSheet(x->body);
+  ASSERT_TRUE(sheet.has_value()) << sheet.error().message;
+  ASSERT_GE(sheet->size(), 2u);
+  const auto& header = (*sheet)[0].fields;
+  const auto& values = (*sheet)[1].fields;
+  auto column = [&](const std::string& name) {
+    for (std::size_t i = 0; i < header.size() && i < values.size(); ++i)
+      if (header[i] == name) return std::stoi(values[i]);
+    ADD_FAILURE() << "no column " << name;
+    return -1;
+  };
+  EXPECT_EQ(column("应公开"), site["due"]);
+  EXPECT_EQ(column("按时公开"), site["on_time"]);
+  EXPECT_EQ(column("逾期公开"), site["late"]);
+  EXPECT_EQ(column("当前逾期未公开"), site["overdue_now"]);
+  EXPECT_EQ(column("期内发布"), site["published_in_period"]);
+  auto csv = RecGet(*server_, "/admin/compliance.csv?" + q, admin_);
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_TRUE(Has(csv->body, "【单位】"));
+  // Liaisons do not see other units' figures; a bad date is named.
+  Page("/admin/compliance?" + q, czj_liaison_, 403);
+  std::string bad = Page("/admin/compliance?from=2026-13-01", admin_, 400);
+  EXPECT_TRUE(Has(bad, "2026-13-01"));
 }
 
 // The work page publishes all approved records at once: all or none.

@@ -459,6 +459,40 @@ Result<std::vector<Record>> SqliteStore::PublishRecords(std::span<const Publicat
   return out;
 }
 
+Result<std::vector<ComplianceRow>> SqliteStore::ListComplianceRows(std::int64_t site_id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->Prepare(
+                 "SELECT o.id, COALESCE(r.id, 0), o.unit_name, o.item_number, o.element, o.title, o.formed_on, "
+                 "d.due_date, d.provisional, o.state, COALESCE(r.first_published_at, ''), COALESCE(r.late_days, 0) "
+                 "FROM obligations o JOIN deadlines d ON d.id = o.deadline_id "
+                 "LEFT JOIN records r ON r.id = o.record_id AND r.published_version > 0 WHERE o.site_id = ?1 "
+                 "UNION ALL "
+                 "SELECT 0, r.id, r.unit_name, r.item_number, r.element, r.published_title, r.formed_on, r.due_on, "
+                 "r.provisional, 'published', r.first_published_at, r.late_days FROM records r "
+                 "WHERE r.site_id = ?1 AND r.obligation_id = 0 AND r.published_version > 0"));
+  st.Bind(1, site_id);
+  std::vector<ComplianceRow> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    ComplianceRow x;
+    x.obligation_id = st.Int(0);
+    x.record_id = st.Int(1);
+    x.unit = st.Text(2);
+    x.item_number = static_cast<int>(st.Int(3));
+    x.element = st.Text(4);
+    x.title = st.Text(5);
+    x.formed_on = DateOr(st.Text(6));
+    x.due_on = DateOr(st.Text(7));
+    x.provisional = st.Bool(8);
+    x.state = ParseObligationState(st.Text(9)).value_or(ObligationState::kOpen);
+    if (auto t = ParseTimestamp(st.Text(10), "first_published_at")) x.published_on = BeijingDate(*t);
+    x.late_days = static_cast<int>(st.Int(11));
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
 Result<std::vector<RecordVersion>> SqliteStore::ListVersions(std::int64_t record_id) {
   auto c = pool_->Acquire();
   GK_TRY(st, c->PrepareCached(

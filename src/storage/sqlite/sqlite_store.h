@@ -70,6 +70,7 @@ class SqliteStore final : public Store {
   Status SaveRecord(const Record& record, const AuditEntry& audit) override;
   Result<Record> PublishRecord(const Record& record, const RecordVersion& version, int year,
                                const AuditEntry& audit) override;
+  Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id) override;
   Result<std::vector<Record>> PublishRecords(std::span<const Publication> batch) override;
   Result<std::vector<RecordVersion>> ListVersions(std::int64_t record_id) override;
   Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) override;

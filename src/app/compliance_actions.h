@@ -1,0 +1,32 @@
+// The compliance dashboard (公开工作督查): one entry point for the admin
+// page, its exports and the CLI.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/context.h"
+#include "core/catalog.h"
+#include "core/compliance.h"
+#include "core/error.h"
+#include "codec/xlsx.h"
+
+namespace gongkai {
+
+struct ComplianceView {
+  ComplianceReport report;
+  std::vector<ComplianceRow> rows;  // every row, for drill-down
+  std::string calendar_version;     // which working-day calendar the figures use
+};
+
+// Figures for [from, to] (YYYY-MM-DD; empty `from` = 1 January of today's
+// year, empty `to` = today, Beijing time), as of today. The office and
+// auditors only. Errors name the field ("from", "to") in Chinese.
+[[nodiscard]] Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog, const std::string& from,
+                                                    const std::string& to);
+
+// The dashboard as a workbook: one sheet per view (全区, 单位, 事项, 领域,
+// 公开空白, 月度趋势, 统计口径), Chinese headers, frozen header rows.
+[[nodiscard]] std::vector<XlsxSheet> ComplianceSheets(const ComplianceView& view, const Catalog& catalog);
+
+}  // namespace gongkai
