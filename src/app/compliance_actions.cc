@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "app/calendar_actions.h"
+#include "codec/csv.h"
 #include "core/auth.h"
 #include "core/timestamp.h"
 
@@ -106,6 +107,16 @@ std::vector<XlsxSheet> ComplianceSheets(const ComplianceView& view, const Catalo
   notes.rows.push_back({"工作日历", view.calendar_version});
   for (const auto& [term, text] : FigureDefinitions()) notes.rows.push_back({term, text});
   out.push_back(std::move(notes));
+  return out;
+}
+
+std::string SheetsAsCsv(const std::vector<XlsxSheet>& sheets) {
+  std::string out = "\xEF\xBB\xBF";
+  for (const auto& sheet : sheets) {
+    out += csv::FormatRow({"【" + sheet.name + "】"}) + "\r\n";
+    for (const auto& row : sheet.rows) out += csv::FormatRow(row) + "\r\n";
+    out += "\r\n";
+  }
   return out;
 }
 

@@ -29,4 +29,8 @@ struct ComplianceView {
 // 公开空白, 月度趋势, 统计口径), Chinese headers, frozen header rows.
 [[nodiscard]] std::vector<XlsxSheet> ComplianceSheets(const ComplianceView& view, const Catalog& catalog);
 
+// The same sheets as one CSV file (UTF-8 with a BOM so Excel reads it, CRLF):
+// each sheet introduced by a line 【name】 and followed by an empty line.
+[[nodiscard]] std::string SheetsAsCsv(const std::vector<XlsxSheet>& sheets);
+
 }  // namespace gongkai

@@ -13,7 +13,6 @@
 #include "core/markdown.h"
 #include "app/unit_actions.h"
 #include "core/timestamp.h"
-#include "codec/csv.h"
 #include "codec/xlsx.h"
 #include "http/svg_chart.h"
 #include "http/views.h"
@@ -1445,15 +1444,8 @@ class Admin {
       res.set_content(*bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
       return;
     }
-    // CSV: every sheet one after another, each introduced by its name.
-    std::string out = "\xEF\xBB\xBF";  // BOM: Excel opens UTF-8 CSV correctly
-    for (const auto& sheet : sheets) {
-      out += csv::FormatRow({"【" + sheet.name + "】"}) + "\r\n";
-      for (const auto& row : sheet.rows) out += csv::FormatRow(row) + "\r\n";
-      out += "\r\n";
-    }
     res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.csv\"", stem));
-    res.set_content(out, "text/csv; charset=utf-8");
+    res.set_content(SheetsAsCsv(sheets), "text/csv; charset=utf-8");
   }
 
   void ComplianceRows(const httplib::Request& req, httplib::Response& res) {

@@ -3,6 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <fstream>
+#include <iterator>
+
+#include "codec/xlsx.h"
 #include "tests/blackbox/harness.h"
 
 namespace gongkai::testing {
@@ -155,6 +159,48 @@ TEST_F(CliTest, ServeReadsAConfigFile) {
   auto bad = RunGongkai({"serve", "--db", db_.string(), "--listen", "nonsense:port"});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("--listen"), std::string::npos) << bad.err;
+}
+
+// gongkai report compliance: the dashboard's figures from the command line,
+// the same in text and in the workbook.
+TEST(CliReport, ComplianceTextCsvAndXlsxAgree) {
+  TempDir dir;
+  const std::string db = (dir / "demo.db").string();
+  auto init = RunGongkai({"init", "--demo", "--db", db});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto text = RunGongkai({"report", "compliance", "--from", "2025-01-01", "--to", "2025-12-31", "--db", db});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  ASSERT_NE(text.out.find("== 全区 =="), std::string::npos) << text.out.substr(0, 500);
+  ASSERT_NE(text.out.find("== 单位 =="), std::string::npos);
+  // The site line: "全区（2025-01-01至2025-12-31）\t<应公开>\t<按时公开>\t..."
+  const std::string marker = "全区（2025-01-01至2025-12-31）\t";
+  auto at = text.out.find(marker);
+  ASSERT_NE(at, std::string::npos) << text.out.substr(0, 800);
+  std::string rest = text.out.substr(at + marker.size());
+  const int due = std::stoi(rest.substr(0, rest.find('\t')));
+  EXPECT_GT(due, 0) << "the demo data has obligations due in 2025";
+  const std::string xlsx = (dir / "c.xlsx").string();
+  auto x = RunGongkai({"report", "compliance", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "xlsx",
+                       "--out", xlsx, "--db", db});
+  ASSERT_EQ(x.exit_code, 0) << x.err;
+  std::ifstream f(xlsx, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto sheet = gongkai::ReadXlsxFirstSheet(bytes);
+  ASSERT_TRUE(sheet.has_value()) << sheet.error().message;
+  ASSERT_GE(sheet->size(), 2u);
+  EXPECT_EQ((*sheet)[0].fields[1], "应公开");
+  EXPECT_EQ(std::stoi((*sheet)[1].fields[1]), due);
+  auto csv = RunGongkai({"report", "compliance", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv",
+                         "--db", db});
+  ASSERT_EQ(csv.exit_code, 0);
+  EXPECT_NE(csv.out.find("【公开空白】"), std::string::npos);
+  // Bad input names what is wrong.
+  auto bad_format = RunGongkai({"report", "compliance", "--format", "pdf", "--db", db});
+  EXPECT_NE(bad_format.exit_code, 0);
+  EXPECT_NE(bad_format.err.find("pdf"), std::string::npos) << bad_format.err;
+  auto bad_date = RunGongkai({"report", "compliance", "--from", "2025-02-30", "--db", db});
+  EXPECT_NE(bad_date.exit_code, 0);
+  EXPECT_NE(bad_date.err.find("2025-02-30"), std::string::npos) << bad_date.err;
 }
 
 }  // namespace
