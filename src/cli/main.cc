@@ -58,6 +58,19 @@ Result<std::unique_ptr<SqliteStore>> OpenStore(const std::string& db, bool migra
   return store;
 }
 
+// A site's database, the site and its catalogue: what most commands start with.
+struct OpenedSite {
+  std::unique_ptr<SqliteStore> store;
+  Site site;
+  Catalog catalog;
+};
+Result<OpenedSite> OpenSite(const std::string& db, const std::string& site_slug) {
+  GK_TRY(store, OpenStore(db, false));
+  GK_TRY(site, store->FindSite(site_slug));
+  GK_TRY(catalog, store->LoadCatalog(site.id));
+  return OpenedSite{std::move(store), std::move(site), std::move(catalog)};
+}
+
 // "127.0.0.1:8080", ":8080", "8080" -> host, port.
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
   std::string host = "127.0.0.1";
@@ -130,17 +143,13 @@ int RunComplianceReport(const std::string& db, const std::string& site_slug, con
   if (format != "text" && format != "csv" && format != "xlsx")
     return Fail(Error::Invalid(fmt::format("不支持的格式“{}”（可选 text、csv、xlsx）", format), "--format"));
   if (format == "xlsx" && out.empty()) return Fail(Error::Invalid("导出Excel时请用--out指定文件", "--out"));
-  auto store = OpenStore(db, false);
-  if (!store) return Fail(store.error());
-  auto site = (*store)->FindSite(site_slug);
-  if (!site) return Fail(site.error());
-  auto catalog = (*store)->LoadCatalog(site->id);
-  if (!catalog) return Fail(catalog.error());
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
   SystemClock clock;
-  Context ctx{**store, clock, Actor::Console(site->id)};
-  auto view = LoadCompliance(ctx, *catalog, from, to);
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  auto view = LoadCompliance(ctx, opened->catalog, from, to);
   if (!view) return Fail(view.error());
-  auto sheets = ComplianceSheets(*view, *catalog);
+  auto sheets = ComplianceSheets(*view, opened->catalog);
   std::string bytes;
   if (format == "xlsx") {
     auto x = WriteXlsx(sheets);
@@ -290,15 +299,11 @@ int RunUserAdd(const std::string& db, const std::string& site_slug, const std::s
   if (!std::getline(std::cin, password) || password.empty())
     return Fail(Error::Invalid("请在标准输入中提供密码（一行）", "password"));
   if (!password.empty() && password.back() == '\r') password.pop_back();
-  auto store = OpenStore(db, false);
-  if (!store) return Fail(store.error());
-  auto site = (*store)->FindSite(site_slug);
-  if (!site) return Fail(site.error());
-  auto catalog = (*store)->LoadCatalog(site->id);
-  if (!catalog) return Fail(catalog.error());
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
   SystemClock clock;
-  Context ctx{**store, clock, Actor::Console(site->id)};
-  auto a = AddAccount(ctx, *catalog, NewAccount{username, display.empty() ? username : display, *role, unit, password});
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  auto a = AddAccount(ctx, opened->catalog, NewAccount{username, display.empty() ? username : display, *role, unit, password});
   if (!a) return Fail(a.error());
   fmt::print("已创建账号“{}”（{}{}）。\n", a->username, RoleLabel(a->role), a->unit.empty() ? "" : "，" + a->unit);
   return 0;
