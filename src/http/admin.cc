@@ -4,6 +4,7 @@
 #include <kainjow/mustache.hpp>
 
 #include <charconv>
+#include <optional>
 
 #include "app/compliance_actions.h"
 #include "app/crypto.h"
@@ -1328,18 +1329,39 @@ class Admin {
     return row;
   }
 
-  Result<ComplianceView> LoadComplianceFor(const httplib::Request& req, const Auth& a, const Catalog& c) {
-    return LoadCompliance(Ctx(a), c, req.get_param_value("from"), req.get_param_value("to"));
+  // What every compliance handler starts with: the signed-in user, the
+  // catalogue snapshot and the figures for the requested period. nullopt
+  // when the response (login redirect or error page) has been sent.
+  struct ComplianceRequest {
+    Auth a;
+    std::shared_ptr<const Snapshot> snap;
+    ComplianceView view;
+  };
+  std::optional<ComplianceRequest> OpenCompliance(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) {
+      RedirectToLogin(req, res);
+      return std::nullopt;
+    }
+    auto snap = Snap();
+    if (!snap) {
+      SendError(req, res, a, snap.error());
+      return std::nullopt;
+    }
+    auto v = LoadCompliance(Ctx(a), (*snap)->catalog, req.get_param_value("from"), req.get_param_value("to"));
+    if (!v) {
+      SendError(req, res, a, v.error());
+      return std::nullopt;
+    }
+    return ComplianceRequest{std::move(a), std::move(*snap), std::move(*v)};
   }
 
   void Compliance(const httplib::Request& req, httplib::Response& res) {
-    Auth a = Authenticate(req);
-    if (!a.signed_in) return RedirectToLogin(req, res);
-    auto snap = Snap();
-    if (!snap) return SendError(req, res, a, snap.error());
-    const Catalog& c = (*snap)->catalog;
-    auto v = LoadComplianceFor(req, a, c);
-    if (!v) return SendError(req, res, a, v.error());
+    auto cr = OpenCompliance(req, res);
+    if (!cr) return;
+    const Auth& a = cr->a;
+    const Catalog& c = cr->snap->catalog;
+    const ComplianceView* v = &cr->view;
     const ComplianceReport& r = v->report;
     Data d;
     d.set("from", r.period.from.ToString());
@@ -1427,13 +1449,11 @@ class Admin {
   }
 
   void ComplianceExport(const httplib::Request& req, httplib::Response& res, bool xlsx) {
-    Auth a = Authenticate(req);
-    if (!a.signed_in) return RedirectToLogin(req, res);
-    auto snap = Snap();
-    if (!snap) return SendError(req, res, a, snap.error());
-    auto v = LoadComplianceFor(req, a, (*snap)->catalog);
-    if (!v) return SendError(req, res, a, v.error());
-    auto sheets = ComplianceSheets(*v, (*snap)->catalog);
+    auto cr = OpenCompliance(req, res);
+    if (!cr) return;
+    const Auth& a = cr->a;
+    const ComplianceView* v = &cr->view;
+    auto sheets = ComplianceSheets(*v, cr->snap->catalog);
     const std::string stem = fmt::format("compliance-{}-{}", v->report.period.from.ToString(),
                                          v->report.period.to.ToString());
     res.set_header("Cache-Control", "private, no-store");
@@ -1449,13 +1469,11 @@ class Admin {
   }
 
   void ComplianceRows(const httplib::Request& req, httplib::Response& res) {
-    Auth a = Authenticate(req);
-    if (!a.signed_in) return RedirectToLogin(req, res);
-    auto snap = Snap();
-    if (!snap) return SendError(req, res, a, snap.error());
-    const Catalog& c = (*snap)->catalog;
-    auto v = LoadComplianceFor(req, a, c);
-    if (!v) return SendError(req, res, a, v.error());
+    auto cr = OpenCompliance(req, res);
+    if (!cr) return;
+    const Auth& a = cr->a;
+    const Catalog& c = cr->snap->catalog;
+    const ComplianceView* v = &cr->view;
     auto metric = ParseMetric(req.get_param_value("metric"));
     if (!metric) return SendError(req, res, a, Error::Invalid("统计项metric无效", "metric"));
     GroupKey key = GroupKey::Site();
