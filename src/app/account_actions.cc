@@ -1,5 +1,7 @@
 #include "app/account_actions.h"
 
+#include "core/contact.h"
+
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
@@ -20,12 +22,24 @@ std::string AccountJson(const Account& a) {
   j["unit"] = a.unit;
   j["active"] = a.active;
   j["must_change_password"] = a.must_change_password;
+  j["email"] = a.email;
   return j.dump();  // never the password hash
 }
 
 Error BadLogin() { return Error{ErrorCode::kUnauthenticated, "用户名或密码错误", "password", 0}; }
 
 }  // namespace
+
+Status SetAccountEmail(const Context& ctx, std::int64_t account_id, const std::string& email) {
+  if (ctx.actor.account_id != account_id || account_id == 0) GK_CHECK(Authorize(ctx.actor, Action::kManageAccounts));
+  GK_TRY(account, ctx.store.GetAccount(account_id));
+  if (account.site_id != ctx.actor.site_id) return Unexpected(Error::NotFound("账号不存在"));
+  GK_TRY(normalized, NormalizeEmail(email, "email"));
+  Account updated = account;
+  updated.email = std::move(normalized);
+  return ctx.store.UpdateAccount(updated, ctx.Audit("设置提醒邮箱", "账号:" + account.username, AccountJson(account),
+                                                    AccountJson(updated)));
+}
 
 Actor ActorOf(const Account& a) {
   return Actor{a.id, a.username, a.display_name, a.role, a.site_id, a.unit};
@@ -41,6 +55,7 @@ Result<Account> AddAccount(const Context& ctx, const Catalog& catalog, const New
     return Unexpected(Error::Invalid(fmt::format("联络员和分管领导必须属于目录中的单位（“{}”不存在）", in.unit), "unit"));
   if (!unit_bound && !in.unit.empty())
     return Unexpected(Error::Invalid("只有联络员和分管领导属于某个单位", "unit"));
+  GK_TRY(email, NormalizeEmail(in.email, "email"));
   GK_CHECK(CheckPasswordStrength(in.password, "password"));
   GK_TRY(hash, HashPassword(in.password));
   Account a;
@@ -52,6 +67,7 @@ Result<Account> AddAccount(const Context& ctx, const Catalog& catalog, const New
   a.password_hash = std::move(hash);
   a.active = true;
   a.created_at = ctx.NowUtc();
+  a.email = std::move(email);
   return ctx.store.CreateAccount(a, ctx.Audit("创建账号", "账号:" + a.username, "null", AccountJson(a)));
 }
 

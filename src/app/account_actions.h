@@ -22,6 +22,7 @@ struct NewAccount {
   Role role = Role::kAdmin;
   std::string unit;      // required for liaison and leader: a unit of `catalog`
   std::string password;  // checked by CheckPasswordStrength
+  std::string email;     // optional, for reminders (NormalizeEmail)
 };
 
 // Creates an account (kManageAccounts). The password is stored only as an
@@ -55,6 +56,10 @@ struct LoginResult {
                                        const std::string& new_password);
 // Enables or disables an account (kManageAccounts); disabling ends its sessions.
 [[nodiscard]] Status SetAccountActive(const Context& ctx, std::int64_t account_id, bool active);
+
+// Sets an account's e-mail address for reminders ("" removes it): the
+// office (kManageAccounts) for anyone, every user for themselves.
+[[nodiscard]] Status SetAccountEmail(const Context& ctx, std::int64_t account_id, const std::string& email);
 
 Actor ActorOf(const Account& account);
 

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "app/calendar_actions.h"
+#include "app/reminder_actions.h"
 #include "codec/csv.h"
 #include "core/auth.h"
 #include "core/timestamp.h"
@@ -62,6 +63,8 @@ Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog
   view.rows = std::move(rows);
   ComplianceOptions options;
   options.today = today;
+  GK_TRY(event_driven, EventDrivenItems(ctx.store, ctx.actor.site_id));
+  options.event_driven_items = std::move(event_driven);
   GK_TRY(report, ComputeCompliance(catalog, calendar.calendar, view.rows, period, options));
   view.report = std::move(report);
   view.calendar_version = calendar.version == 0

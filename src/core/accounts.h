@@ -19,6 +19,7 @@ struct Account {
   bool must_change_password = false;
   bool active = true;
   std::string created_at;
+  std::string email;  // for reminders; "" = in-app notices only
 };
 
 // A server-side session. The cookie holds the token; only its SHA-256 is stored.

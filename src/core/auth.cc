@@ -35,6 +35,8 @@ constexpr Permission kPermissions[] = {
     {Action::kWithdrawRecord,          true,  false,  true,  false,  true},
     {Action::kCancelObligation,        true,  true,   true,  false,  true},
     {Action::kViewCompliance,          true,  false,  false, true,   false},
+    {Action::kConfigureCompliance,     true,  false,  false, false,  false},
+    {Action::kSendReminders,           true,  false,  false, false,  false},
 };
 
 const Permission* Find(Action a) {
@@ -97,6 +99,8 @@ const char* ActionLabel(Action action) {
     case Action::kWithdrawRecord: return "撤回公开信息";
     case Action::kCancelObligation: return "撤销待公开事项";
     case Action::kViewCompliance: return "查看公开工作督查统计";
+    case Action::kConfigureCompliance: return "设置督查统计口径";
+    case Action::kSendReminders: return "发送到期提醒";
   }
   return "操作";
 }

@@ -61,6 +61,8 @@ enum class Action {
   kWithdrawRecord,     // withdraw a published record
   kCancelObligation,   // cancel an obligation with a reason
   kViewCompliance,     // the compliance dashboard over all units (公开办, auditors)
+  kConfigureCompliance,// which items are event-driven, the annual report mapping (公开办)
+  kSendReminders,      // run the deadline reminders (公开办, the console, the server's timer)
 };
 
 const char* ActionLabel(Action action);  // Chinese, for messages and the audit log

@@ -1,5 +1,7 @@
 #include "core/contact.h"
 
+#include <cctype>
+
 #include <fmt/core.h>
 
 #include "core/date.h"  // QuoteInput
@@ -236,6 +238,59 @@ bool IsMobile(std::string_view normalized) {
     if (!IsDigit(c)) return false;
   }
   return true;
+}
+
+Result<std::string> NormalizeEmail(std::string_view text, std::string_view field) {
+  auto trim_front = [&] {
+    while (true) {
+      if (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+      else if (text.starts_with("\u3000")) text.remove_prefix(3);
+      else break;
+    }
+  };
+  auto trim_back = [&] {
+    while (true) {
+      if (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+      else if (text.ends_with("\u3000")) text.remove_suffix(3);
+      else break;
+    }
+  };
+  trim_front();
+  trim_back();
+  if (text.empty()) return std::string();
+  auto bad = [&](std::string_view why) {
+    return Unexpected(Error::Invalid(fmt::format("电子邮箱“{}”无效：{}", text, why), std::string(field)));
+  };
+  const auto at = text.rfind('@');
+  if (at == std::string_view::npos) return bad("缺少@");
+  std::string_view local = text.substr(0, at), domain = text.substr(at + 1);
+  if (local.empty() || local.size() > 64) return bad("@前应为1至64个字符");
+  static constexpr std::string_view kLocalExtra = "!#$%&'*+-/=?^_`{|}~.";
+  for (char ch : local) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (!(std::isalnum(u) && u < 0x80) && kLocalExtra.find(ch) == std::string_view::npos)
+      return bad("@前含有不允许的字符");
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+    return bad("@前的点号位置不对");
+  if (domain.empty() || domain.size() > 253 || domain.find('.') == std::string_view::npos)
+    return bad("@后应为域名，如 example.gov.cn");
+  std::string lower;
+  std::size_t label = 0;
+  for (std::size_t i = 0; i <= domain.size(); ++i) {
+    if (i == domain.size() || domain[i] == '.') {
+      if (label == 0) return bad("域名中有空的部分");
+      if (lower.back() == '-' || lower[lower.size() - label] == '-') return bad("域名的部分不能以连字符开头或结尾");
+      label = 0;
+      if (i < domain.size()) lower += '.';
+      continue;
+    }
+    const auto u = static_cast<unsigned char>(domain[i]);
+    if (!((std::isalnum(u) && u < 0x80) || domain[i] == '-')) return bad("域名含有不允许的字符");
+    if (++label > 63) return bad("域名的部分过长");
+    lower += static_cast<char>(std::tolower(u));
+  }
+  return fmt::format("{}@{}", local, lower);
 }
 
 }  // namespace gongkai

@@ -48,4 +48,13 @@ namespace gongkai {
 // numbers and anything not in normal form.
 [[nodiscard]] bool IsMobile(std::string_view normalized);
 
+// An e-mail address for reminders: surrounding white space (ASCII and
+// U+3000) trimmed, the domain lower-cased. Accepts local@domain where the
+// local part is 1-64 ASCII characters from letters, digits and
+// !#$%&'*+-/=?^_`{|}~. (not starting or ending with a dot, no "..") and the
+// domain is 1-253 characters of dot-separated labels (letters, digits,
+// hyphens; not starting or ending with a hyphen) with at least one dot.
+// "" is accepted and stays "" (no address). Errors name `field`.
+[[nodiscard]] Result<std::string> NormalizeEmail(std::string_view text, std::string_view field);
+
 }  // namespace gongkai

@@ -195,3 +195,28 @@ TEST(ContactTest, IsMobileOnlyForNormalMobiles) {
 
 }  // namespace
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+TEST(NormalizeEmailTest, AcceptsAndNormalises) {
+  EXPECT_EQ(*NormalizeEmail("  gkb@Example.GOV.cn\u3000", "email"), "gkb@example.gov.cn");
+  EXPECT_EQ(*NormalizeEmail("li.si+gk@mail.example-district.cn", "email"), "li.si+gk@mail.example-district.cn");
+  EXPECT_EQ(*NormalizeEmail("", "email"), "");
+  EXPECT_EQ(*NormalizeEmail(" \u3000 ", "email"), "");
+}
+
+TEST(NormalizeEmailTest, RefusesWithTheField) {
+  for (const char* bad : {"gkb", "gkb@", "@example.cn", "gkb@localhost", "g kb@example.cn", "gkb@exa mple.cn",
+                          ".gkb@example.cn", "g..kb@example.cn", "gkb@-example.cn", "gkb@example-.cn",
+                          "gkb@example..cn", "联络员@example.cn", "gkb@例子.cn", "a@b@example.cn",
+                          "gkb@example.cn\r\nBcc: x@example.cn"}) {
+    auto r = NormalizeEmail(bad, "email");
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().field, "email") << bad;
+    EXPECT_NE(r.error().message.find("电子邮箱"), std::string::npos) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace gongkai

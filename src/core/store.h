@@ -15,6 +15,7 @@
 #include "core/calendar.h"
 #include "core/compliance.h"
 #include "core/records.h"
+#include "core/reminders.h"
 #include "core/registration.h"
 #include "core/catalog.h"
 #include "core/date.h"
@@ -301,6 +302,33 @@ class Store {
   // Rebuilds the site's index from the current published versions.
   [[nodiscard]] virtual Result<int> Reindex(std::int64_t site_id) = 0;
   [[nodiscard]] virtual Result<IndexCheck> CheckIndex(std::int64_t site_id) = 0;
+
+  // --- site settings (small JSON values keyed by name) ---
+  // "" when the key was never set.
+  [[nodiscard]] virtual Result<std::string> GetSiteSetting(std::int64_t site_id, const std::string& key) = 0;
+  [[nodiscard]] virtual Status SetSiteSetting(std::int64_t site_id, const std::string& key, const std::string& value,
+                                              const AuditEntry& audit) = 0;
+
+  // --- reminders and notices ---
+  // Every reminder mark of the site (what was already sent).
+  [[nodiscard]] virtual Result<std::vector<ReminderMark>> ListReminderMarks(std::int64_t site_id) = 0;
+  // Stores the notices and their marks in one transaction with `audit`. A
+  // notice all of whose marks already exist (another process sent them
+  // meanwhile) is skipped. Returns the stored notices (with ids).
+  [[nodiscard]] virtual Result<std::vector<Notice>> SaveNotices(std::span<const Notice> notices,
+                                                                const AuditEntry& audit) = 0;
+  // Newest first. account_id 0 = every account of the site.
+  [[nodiscard]] virtual Result<std::vector<Notice>> ListNotices(std::int64_t site_id, std::int64_t account_id,
+                                                                int limit) = 0;
+  [[nodiscard]] virtual Result<int> CountUnreadNotices(std::int64_t account_id) = 0;
+  // Marks the account's unread notices read (all of them when id == 0).
+  [[nodiscard]] virtual Status MarkNoticesRead(std::int64_t account_id, std::int64_t notice_id,
+                                               const std::string& at) = 0;
+  // Notices whose e-mail is pending, or failed fewer than `max_attempts` times; oldest first.
+  [[nodiscard]] virtual Result<std::vector<Notice>> ListUndeliveredEmails(std::int64_t site_id, int max_attempts) = 0;
+  // Records one delivery attempt (attempts + 1).
+  [[nodiscard]] virtual Status RecordEmailAttempt(std::int64_t notice_id, EmailStatus status,
+                                                  const std::string& error) = 0;
 
   // --- files, by content ---
   // Stores the file unless one with the same hash exists (never overwritten).

@@ -325,6 +325,42 @@ ALTER TABLE files ADD COLUMN text TEXT NOT NULL DEFAULT '';
 ALTER TABLE files ADD COLUMN text_status TEXT NOT NULL DEFAULT '';
 ALTER TABLE files ADD COLUMN text_note TEXT NOT NULL DEFAULT '';
 )SQL"},
+      {8, "site settings, account e-mail, reminders and notices", R"SQL(
+ALTER TABLE accounts ADD COLUMN email TEXT NOT NULL DEFAULT '';
+CREATE TABLE site_settings (
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (site_id, key)
+);
+CREATE TABLE notices (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  created_at TEXT NOT NULL,
+  on_day TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  read_at TEXT NOT NULL DEFAULT '',
+  email_to TEXT NOT NULL DEFAULT '',
+  email_status TEXT NOT NULL DEFAULT '',
+  email_error TEXT NOT NULL DEFAULT '',
+  email_attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX notices_by_account ON notices (account_id, id);
+CREATE INDEX notices_by_site ON notices (site_id, id);
+CREATE TABLE reminder_marks (
+  site_id INTEGER NOT NULL REFERENCES sites(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  obligation_id INTEGER NOT NULL REFERENCES obligations(id),
+  kind TEXT NOT NULL,
+  due_on TEXT NOT NULL,
+  notice_id INTEGER NOT NULL REFERENCES notices(id),
+  PRIMARY KEY (account_id, obligation_id, kind, due_on)
+);
+CREATE INDEX reminder_marks_by_site ON reminder_marks (site_id);
+)SQL"},
   };
   return kAll;
 }

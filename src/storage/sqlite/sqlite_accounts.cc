@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kAccountColumns =
     "id, site_id, username, display_name, role, unit_name, password_hash, must_change_password, active, "
-    "created_at";
+    "created_at, email";
 
 Result<Account> ReadAccount(const sqlite::Statement& st, int base = 0) {
   Account a;
@@ -29,6 +29,7 @@ Result<Account> ReadAccount(const sqlite::Statement& st, int base = 0) {
   a.must_change_password = st.Bool(base + 7);
   a.active = st.Bool(base + 8);
   a.created_at = st.Text(base + 9);
+  a.email = st.Text(base + 10);
   return a;
 }
 
@@ -206,9 +207,10 @@ Result<Account> SqliteStore::CreateAccount(const Account& a, const AuditEntry& a
   GK_CHECK(tx.Begin());
   GK_TRY(st, c->PrepareCached(
                  "INSERT INTO accounts (site_id, username, display_name, role, unit_name, password_hash, "
-                 "must_change_password, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                 "must_change_password, active, created_at, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, a.site_id).Bind(2, a.username).Bind(3, a.display_name).Bind(4, RoleName(a.role)).Bind(5, a.unit);
   st.Bind(6, a.password_hash).Bind(7, a.must_change_password).Bind(8, a.active).Bind(9, a.created_at);
+  st.Bind(10, a.email);
   if (auto s = st.Run(); !s) {
     if (s.error().code == ErrorCode::kConflict)
       return Unexpected(Error::Conflict(fmt::format("用户名“{}”已被使用", a.username), "username"));
@@ -227,9 +229,9 @@ Status SqliteStore::UpdateAccount(const Account& a, const AuditEntry& audit) {
   GK_CHECK(tx.Begin());
   GK_TRY(st, c->PrepareCached(
                  "UPDATE accounts SET display_name = ?, role = ?, unit_name = ?, password_hash = ?, "
-                 "must_change_password = ?, active = ? WHERE id = ?"));
+                 "must_change_password = ?, active = ?, email = ? WHERE id = ?"));
   st.Bind(1, a.display_name).Bind(2, RoleName(a.role)).Bind(3, a.unit).Bind(4, a.password_hash);
-  st.Bind(5, a.must_change_password).Bind(6, a.active).Bind(7, a.id);
+  st.Bind(5, a.must_change_password).Bind(6, a.active).Bind(7, a.email).Bind(8, a.id);
   GK_CHECK(st.Run());
   if (c->Changes() == 0) return Unexpected(Error::NotFound("账号不存在"));
   GK_CHECK(WriteAudit(*c, audit));
@@ -282,7 +284,7 @@ Result<std::pair<Session, Account>> SqliteStore::FindSession(const std::string& 
   GK_TRY(st, c->PrepareCached(
                  "SELECT s.token_hash, s.account_id, s.csrf_token, s.created_at, s.expires_at, a.id, a.site_id, "
                  "a.username, a.display_name, a.role, a.unit_name, a.password_hash, a.must_change_password, "
-                 "a.active, a.created_at FROM sessions s JOIN accounts a ON a.id = s.account_id "
+                 "a.active, a.created_at, a.email FROM sessions s JOIN accounts a ON a.id = s.account_id "
                  "WHERE s.token_hash = ? AND s.expires_at > ?"));
   st.Bind(1, token_hash).Bind(2, now);
   GK_TRY(row, st.Step());

@@ -71,6 +71,16 @@ class SqliteStore final : public Store {
   Result<Record> PublishRecord(const Record& record, const RecordVersion& version, int year,
                                const AuditEntry& audit) override;
   Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id) override;
+  Result<std::string> GetSiteSetting(std::int64_t site_id, const std::string& key) override;
+  Status SetSiteSetting(std::int64_t site_id, const std::string& key, const std::string& value,
+                        const AuditEntry& audit) override;
+  Result<std::vector<ReminderMark>> ListReminderMarks(std::int64_t site_id) override;
+  Result<std::vector<Notice>> SaveNotices(std::span<const Notice> notices, const AuditEntry& audit) override;
+  Result<std::vector<Notice>> ListNotices(std::int64_t site_id, std::int64_t account_id, int limit) override;
+  Result<int> CountUnreadNotices(std::int64_t account_id) override;
+  Status MarkNoticesRead(std::int64_t account_id, std::int64_t notice_id, const std::string& at) override;
+  Result<std::vector<Notice>> ListUndeliveredEmails(std::int64_t site_id, int max_attempts) override;
+  Status RecordEmailAttempt(std::int64_t notice_id, EmailStatus status, const std::string& error) override;
   Result<std::vector<Record>> PublishRecords(std::span<const Publication> batch) override;
   Result<std::vector<RecordVersion>> ListVersions(std::int64_t record_id) override;
   Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) override;
