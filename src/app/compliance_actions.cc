@@ -116,8 +116,8 @@ std::vector<XlsxSheet> ComplianceSheets(const ComplianceView& view, const Catalo
 std::string SheetsAsCsv(const std::vector<XlsxSheet>& sheets) {
   std::string out = "\xEF\xBB\xBF";
   for (const auto& sheet : sheets) {
-    out += csv::FormatRow({"【" + sheet.name + "】"}) + "\r\n";
-    for (const auto& row : sheet.rows) out += csv::FormatRow(row) + "\r\n";
+    out += csv::FormatRow({"【" + sheet.name + "】"});
+    for (const auto& row : sheet.rows) out += csv::FormatRow(row);
     out += "\r\n";
   }
   return out;

@@ -17,12 +17,14 @@
 #include "app/catalog_actions.h"
 #include "app/compliance_actions.h"
 #include "app/demo.h"
+#include "app/reminder_actions.h"
 #include "app/search_actions.h"
 #include "core/timestamp.h"
 #include "codec/catalog_json.h"
 #include "codec/rules_codec.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "net/smtp_mailer.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace {
@@ -94,8 +96,48 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
   return std::make_pair(host, port);
 }
 
+// SMTP settings shared by `serve` and `remind`.
+struct MailOptions {
+  std::string url;  // "" = no e-mail
+  std::string user;
+  std::string password_file;
+  bool starttls = false;
+  std::string from;
+  std::string from_name;
+};
+
+void AddMailOptions(CLI::App* cmd, MailOptions& m) {
+  cmd->add_option("--smtp-url", m.url, "邮件服务器 smtp://主机:端口 或 smtps://主机:端口，省略则只发站内提醒 (SMTP server)");
+  cmd->add_option("--smtp-user", m.user, "邮件服务器登录名 (SMTP user name)");
+  cmd->add_option("--smtp-password-file", m.password_file, "存放邮件服务器密码的文件 (file holding the SMTP password)");
+  cmd->add_flag("--smtp-starttls", m.starttls, "要求STARTTLS加密 (require STARTTLS)");
+  cmd->add_option("--smtp-from", m.from, "发件人地址 (sender address)");
+  cmd->add_option("--smtp-from-name", m.from_name, "发件人名称，如“示例区政务公开办” (sender name)");
+}
+
+// nullptr when no SMTP server is configured.
+Result<std::unique_ptr<SmtpMailer>> MakeMailer(const MailOptions& m) {
+  if (m.url.empty()) return std::unique_ptr<SmtpMailer>();
+  SmtpConfig config;
+  config.url = m.url;
+  config.username = m.user;
+  config.starttls = m.starttls;
+  if (!m.password_file.empty()) {
+    GK_TRY(pw, ReadFile(m.password_file));
+    while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
+    config.password = std::move(pw);
+  }
+  GK_CHECK(ValidateSmtpConfig(config));
+  if (m.from.empty()) return Unexpected(Error::Invalid("配置了邮件服务器时必须用 --smtp-from 设置发件人地址", "--smtp-from"));
+  GK_CHECK(ValidateMailAddress(m.from, "--smtp-from"));
+  return std::make_unique<SmtpMailer>(std::move(config));
+}
+
 int RunServe(const std::string& db, const std::string& listen, int threads, const std::string& site,
-             const std::string& port_file, int session_ttl, int max_attachment_mb) {
+             const std::string& port_file, int session_ttl, int max_attachment_mb, const MailOptions& mail,
+             const std::string& remind_at) {
+  auto mailer = MakeMailer(mail);
+  if (!mailer) return Fail(mailer.error());
   auto addr = ParseListen(listen);
   if (!addr) return Fail(addr.error());
   auto store = OpenStore(db, true, std::max(2, std::min(threads, 16)));
@@ -115,6 +157,10 @@ int RunServe(const std::string& db, const std::string& listen, int threads, cons
   options.site_slug = site;
   options.session_ttl_seconds = session_ttl;
   options.max_attachment_mb = max_attachment_mb;
+  options.mailer = mailer->get();
+  options.mail_from = mail.from;
+  options.mail_from_name = mail.from_name;
+  options.remind_at = remind_at;
   PortalServer server(**store, options);
   if (auto s = server.Bind(); !s) return Fail(s.error());
   if (!port_file.empty()) {
@@ -291,7 +337,8 @@ int RunCalendarShow(const std::string& db, int year) {
 }
 
 int RunUserAdd(const std::string& db, const std::string& site_slug, const std::string& username,
-               const std::string& display, const std::string& role_text, const std::string& unit) {
+               const std::string& display, const std::string& role_text, const std::string& unit,
+               const std::string& email) {
   auto role = ParseRole(role_text);
   if (!role || *role == Role::kPublic)
     return Fail(Error::Invalid(fmt::format("角色“{}”无效（可选：admin、liaison、leader、auditor）", role_text), "--role"));
@@ -303,10 +350,34 @@ int RunUserAdd(const std::string& db, const std::string& site_slug, const std::s
   if (!opened) return Fail(opened.error());
   SystemClock clock;
   Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
-  auto a = AddAccount(ctx, opened->catalog, NewAccount{username, display.empty() ? username : display, *role, unit, password});
+  auto a = AddAccount(ctx, opened->catalog, NewAccount{username, display.empty() ? username : display, *role, unit, password, email});
   if (!a) return Fail(a.error());
   fmt::print("已创建账号“{}”（{}{}）。\n", a->username, RoleLabel(a->role), a->unit.empty() ? "" : "，" + a->unit);
   return 0;
+}
+
+// gongkai remind: today's deadline reminders (for cron, each working day).
+int RunRemind(const std::string& db, const std::string& site_slug, const MailOptions& mail, bool force) {
+  auto mailer = MakeMailer(mail);
+  if (!mailer) return Fail(mailer.error());
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  ReminderSettings settings;
+  settings.site_name = opened->site.name;
+  settings.mailer = mailer->get();
+  settings.from = mail.from;
+  settings.from_name = mail.from_name;
+  auto run = RunReminders(ctx, opened->catalog, settings, force);
+  if (!run) return Fail(run.error());
+  if (!run->working_day && !force)
+    fmt::print("{}不是工作日，未生成新的提醒（可用 --force 强制生成）。\n", run->today.ToString());
+  else
+    fmt::print("{}：生成{}条提醒，共{}项。\n", run->today.ToString(), run->notices, run->lines);
+  if (*mailer) fmt::print("邮件：成功{}封，失败{}封。\n", run->emails_sent, run->emails_failed);
+  for (const auto& e : run->email_errors) fmt::print(stderr, "邮件发送失败 (e-mail failed): {}\n", e);
+  return run->emails_failed > 0 ? 1 : 0;
 }
 
 int RunUserList(const std::string& db, const std::string& site_slug) {
@@ -317,8 +388,8 @@ int RunUserList(const std::string& db, const std::string& site_slug) {
   auto accounts = (*store)->ListAccounts(site->id);
   if (!accounts) return Fail(accounts.error());
   for (const auto& a : *accounts)
-    fmt::print("{}\t{}\t{}\t{}\t{}\n", a.username, a.display_name, RoleLabel(a.role), a.unit,
-               !a.active ? "已停用" : a.password_hash.empty() ? "待设置密码" : "正常");
+    fmt::print("{}\t{}\t{}\t{}\t{}\t{}\n", a.username, a.display_name, RoleLabel(a.role), a.unit,
+               !a.active ? "已停用" : a.password_hash.empty() ? "待设置密码" : "正常", a.email);
   return 0;
 }
 
@@ -367,6 +438,22 @@ int main(int argc, char** argv) {
   serve->add_option("--session-timeout", session_ttl, "登录会话有效期（秒） (session lifetime in seconds)")
       ->capture_default_str()
       ->check(CLI::Range(1, 30 * 24 * 3600));
+  MailOptions serve_mail;
+  AddMailOptions(serve, serve_mail);
+  std::string remind_at;
+  serve->add_option("--remind-at", remind_at,
+                    "每个工作日此时（北京时间HH:MM）自动生成到期提醒，省略则不启用 (daily reminder time)");
+
+  // remind
+  auto* remind = app.add_subcommand(
+      "remind", "生成今日到期提醒：站内提醒，配置邮件服务器时同时发邮件；供cron每个工作日调用 (deadline reminders)");
+  remind->set_config("--config", "", "配置文件 (config file)");
+  remind->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  remind->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+  MailOptions remind_mail;
+  AddMailOptions(remind, remind_mail);
+  bool remind_force = false;
+  remind->add_flag("--force", remind_force, "非工作日也生成 (run on a day off too)");
 
   // catalog export / import
   auto* catalog = app.add_subcommand("catalog", "信息公开目录的导出与导入 (export or import the catalogue)");
@@ -452,6 +539,8 @@ int main(int argc, char** argv) {
   user_add->add_option("--role", u_role, "角色 admin|liaison|leader|auditor（公开办/联络员/分管领导/审计）")
       ->capture_default_str();
   user_add->add_option("--unit", u_unit, "所属单位（联络员、分管领导必填） (unit)");
+  std::string u_email;
+  user_add->add_option("--email", u_email, "接收提醒的电子邮箱 (e-mail for reminders)");
   user_add->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
   user_add->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   auto* user_list = user->add_subcommand("list", "列出账号 (list accounts)");
@@ -511,7 +600,9 @@ int main(int argc, char** argv) {
                stored->ItemCount(), stored->units.size(), db);
     return 0;
   }
-  if (serve->parsed()) return RunServe(db, listen, threads, site, port_file, session_ttl, max_attachment_mb);
+  if (serve->parsed())
+    return RunServe(db, listen, threads, site, port_file, session_ttl, max_attachment_mb, serve_mail, remind_at);
+  if (remind->parsed()) return RunRemind(db, site, remind_mail, remind_force);
   if (s_reindex->parsed() || s_check->parsed() || s_query->parsed()) {
     auto store = OpenStore(db, false);
     if (!store) return Fail(store.error());
@@ -548,7 +639,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (r_comp->parsed()) return RunComplianceReport(db, site, r_from, r_to, r_format, r_out);
-  if (user_add->parsed()) return RunUserAdd(db, site, u_name, u_display, u_role, u_unit);
+  if (user_add->parsed()) return RunUserAdd(db, site, u_name, u_display, u_role, u_unit, u_email);
   if (user_list->parsed()) return RunUserList(db, site);
   if (deadline->parsed()) return RunDeadline(db, site, dl_from, dl_item, dl_element, dl_rule, dl_json);
   if (cal_import->parsed()) return RunCalendarImport(db, cal_file, cal_format, cal_year);

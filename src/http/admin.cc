@@ -3,7 +3,10 @@
 #include <fmt/core.h>
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <map>
+#include <set>
 #include <optional>
 
 #include "app/compliance_actions.h"
@@ -256,6 +259,55 @@ class Admin {
     });
     http.Get("/admin/compliance/rows", [this](const httplib::Request& req, httplib::Response& res) {
       ComplianceRows(req, res);
+    });
+    http.Post("/admin/compliance/event-driven", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto snap = Snap();
+      if (!snap) return SendError(req, res, a, snap.error());
+      std::set<int> items;
+      for (std::size_t i = 0; i < req.get_param_value_count("item"); ++i) {
+        const std::string v = req.get_param_value("item", i);
+        auto n = ParseId(v);
+        if (!n || *n > 1000000) return SendError(req, res, a, Error::Invalid(fmt::format("事项序号“{}”无效", v), "item"));
+        items.insert(static_cast<int>(*n));
+      }
+      if (auto s = SetEventDrivenItems(Ctx(a), (*snap)->catalog, items); !s) return SendError(req, res, a, s.error(), &(*snap)->catalog);
+      Redirect(res, "/admin/compliance#ev-h");
+    });
+    http.Get("/admin/notices", [this](const httplib::Request& req, httplib::Response& res) {
+      Notices(req, res, "", "", 200);
+    });
+    http.Post("/admin/notices/read", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      if (auto s = MarkNoticesRead(Ctx(a), 0); !s) return SendError(req, res, a, s.error());
+      Redirect(res, "/admin/notices");
+    });
+    http.Post("/admin/notices/email", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto s = SetAccountEmail(Ctx(a), a.actor.account_id, Field(req, "email"));
+      if (!s) {
+        if (s.error().code != ErrorCode::kInvalidInput) return SendError(req, res, a, s.error());
+        return Notices(req, res, "", s.error().message, 400);
+      }
+      Notices(req, res, "提醒邮箱已保存。", "", 200);
+    });
+    http.Post("/admin/reminders/run", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto snap = Snap();
+      if (!snap) return SendError(req, res, a, snap.error());
+      auto run = RunReminders(Ctx(a), (*snap)->catalog, d_.reminders, false);
+      if (!run) return SendError(req, res, a, run.error(), &(*snap)->catalog);
+      std::string message =
+          !run->working_day
+              ? fmt::format("今天（{}）不是工作日，未生成新的提醒。", run->today.ToString())
+              : fmt::format("已生成{}条提醒（{}项）。", run->notices, run->lines);
+      if (run->emails_sent + run->emails_failed > 0)
+        message += fmt::format("邮件发送成功{}封，失败{}封。", run->emails_sent, run->emails_failed);
+      Notices(req, res, message, "", 200);
     });
     RegisterRecords(http);
   }
@@ -821,6 +873,14 @@ class Admin {
     add(Action::kManageAccounts, "/admin/accounts", "账号管理", "新建账号、设置初始密码、停用账号");
     add(Action::kViewAudit, "/admin/audit", "操作日志", "所有变更的记录");
     add(Action::kViewCompliance, "/admin/compliance", "公开工作督查", "各单位、各事项按时公开情况，公开空白，月度趋势，导出Excel");
+    {
+      auto unread = UnreadNoticeCount(Ctx(a));
+      Data l;
+      l.set("url", "/admin/notices");
+      l.set("label", unread && *unread > 0 ? fmt::format("我的提醒（{}条未读）", *unread) : std::string("我的提醒"));
+      l.set("hint", "即将到期和已逾期的待公开事项；设置接收提醒的邮箱");
+      links.push_back(l);
+    }
     Data pw;
     pw.set("url", "/admin/password");
     pw.set("label", "修改密码");
@@ -987,6 +1047,7 @@ class Admin {
       ad.set("display_name", acc.display_name);
       ad.set("role", RoleLabel(acc.role));
       ad.set("unit", acc.unit);
+      ad.set("email", acc.email);
       ad.set("status", !acc.active ? "已停用" : acc.password_hash.empty() ? "待设置密码" : "正常");
       ad.set("toggle_value", acc.active ? "0" : "1");
       ad.set("toggle_label", acc.active ? "停用" : "启用");
@@ -1019,6 +1080,7 @@ class Admin {
     n.role = ParseRole(Field(req, "role")).value_or(Role::kPublic);
     n.unit = Field(req, "unit");
     n.password = Field(req, "password");
+    n.email = Field(req, "email");
     auto acc = AddAccount(Ctx(a), (*snap)->catalog, n);
     if (!acc) {
       if (acc.error().code == ErrorCode::kForbidden || acc.error().code == ErrorCode::kUnauthenticated)
@@ -1444,8 +1506,83 @@ class Admin {
       defs.push_back(dd);
     }
     d.set("definitions", defs);
+    d.set("csrf", a.csrf);
+    if (RoleMay(a.actor.role, Action::kConfigureCompliance)) d.set("can_configure", true);
+    Data event_items{Data::type::list};
+    std::string event_summary;
+    for (const auto& area : c.areas)
+      for (const auto& item : area.items) {
+        const bool on = r.coverage.end() != std::find_if(r.coverage.begin(), r.coverage.end(), [&](const CoverageEntry& e) {
+                          return e.item_number == item.number && e.event_driven;
+                        });
+        Data ed;
+        ed.set("number", fmt::format("{}", item.number));
+        ed.set("title", item.title);
+        if (on) {
+          ed.set("checked", true);
+          event_summary += fmt::format("{}{}. {}", event_summary.empty() ? "" : "；", item.number, item.title);
+        }
+        event_items.push_back(ed);
+      }
+    d.set("event_items", event_items);
+    d.set("event_summary", event_summary.empty() ? std::string("无（所有事项按期内是否发布判断空白）") : event_summary);
     Send(res, a, &c, "公开工作督查", "admin_compliance", d, 200,
          {{"首页", "/"}, {"管理后台", "/admin"}, {"公开工作督查", ""}});
+  }
+
+  // 我的提醒: the signed-in user's notices; the office and auditors may
+  // list every notice of the site (?all=1).
+  void Notices(const httplib::Request& req, httplib::Response& res, const std::string& message,
+               const std::string& error, int status) {
+    Auth a = Authenticate(req);
+    if (auto s = Authorize(a.actor, Action::kViewAdmin); !s) return SendError(req, res, a, s.error());
+    const bool can_all = RoleMay(a.actor.role, Action::kViewCompliance);
+    const bool all = can_all && req.get_param_value("all") == "1";
+    auto list = all ? SiteNotices(Ctx(a), 500) : MyNotices(Ctx(a), 200);
+    if (!list) return SendError(req, res, a, list.error());
+    std::map<std::int64_t, std::string> names;
+    if (all)
+      if (auto accounts = d_.store.ListAccounts(d_.site.id))
+        for (const auto& acc : *accounts) names[acc.id] = fmt::format("{}（{}{}）", acc.display_name, acc.unit, RoleLabel(acc.role));
+    Data d;
+    d.set("csrf", a.csrf);
+    if (!message.empty()) d.set("message", message);
+    if (!error.empty()) d.set("error", error);
+    if (all) d.set("all", true);
+    if (can_all) d.set("can_all", true);
+    if (RoleMay(a.actor.role, Action::kSendReminders)) d.set("can_run", true);
+    if (d_.reminders.mailer != nullptr) d.set("mail_configured", true);
+    if (auto me = d_.store.GetAccount(a.actor.account_id)) d.set("email", me->email);
+    int unread = 0;
+    Data items{Data::type::list};
+    for (const auto& n : *list) {
+      Data nd;
+      nd.set("id", fmt::format("{}", n.id));
+      nd.set("subject", n.subject);
+      nd.set("body", n.body);
+      nd.set("day", n.on_day.ToString());
+      nd.set("created", Beijing(n.created_at));
+      if (n.read_at.empty()) {
+        nd.set("unread", true);
+        ++unread;
+      }
+      if (all) nd.set("recipient", names.contains(n.account_id) ? names[n.account_id] : fmt::format("账号{}", n.account_id));
+      switch (n.email_status) {
+        case EmailStatus::kNone: nd.set("mail", "仅站内"); break;
+        case EmailStatus::kPending: nd.set("mail", fmt::format("待发送至{}", n.email_to)); break;
+        case EmailStatus::kSent: nd.set("mail", fmt::format("已发送至{}", n.email_to)); break;
+        case EmailStatus::kFailed:
+          nd.set("mail", fmt::format("发送至{}失败（已尝试{}次）：{}", n.email_to, n.email_attempts, n.email_error));
+          break;
+      }
+      items.push_back(nd);
+    }
+    d.set("notices", items);
+    d.set("count", fmt::format("{}", list->size()));
+    d.set("unread", fmt::format("{}", unread));
+    if (!all && unread > 0) d.set("has_unread", true);
+    Send(res, a, nullptr, all ? "全部提醒记录" : "我的提醒", "admin_notices", d, status,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {all ? "全部提醒记录" : "我的提醒", ""}});
   }
 
   void ComplianceExport(const httplib::Request& req, httplib::Response& res, bool xlsx) {

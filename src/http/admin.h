@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "app/account_actions.h"
+#include "app/reminder_actions.h"
 #include "app/context.h"
 #include "core/store.h"
 #include "http/snapshot.h"
@@ -22,6 +23,7 @@ struct AdminDeps {
   AuthPolicy policy;
   std::function<Result<std::shared_ptr<const Snapshot>>()> snapshot;
   std::size_t max_attachment_bytes = 50 * 1024 * 1024;
+  ReminderSettings reminders;  // for the office's "send reminders now" button
 };
 
 inline constexpr const char* kSessionCookie = "gk_session";

@@ -4,13 +4,19 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <charconv>
+#include <condition_variable>
+#include <optional>
+#include <thread>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
 
 #include "app/calendar_actions.h"
+#include "app/reminder_actions.h"
 #include "app/search_actions.h"
+#include "core/timestamp.h"
 #include "codec/rules_codec.h"
 #include "core/resources.h"
 #include "http/admin.h"
@@ -60,6 +66,68 @@ struct PortalServer::Impl {
   std::vector<DeadlineRule> rules;  // immutable, from the binary
   SystemClock clock;
   std::shared_ptr<void> admin;  // owns the admin handlers
+
+  // The reminder timer (options.remind_at).
+  int remind_minute = -1;
+  std::mutex timer_mu;
+  std::condition_variable timer_cv;
+  bool timer_stop = false;
+  std::thread timer;
+
+  ReminderSettings Reminders() const {
+    ReminderSettings r;
+    r.site_name = site.name;
+    r.mailer = options.mailer;
+    r.from = options.mail_from;
+    r.from_name = options.mail_from_name;
+    return r;
+  }
+
+  // Checks every 20 seconds (and at once) whether today's reminders are due
+  // and not yet run by this process; the marks in the database keep a
+  // restart or a second server from sending anything twice.
+  void TimerLoop() {
+    std::optional<Date> last_day;
+    std::unique_lock lock(timer_mu);
+    while (!timer_stop) {
+      const auto now = clock.Now();
+      const Date today = BeijingDate(now);
+      const auto since_midnight = (now.time_since_epoch() + std::chrono::hours(8)) % std::chrono::days(1);
+      const int minute = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count());
+      if (minute >= remind_minute && last_day != today) {
+        last_day = today;
+        lock.unlock();
+        RunTimedReminders();
+        lock.lock();
+        continue;
+      }
+      timer_cv.wait_for(lock, std::chrono::seconds(20), [this] { return timer_stop; });
+    }
+  }
+
+  void RunTimedReminders() {
+    auto snap = Current();
+    if (!snap) {
+      spdlog::error("到期提醒未运行 (reminders failed): {}", snap.error().Describe());
+      return;
+    }
+    Context ctx{store, clock, Actor::Console(site.id)};
+    ctx.actor.username = "timer";
+    ctx.actor.display_name = "定时提醒";
+    auto run = RunReminders(ctx, (*snap)->catalog, Reminders(), false);
+    if (!run) {
+      spdlog::error("到期提醒未运行 (reminders failed): {}", run.error().Describe());
+      return;
+    }
+    if (!run->working_day) {
+      spdlog::info("到期提醒：{}不是工作日，未生成提醒 (day off; {} e-mails retried)", run->today.ToString(),
+                   run->emails_sent + run->emails_failed);
+      return;
+    }
+    spdlog::info("到期提醒：{}生成{}条提醒（{}项），邮件成功{}封、失败{}封 (reminders sent)", run->today.ToString(),
+                 run->notices, run->lines, run->emails_sent, run->emails_failed);
+    for (const auto& e : run->email_errors) spdlog::warn("提醒邮件发送失败 (e-mail failed): {}", e);
+  }
 
   Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
 
@@ -459,7 +527,8 @@ struct PortalServer::Impl {
     AuthPolicy policy;
     policy.session_ttl = std::chrono::seconds(options.session_ttl_seconds);
     admin = RegisterAdminRoutes(http, AdminDeps{store, clock, site, policy, [this] { return Current(); },
-                                                static_cast<std::size_t>(options.max_attachment_mb) * 1024 * 1024});
+                                                static_cast<std::size_t>(options.max_attachment_mb) * 1024 * 1024,
+                                                Reminders()});
 
     http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) { SetSecurityHeaders(res); });
   }
@@ -485,6 +554,12 @@ Status PortalServer::Bind() {
   im.http.set_payload_max_length(static_cast<std::size_t>(std::max(16, im.options.max_attachment_mb + 1)) * 1024 * 1024);
   GK_TRY(rules, LoadDeadlineRules());
   im.rules = std::move(rules);
+  if (!im.options.remind_at.empty()) {
+    GK_TRY(minute, ParseTimeOfDay(im.options.remind_at, "remind-at"));
+    im.remind_minute = minute;
+  }
+  if (im.options.mailer != nullptr && im.options.mail_from.empty())
+    return Unexpected(Error::Invalid("配置了邮件服务器时必须设置发件人地址", "smtp-from"));
   im.Routes();
   if (im.options.port == 0) {
     im.port = im.http.bind_to_any_port(im.options.host);
@@ -502,13 +577,36 @@ Status PortalServer::Bind() {
 int PortalServer::bound_port() const { return impl_->port; }
 
 Status PortalServer::Run() {
-  if (!impl_->http.listen_after_bind())
-    return Unexpected(Error::Internal("HTTP服务异常退出"));
+  auto& im = *impl_;
+  if (im.remind_minute >= 0) im.timer = std::thread([&im] { im.TimerLoop(); });
+  const bool ok = im.http.listen_after_bind();
+  if (im.timer.joinable()) {
+    {
+      std::lock_guard lock(im.timer_mu);
+      im.timer_stop = true;
+    }
+    im.timer_cv.notify_all();
+    im.timer.join();
+  }
+  if (!ok) return Unexpected(Error::Internal("HTTP服务异常退出"));
   return Ok();
 }
 
 void PortalServer::Stop() {
   if (impl_ && impl_->http.is_running()) impl_->http.stop();
+}
+
+Result<int> ParseTimeOfDay(const std::string& text, const std::string& field) {
+  int h = 0, m = 0;
+  if (text.size() != 5 || text[2] != ':' || !std::isdigit(static_cast<unsigned char>(text[0])) ||
+      !std::isdigit(static_cast<unsigned char>(text[1])) || !std::isdigit(static_cast<unsigned char>(text[3])) ||
+      !std::isdigit(static_cast<unsigned char>(text[4])))
+    return Unexpected(Error::Invalid(fmt::format("时间“{}”应为HH:MM（北京时间，如08:30）", text), field));
+  h = (text[0] - '0') * 10 + (text[1] - '0');
+  m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 23 || m > 59)
+    return Unexpected(Error::Invalid(fmt::format("时间“{}”超出范围（00:00至23:59）", text), field));
+  return h * 60 + m;
 }
 
 }  // namespace gongkai

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/mail.h"
 #include "core/store.h"
 
 namespace gongkai {
@@ -22,7 +23,18 @@ struct ServerOptions {
   std::string site_slug = "demo";
   int session_ttl_seconds = 8 * 60 * 60;  // signed-in sessions expire after this
   int max_attachment_mb = 50;             // largest attachment accepted
+  // Deadline reminders: `mailer` (not owned; nullptr = in-app only) is used
+  // by the daily timer and the office's button. `remind_at` "HH:MM" (Beijing
+  // time) starts a timer that runs the reminders once each day at or after
+  // that time (a working day: see RunReminders); "" = no timer.
+  Mailer* mailer = nullptr;
+  std::string mail_from;
+  std::string mail_from_name;
+  std::string remind_at;
 };
+
+// "HH:MM" (00:00-23:59) as minutes after midnight; Error::Invalid naming `field`.
+[[nodiscard]] Result<int> ParseTimeOfDay(const std::string& text, const std::string& field);
 
 class PortalServer {
  public:

@@ -46,6 +46,8 @@ class ServerProcess {
   int port() const { return port_; }
   std::unique_ptr<httplib::Client> Client() const;
   std::string Url(const std::string& path) const;
+  // The server's standard output and error.
+  std::filesystem::path log_path() const { return dir_ / "server.log"; }
 
  private:
   std::filesystem::path db_;

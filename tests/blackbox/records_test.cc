@@ -19,6 +19,7 @@
 #include "codec/xlsx.h"
 #include "codec/zip_test_util.h"
 #include "tests/blackbox/harness.h"
+#include "tests/blackbox/web_session.h"
 
 namespace gongkai::testing {
 namespace {
@@ -26,89 +27,6 @@ namespace {
 const std::string kCzj = "区财政局";  // answers for item 12 (政府采购领域)
 const std::string kFgj = "区发改局";  // another unit (its leader must not review 区财政局's records)
 const std::string kMzj = "区民政局";  // answers for item 16 (社会救助和社会福利领域: privacy-protecting)
-
-// ---------------------------------------------------------------------------
-// HTTP helpers (copied from admin_test.cc under other names).
-
-struct RecSession {
-  std::string username;
-  std::string token;
-  std::string csrf;
-};
-
-std::optional<std::string> RecSetCookie(const httplib::Response& res, const std::string& name) {
-  auto [b, e] = res.headers.equal_range("Set-Cookie");
-  for (auto it = b; it != e; ++it) {
-    const std::string& v = it->second;
-    if (v.rfind(name + "=", 0) != 0) continue;
-    auto end = v.find(';');
-    return v.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
-  }
-  return std::nullopt;
-}
-
-std::string RecCsrfIn(const std::string& html) {
-  static const std::regex re(R"re(name="_csrf" value="([^"]*)")re");
-  std::smatch m;
-  return std::regex_search(html, m, re) ? m[1].str() : std::string();
-}
-
-httplib::Headers RecCookies(const RecSession* s) {
-  if (!s || s->token.empty()) return {};
-  return {{"Cookie", "gk_session=" + s->token}};
-}
-
-httplib::Result RecGet(const ServerProcess& server, const std::string& path, const RecSession* s = nullptr) {
-  return server.Client()->Get(path.c_str(), RecCookies(s));
-}
-
-// A POST with the session's CSRF token added.
-httplib::Result RecPost(const ServerProcess& server, const std::string& path, httplib::Params params,
-                        const RecSession& s) {
-  params.emplace("_csrf", s.csrf);
-  return server.Client()->Post(path.c_str(), RecCookies(&s), params);
-}
-
-httplib::Result RecPostMultipart(const ServerProcess& server, const std::string& path,
-                                 httplib::MultipartFormDataItems items, const RecSession& s) {
-  items.push_back({"_csrf", s.csrf, "", ""});
-  return server.Client()->Post(path.c_str(), RecCookies(&s), items);
-}
-
-RecSession RecLogin(const ServerProcess& server, const std::string& username, const std::string& password) {
-  RecSession s;
-  s.username = username;
-  auto form = server.Client()->Get("/login");
-  if (!form || form->status != 200) {
-    ADD_FAILURE() << "GET /login failed";
-    return s;
-  }
-  std::string csrf = RecCsrfIn(form->body);
-  std::string cookie = RecSetCookie(*form, "gk_login_csrf").value_or("");
-  httplib::Headers h = {{"Cookie", "gk_login_csrf=" + cookie}};
-  httplib::Params p = {{"_csrf", csrf}, {"username", username}, {"password", password}, {"next", "/admin"}};
-  auto res = server.Client()->Post("/login", h, p);
-  if (!res) {
-    ADD_FAILURE() << username << ": POST /login: no response";
-    return s;
-  }
-  EXPECT_EQ(res->status, 303) << username << ": " << res->body.substr(0, 2000);
-  auto token = RecSetCookie(*res, "gk_session");
-  if (!token || token->empty()) {
-    ADD_FAILURE() << username << ": login set no gk_session cookie";
-    return s;
-  }
-  s.token = *token;
-  auto admin = RecGet(server, "/admin", &s);
-  if (!admin || admin->status != 200) {
-    ADD_FAILURE() << username << ": GET /admin after login failed";
-    s.token.clear();
-    return s;
-  }
-  s.csrf = RecCsrfIn(admin->body);
-  EXPECT_FALSE(s.csrf.empty()) << username << ": no session CSRF token on /admin";
-  return s;
-}
 
 // ---------------------------------------------------------------------------
 // Page helpers.
@@ -253,9 +171,9 @@ class RecordsTest : public ::testing::Test {
     }
     server_ = new ServerProcess(*db_);
     ASSERT_TRUE(server_->Start());
-    RecSession* s[6];
+    WebSession* s[6];
     for (int i = 0; i < 6; ++i) {
-      s[i] = new RecSession(RecLogin(*server_, kRecAccounts[i].username, kRecAccounts[i].password));
+      s[i] = new WebSession(WebLogin(*server_, kRecAccounts[i].username, kRecAccounts[i].password));
       ASSERT_FALSE(s[i]->token.empty()) << kRecAccounts[i].username;
     }
     admin_ = s[0];
@@ -267,7 +185,7 @@ class RecordsTest : public ::testing::Test {
     ready_ = true;
   }
   static void TearDownTestSuite() {
-    for (RecSession* s : {admin_, czj_liaison_, czj_leader_, fgj_leader_, mzj_liaison_, mzj_leader_}) delete s;
+    for (WebSession* s : {admin_, czj_liaison_, czj_leader_, fgj_leader_, mzj_liaison_, mzj_leader_}) delete s;
     delete server_;
     delete db_;
     delete dir_;
@@ -308,8 +226,8 @@ class RecordsTest : public ::testing::Test {
   static std::string PublicPath(std::int64_t id) { return "/records/" + std::to_string(id); }
 
   // GET as `s` (or the public): the body; the status must be `status`.
-  static std::string Page(const std::string& path, const RecSession* s = nullptr, int status = 200) {
-    auto res = RecGet(*server_, path, s);
+  static std::string Page(const std::string& path, const WebSession* s = nullptr, int status = 200) {
+    auto res = WebGet(*server_, path, s);
     if (!res) {
       ADD_FAILURE() << "GET " << path << ": no response";
       return {};
@@ -320,10 +238,10 @@ class RecordsTest : public ::testing::Test {
 
   // The liaison registers an obligation; its id from the work page the POST
   // answers with (0 on failure).
-  static std::int64_t RegisterObligation(const RecSession& s, const std::string& unit, const std::string& target,
+  static std::int64_t RegisterObligation(const WebSession& s, const std::string& unit, const std::string& target,
                                          const std::string& title, const std::string& formed_on,
                                          std::string* page = nullptr) {
-    auto res = RecPost(*server_, "/admin/obligations",
+    auto res = WebPost(*server_, "/admin/obligations",
                        {{"unit", unit}, {"target", target}, {"title", title}, {"formed_on", formed_on}}, s);
     if (!res) {
       ADD_FAILURE() << "POST /admin/obligations: no response";
@@ -348,8 +266,8 @@ class RecordsTest : public ::testing::Test {
   }
 
   // POST /admin/records; the new record's id from the 303 (0 on failure).
-  static std::int64_t CreateDraft(const RecSession& s, const httplib::Params& params) {
-    auto res = RecPost(*server_, "/admin/records", params, s);
+  static std::int64_t CreateDraft(const WebSession& s, const httplib::Params& params) {
+    auto res = WebPost(*server_, "/admin/records", params, s);
     if (!res) {
       ADD_FAILURE() << "POST /admin/records: no response";
       return 0;
@@ -373,14 +291,14 @@ class RecordsTest : public ::testing::Test {
   }
 
   // POST /admin/records/<id>[/<action>]: the response (status checked by the caller).
-  static httplib::Result Act(const RecSession& s, std::int64_t id, const std::string& action,
+  static httplib::Result Act(const WebSession& s, std::int64_t id, const std::string& action,
                              const httplib::Params& params = {}) {
     std::string path = RecordPath(id) + (action.empty() ? "" : "/" + action);
-    return RecPost(*server_, path, params, s);
+    return WebPost(*server_, path, params, s);
   }
 
   // An action that must succeed with a 200 page showing `status_after`.
-  static void MustAct(const RecSession& s, std::int64_t id, const std::string& action, const httplib::Params& params,
+  static void MustAct(const WebSession& s, std::int64_t id, const std::string& action, const httplib::Params& params,
                       const std::string& status_after) {
     SCOPED_TRACE(s.username + " " + action + " record " + std::to_string(id));
     auto res = Act(s, id, action, params);
@@ -390,18 +308,18 @@ class RecordsTest : public ::testing::Test {
   }
 
   // submit (liaison) -> approve (leader) -> publish (liaison).
-  static void SubmitApprovePublish(std::int64_t id, const RecSession& liaison, const RecSession& leader) {
+  static void SubmitApprovePublish(std::int64_t id, const WebSession& liaison, const WebSession& leader) {
     ASSERT_NO_FATAL_FAILURE(MustAct(liaison, id, "submit", {}, "待审核"));
     ASSERT_NO_FATAL_FAILURE(MustAct(leader, id, "approve", kFullChecklist, "已审核待发布"));
     ASSERT_NO_FATAL_FAILURE(MustAct(liaison, id, "publish", {}, "已发布"));
   }
 
   // A refused POST: its status, a message, and the database unchanged.
-  static void MustRefuse(const RecSession& s, const std::string& path, const httplib::Params& params, int status,
+  static void MustRefuse(const WebSession& s, const std::string& path, const httplib::Params& params, int status,
                          const std::string& message_part, std::string* body = nullptr) {
     SCOPED_TRACE(s.username + " POST " + path);
     std::string before = Dump();
-    auto res = RecPost(*server_, path, params, s);
+    auto res = WebPost(*server_, path, params, s);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, status) << res->body.substr(0, 3000);
     std::string message = status == 400 ? ErrorBox(res->body) : ErrorLead(res->body);
@@ -416,13 +334,13 @@ class RecordsTest : public ::testing::Test {
   static TempDir* dir_;
   static std::filesystem::path* db_;
   static ServerProcess* server_;
-  static RecSession *admin_, *czj_liaison_, *czj_leader_, *fgj_leader_, *mzj_liaison_, *mzj_leader_;
+  static WebSession *admin_, *czj_liaison_, *czj_leader_, *fgj_leader_, *mzj_liaison_, *mzj_leader_;
   static bool ready_;
 };
 TempDir* RecordsTest::dir_ = nullptr;
 std::filesystem::path* RecordsTest::db_ = nullptr;
 ServerProcess* RecordsTest::server_ = nullptr;
-RecSession *RecordsTest::admin_ = nullptr, *RecordsTest::czj_liaison_ = nullptr, *RecordsTest::czj_leader_ = nullptr,
+WebSession *RecordsTest::admin_ = nullptr, *RecordsTest::czj_liaison_ = nullptr, *RecordsTest::czj_leader_ = nullptr,
            *RecordsTest::fgj_leader_ = nullptr, *RecordsTest::mzj_liaison_ = nullptr,
            *RecordsTest::mzj_leader_ = nullptr;
 bool RecordsTest::ready_ = false;
@@ -594,7 +512,7 @@ TEST_F(RecordsTest, ForbiddenTransitionsAreRefused) {
   // Without the session's CSRF token nothing happens either.
   {
     std::string before = Dump();
-    auto res = server_->Client()->Post((rec + "/approve").c_str(), RecCookies(czj_leader_),
+    auto res = server_->Client()->Post((rec + "/approve").c_str(), SessionCookies(czj_leader_),
                                        httplib::Params{kFullChecklist.begin(), kFullChecklist.end()});
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 403);
@@ -790,7 +708,7 @@ TEST_F(RecordsTest, WithheldAndCancelledObligations) {
              "只能为本单位（区发改局）");
 
   {
-    auto res = RecPost(*server_, pa + "/withhold", {{"ground", "art15-commercial-secret"}, {"reason", reason}},
+    auto res = WebPost(*server_, pa + "/withhold", {{"ground", "art15-commercial-secret"}, {"reason", reason}},
                        *czj_leader_);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 303) << ErrorBox(res->body);
@@ -811,7 +729,7 @@ TEST_F(RecordsTest, WithheldAndCancelledObligations) {
   // Cancelling needs a reason.
   MustRefuse(*czj_liaison_, pb + "/cancel", {{"reason", ""}}, 400, "撤销理由");
   {
-    auto res = RecPost(*server_, pb + "/cancel", {{"reason", "与第一批会议服务采购重复登记"}}, *czj_liaison_);
+    auto res = WebPost(*server_, pb + "/cancel", {{"reason", "与第一批会议服务采购重复登记"}}, *czj_liaison_);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 303) << ErrorBox(res->body);
   }
@@ -905,7 +823,7 @@ TEST_F(RecordsTest, Attachments) {
   const std::string rec = RecordPath(id);
 
   {
-    auto res = RecPostMultipart(*server_, rec + "/attachments", {{"file", kPdf, "采购合同.pdf", "application/pdf"}},
+    auto res = WebPostMultipart(*server_, rec + "/attachments", {{"file", kPdf, "采购合同.pdf", "application/pdf"}},
                                 *czj_liaison_);
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
@@ -917,7 +835,7 @@ TEST_F(RecordsTest, Attachments) {
   {
     const std::string html = "<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>\n";
     std::string before = Dump();
-    auto res = RecPostMultipart(*server_, rec + "/attachments", {{"file", html, "合同扫描件.pdf", "application/pdf"}},
+    auto res = WebPostMultipart(*server_, rec + "/attachments", {{"file", html, "合同扫描件.pdf", "application/pdf"}},
                                 *czj_liaison_);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400) << "an HTML file named .pdf was accepted: "
@@ -935,7 +853,7 @@ TEST_F(RecordsTest, Attachments) {
   ASSERT_NO_FATAL_FAILURE(SubmitApprovePublish(id, *czj_liaison_, *czj_leader_));
   {
     std::string before = Dump();
-    auto res = RecPostMultipart(*server_, rec + "/attachments", {{"file", kPdf, "补充.pdf", "application/pdf"}},
+    auto res = WebPostMultipart(*server_, rec + "/attachments", {{"file", kPdf, "补充.pdf", "application/pdf"}},
                                 *czj_liaison_);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400) << "an attachment was added to a published record";
@@ -948,7 +866,7 @@ TEST_F(RecordsTest, Attachments) {
   const std::string url = PublicPath(id) + "/files/" + kPdfSha;
   EXPECT_TRUE(Has(pub, "<a href=\"" + url + "\">采购合同.pdf</a>（application/pdf，")) << After(pub, "附件</h2>", "</ul>");
 
-  auto file = RecGet(*server_, url);
+  auto file = WebGet(*server_, url);
   ASSERT_TRUE(file);
   EXPECT_EQ(file->status, 200);
   EXPECT_EQ(file->body, kPdf);
@@ -963,7 +881,7 @@ TEST_F(RecordsTest, Attachments) {
 
   // If the HTML file got through (see above), it must never be served as HTML.
   if (Has(pub, "/files/" + html_sha)) {
-    auto served = RecGet(*server_, PublicPath(id) + "/files/" + html_sha);
+    auto served = WebGet(*server_, PublicPath(id) + "/files/" + html_sha);
     ASSERT_TRUE(served);
     EXPECT_FALSE(Has(served->get_header_value("Content-Type"), "html")) << served->get_header_value("Content-Type");
     EXPECT_TRUE(served->get_header_value("Content-Disposition").starts_with("attachment"))
@@ -980,7 +898,7 @@ TEST_F(RecordsTest, Attachments) {
                                  PublicPath(id) + "/files/%2e%2e/%2e%2e/etc/passwd",
                                  std::string("/records/../../../../etc/passwd")}) {
     SCOPED_TRACE(path);
-    auto res = RecGet(*server_, path);
+    auto res = WebGet(*server_, path);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 404);
     EXPECT_FALSE(Has(res->body, "root:")) << "a path-traversal URL served a system file";
@@ -995,14 +913,14 @@ TEST_F(RecordsTest, Attachments) {
   const std::string note_sha = "454283d1667bb105563ccfb618a317eadf05a05a1ad9aadee05691ae71b1ee65";
   ASSERT_NO_FATAL_FAILURE(MustAct(*czj_liaison_, id, "revise", {}, "草稿"));
   {
-    auto res = RecPostMultipart(*server_, rec + "/attachments", {{"file", note, "补充说明.txt", "text/plain"}},
+    auto res = WebPostMultipart(*server_, rec + "/attachments", {{"file", note, "补充说明.txt", "text/plain"}},
                                 *czj_liaison_);
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
     EXPECT_TRUE(Has(res->body, ">补充说明.txt</a>（text/plain; charset=utf-8，"));
   }
   Page(PublicPath(id) + "/files/" + note_sha, nullptr, 404);
-  EXPECT_EQ(RecGet(*server_, url)->body, kPdf) << "the published version's file stays available";
+  EXPECT_EQ(WebGet(*server_, url)->body, kPdf) << "the published version's file stays available";
 
   // Consecutive publications of one unit get consecutive serials.
   const std::string first = Cell(pub, "索引号");
@@ -1031,7 +949,7 @@ TEST_F(RecordsTest, NoticeBoardPhotoEvidence) {
   // The evidence must be an image.
   {
     std::string before = Dump();
-    auto res = RecPostMultipart(*server_, rec + "/attachments",
+    auto res = WebPostMultipart(*server_, rec + "/attachments",
                                 {{"file", kPdf, "照片.pdf", "application/pdf"}, {"purpose", "evidence", "", ""}},
                                 *czj_liaison_);
     ASSERT_TRUE(res);
@@ -1040,7 +958,7 @@ TEST_F(RecordsTest, NoticeBoardPhotoEvidence) {
     EXPECT_TRUE(DbChanges(before, Dump()).empty());
   }
   {
-    auto res = RecPostMultipart(*server_, rec + "/attachments",
+    auto res = WebPostMultipart(*server_, rec + "/attachments",
                                 {{"file", kPng, "公示栏.png", "image/png"}, {"purpose", "evidence", "", ""}},
                                 *czj_liaison_);
     ASSERT_TRUE(res);
@@ -1057,17 +975,17 @@ TEST_F(RecordsTest, NoticeBoardPhotoEvidence) {
 
   // Staff of the unit see it; another unit's staff do not; the public is sent to log in.
   const std::string staff_url = rec + "/files/" + kPngSha;
-  auto mine = RecGet(*server_, staff_url, czj_leader_);
+  auto mine = WebGet(*server_, staff_url, czj_leader_);
   ASSERT_TRUE(mine);
   EXPECT_EQ(mine->status, 200);
   EXPECT_EQ(mine->body, kPng);
   EXPECT_EQ(mine->get_header_value("Content-Type"), "image/png");
   EXPECT_EQ(mine->get_header_value("Cache-Control"), "private, no-store");
-  auto other = RecGet(*server_, staff_url, mzj_liaison_);
+  auto other = WebGet(*server_, staff_url, mzj_liaison_);
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 403);
   EXPECT_NE(other->body, kPng);
-  auto anonymous = RecGet(*server_, staff_url);
+  auto anonymous = WebGet(*server_, staff_url);
   ASSERT_TRUE(anonymous);
   EXPECT_NE(anonymous->status, 200);
   EXPECT_NE(anonymous->body, kPng);
@@ -1076,7 +994,7 @@ TEST_F(RecordsTest, NoticeBoardPhotoEvidence) {
   ASSERT_NO_FATAL_FAILURE(MustAct(*czj_liaison_, id, "revise", {}, "草稿"));
   MustAct(*czj_liaison_, id, "attachments/" + kPngSha + "/delete", {}, "草稿");
   MustRefuse(*czj_liaison_, rec + "/attachments/" + kPngSha + "/delete", {}, 404, "没有这个附件");
-  EXPECT_EQ(RecGet(*server_, staff_url, czj_leader_)->status, 200) << "the published version's photo must stay";
+  EXPECT_EQ(WebGet(*server_, staff_url, czj_leader_)->status, 200) << "the published version's photo must stay";
 }
 
 // Text inside attachments is extracted at upload: searched after
@@ -1101,7 +1019,7 @@ TEST_F(RecordsTest, AttachmentTextIsSearchedAndScanned) {
   ASSERT_GT(id, 0);
   const std::string rec = RecordPath(id);
   {
-    auto res = RecPostMultipart(*server_, rec + "/attachments",
+    auto res = WebPostMultipart(*server_, rec + "/attachments",
                                 {{"file", docx, "补偿明细.docx",
                                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}},
                                 *czj_liaison_);
@@ -1113,7 +1031,7 @@ TEST_F(RecordsTest, AttachmentTextIsSearchedAndScanned) {
     EXPECT_FALSE(Has(res->body, "11010119900307803X")) << "the page shows the unmasked number";
   }
   {
-    auto res = RecPostMultipart(*server_, rec + "/attachments",
+    auto res = WebPostMultipart(*server_, rec + "/attachments",
                                 {{"file", "%PDF-1.7\n这不是一个真正的PDF文件\n", "损坏.pdf", "application/pdf"}},
                                 *czj_liaison_);
     ASSERT_TRUE(res);
@@ -1158,7 +1076,7 @@ TEST_F(RecordsTest, ComplianceDashboard) {
   EXPECT_GE(site["published_in_period"], 1);
   EXPECT_EQ(site["due"], site["on_time"] + site["late"] + site["overdue_now"] + site["pending"] + site["withheld"]);
   // The workbook's first sheet holds the same site figures.
-  auto x = RecGet(*server_, "/admin/compliance.xlsx?" + q, admin_);
+  auto x = WebGet(*server_, "/admin/compliance.xlsx?" + q, admin_);
   ASSERT_TRUE(x);
   ASSERT_EQ(x->status, 200);
   auto sheet = gongkai::ReadXlsxFirstSheet(x->body);
@@ -1177,7 +1095,7 @@ TEST_F(RecordsTest, ComplianceDashboard) {
   EXPECT_EQ(column("逾期公开"), site["late"]);
   EXPECT_EQ(column("当前逾期未公开"), site["overdue_now"]);
   EXPECT_EQ(column("期内发布"), site["published_in_period"]);
-  auto csv = RecGet(*server_, "/admin/compliance.csv?" + q, admin_);
+  auto csv = WebGet(*server_, "/admin/compliance.csv?" + q, admin_);
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->status, 200);
   EXPECT_TRUE(Has(csv->body, "【单位】"));
@@ -1209,7 +1127,7 @@ TEST_F(RecordsTest, PublishApprovedTogether) {
   Page(PublicPath(a), nullptr, 404);
   // The two approved ones: published together.
   httplib::Params both = {{"unit", kCzj}, {"id", std::to_string(a)}, {"id", std::to_string(b)}};
-  auto res = RecPost(*server_, "/admin/work/publish", both, *czj_liaison_);
+  auto res = WebPost(*server_, "/admin/work/publish", both, *czj_liaison_);
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
   EXPECT_TRUE(Has(res->body, "已发布2条信息。"));
@@ -1236,7 +1154,7 @@ TEST_F(RecordsTest, XssInRecordFieldsIsEscaped) {
   std::int64_t id = CreateDraft(*czj_liaison_, params);
   ASSERT_GT(id, 0);
   {
-    auto res = RecPostMultipart(*server_, RecordPath(id) + "/attachments",
+    auto res = WebPostMultipart(*server_, RecordPath(id) + "/attachments",
                                 {{"file", kPdf, "<script>alert(1)</script>\"><img src=x onerror=alert(6)>.pdf",
                                   "application/pdf"}},
                                 *czj_liaison_);
@@ -1263,7 +1181,7 @@ TEST_F(RecordsTest, XssInRecordFieldsIsEscaped) {
   EXPECT_EQ(Cell(pub, "文号"), "&lt;script&gt;alert(4)&lt;/script&gt;");
   EXPECT_TRUE(Has(pub, "&lt;img src=x onerror=alert(6)&gt;.pdf</a>")) << After(pub, "附件</h2>", "</ul>");
   {
-    auto file = RecGet(*server_, PublicPath(id) + "/files/" + kPdfSha);
+    auto file = WebGet(*server_, PublicPath(id) + "/files/" + kPdfSha);
     ASSERT_TRUE(file);
     EXPECT_EQ(file->status, 200);
     const std::string cd = file->get_header_value("Content-Disposition");
