@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/account_actions.h"
+#include "app/annual_report_actions.h"
 #include "app/calendar_actions.h"
 #include "app/catalog_actions.h"
 #include "app/compliance_actions.h"
@@ -22,6 +23,7 @@
 #include "core/timestamp.h"
 #include "codec/catalog_json.h"
 #include "codec/rules_codec.h"
+#include "http/annual_view.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "net/smtp_mailer.h"
@@ -225,6 +227,52 @@ int RunComplianceReport(const std::string& db, const std::string& site_slug, con
   f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!f) return Fail(Error::Invalid(fmt::format("无法写入文件“{}”", out), "--out"));
   fmt::print("已导出：{}（{}至{}）\n", out, view->report.period.from.ToString(), view->report.period.to.ToString());
+  return 0;
+}
+
+// gongkai report annual: section 二 of the annual report with the timeliness
+// annex, as text, HTML, CSV or Excel.
+int RunAnnualReport(const std::string& db, const std::string& site_slug, int year, const std::string& format,
+                    const std::string& out) {
+  if (format != "text" && format != "html" && format != "csv" && format != "xlsx")
+    return Fail(Error::Invalid(fmt::format("不支持的格式“{}”（可选 text、html、csv、xlsx）", format), "--format"));
+  if (format == "xlsx" && out.empty()) return Fail(Error::Invalid("导出Excel时请用--out指定文件", "--out"));
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  auto view = LoadAnnualReport(ctx, opened->catalog, year);
+  if (!view) return Fail(view.error());
+  auto sheets = AnnualReportSheets(*view, opened->catalog);
+  std::string bytes;
+  if (format == "xlsx") {
+    auto x = WriteXlsx(sheets);
+    if (!x) return Fail(x.error());
+    bytes = std::move(*x);
+  } else if (format == "csv") {
+    bytes = SheetsAsCsv(sheets);
+  } else if (format == "html") {
+    bytes = AnnualReportDocument(*view, opened->catalog, opened->site.name);
+  } else {
+    bytes = fmt::format("{}{}年政府信息公开工作年度报告 二、主动公开政府信息情况\n", opened->site.name, year);
+    for (const auto& row : view->table.rows)
+      for (const auto& cell : row.cells)
+        bytes += fmt::format("{}\t{}\t{}\t{}\n", AnnualRowClause(row.kind), row.label, cell.label,
+                             !cell.mapped ? std::string("—（需人工填报）") : fmt::format("{}", cell.value.value_or(0)));
+    const auto& f = view->timeliness.report.site.figures;
+    bytes += fmt::format("附：公开时效（{}至{}）应公开{}，按时公开{}，逾期公开{}，当前逾期未公开{}，不予公开{}，按时率{}\n",
+                         view->timeliness.report.period.from.ToString(), view->timeliness.report.period.to.ToString(),
+                         f.due(), f.on_time(), f.late(), f.overdue_now(), f.withheld(),
+                         f.on_time_rate ? fmt::format("{:.1f}%", *f.on_time_rate * 100) : std::string("—"));
+  }
+  if (out.empty()) {
+    fmt::print("{}", bytes);
+    return 0;
+  }
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!f) return Fail(Error::Invalid(fmt::format("无法写入文件“{}”", out), "--out"));
+  fmt::print("已导出：{}（{}年）\n", out, year);
   return 0;
 }
 
@@ -528,6 +576,16 @@ int main(int argc, char** argv) {
   r_comp->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
   r_comp->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
 
+  auto* r_annual = report->add_subcommand(
+      "annual", "年度报告“主动公开政府信息情况”表及公开时效附表 (annual report, section 二: text, html, csv or xlsx)");
+  int ra_year = 0;
+  std::string ra_format = "text", ra_out;
+  r_annual->add_option("--year", ra_year, "年度，如2025 (year)")->required();
+  r_annual->add_option("--format", ra_format, "text、html、csv 或 xlsx (output format)")->capture_default_str();
+  r_annual->add_option("--out", ra_out, "输出文件，省略则打印 (output file; stdout if omitted)");
+  r_annual->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  r_annual->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+
   // user
   auto* user = app.add_subcommand("user", "账号管理 (accounts)");
   user->require_subcommand(1);
@@ -639,6 +697,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (r_comp->parsed()) return RunComplianceReport(db, site, r_from, r_to, r_format, r_out);
+  if (r_annual->parsed()) return RunAnnualReport(db, site, ra_year, ra_format, ra_out);
   if (user_add->parsed()) return RunUserAdd(db, site, u_name, u_display, u_role, u_unit, u_email);
   if (user_list->parsed()) return RunUserList(db, site);
   if (deadline->parsed()) return RunDeadline(db, site, dl_from, dl_item, dl_element, dl_rule, dl_json);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/accounts.h"
+#include "core/annual_report.h"
 #include "core/calendar.h"
 #include "core/compliance.h"
 #include "core/records.h"
@@ -295,6 +296,10 @@ class Store {
   // compliance figures (core/compliance.h). Cancelled obligations included
   // (the figures leave them out).
   [[nodiscard]] virtual Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id) = 0;
+
+  // Every record of the site ever published (withdrawn ones included), with
+  // Beijing dates, for the annual report (core/annual_report.h).
+  [[nodiscard]] virtual Result<std::vector<AnnualRecordRow>> ListAnnualRecordRows(std::int64_t site_id) = 0;
 
   // --- full-text search (the index is kept in the same transactions as
   // publication, revision and withdrawal) ---

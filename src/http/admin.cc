@@ -9,7 +9,10 @@
 #include <set>
 #include <optional>
 
+#include "app/annual_report_actions.h"
 #include "app/compliance_actions.h"
+#include "codec/annual_mapping.h"
+#include "http/annual_view.h"
 #include "app/crypto.h"
 #include "app/record_actions.h"
 #include "app/registration_actions.h"
@@ -274,6 +277,38 @@ class Admin {
       }
       if (auto s = SetEventDrivenItems(Ctx(a), (*snap)->catalog, items); !s) return SendError(req, res, a, s.error(), &(*snap)->catalog);
       Redirect(res, "/admin/compliance#ev-h");
+    });
+    http.Get("/admin/annual", [this](const httplib::Request& req, httplib::Response& res) { Annual(req, res); });
+    http.Get("/admin/annual.xlsx", [this](const httplib::Request& req, httplib::Response& res) {
+      auto ar = OpenAnnual(req, res);
+      if (!ar) return;
+      auto bytes = WriteXlsx(AnnualReportSheets(ar->view, ar->snap->catalog));
+      if (!bytes) return SendError(req, res, ar->a, bytes.error());
+      res.set_header("Cache-Control", "private, no-store");
+      res.set_header("Content-Disposition", fmt::format("attachment; filename=\"annual-report-{}.xlsx\"", ar->view.year));
+      res.set_content(*bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    });
+    http.Get("/admin/annual/records", [this](const httplib::Request& req, httplib::Response& res) {
+      AnnualRecords(req, res);
+    });
+    http.Get("/admin/annual/mapping", [this](const httplib::Request& req, httplib::Response& res) {
+      AnnualMappingPage(req, res, "", "", "", 200);
+    });
+    http.Post("/admin/annual/mapping", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto snap = Snap();
+      if (!snap) return SendError(req, res, a, snap.error());
+      const std::string json = Field(req, "mapping");
+      auto s = SetAnnualMapping(Ctx(a), (*snap)->catalog, json);
+      if (!s) {
+        if (s.error().code != ErrorCode::kInvalidInput) return SendError(req, res, a, s.error());
+        std::string where = s.error().field.empty() ? "" : fmt::format("（位置：{}）", s.error().field);
+        return AnnualMappingPage(req, res, "", s.error().message + where, json, 400);
+      }
+      AnnualMappingPage(req, res, json.find_first_not_of(" \t\r\n") == std::string::npos ? "已恢复系统默认统计口径。"
+                                                                                       : "统计口径已保存。",
+                        "", "", 200);
     });
     http.Get("/admin/notices", [this](const httplib::Request& req, httplib::Response& res) {
       Notices(req, res, "", "", 200);
@@ -873,6 +908,7 @@ class Admin {
     add(Action::kManageAccounts, "/admin/accounts", "账号管理", "新建账号、设置初始密码、停用账号");
     add(Action::kViewAudit, "/admin/audit", "操作日志", "所有变更的记录");
     add(Action::kViewCompliance, "/admin/compliance", "公开工作督查", "各单位、各事项按时公开情况，公开空白，月度趋势，导出Excel");
+    add(Action::kViewCompliance, "/admin/annual", "年度报告", "政府信息公开工作年度报告“主动公开政府信息情况”表及公开时效附表，导出Excel");
     {
       auto unread = UnreadNoticeCount(Ctx(a));
       Data l;
@@ -1528,6 +1564,111 @@ class Admin {
     d.set("event_summary", event_summary.empty() ? std::string("无（所有事项按期内是否发布判断空白）") : event_summary);
     Send(res, a, &c, "公开工作督查", "admin_compliance", d, 200,
          {{"首页", "/"}, {"管理后台", "/admin"}, {"公开工作督查", ""}});
+  }
+
+  // ---- annual report (年度报告, section 二) -------------------------------------
+
+  struct AnnualRequest {
+    Auth a;
+    std::shared_ptr<const Snapshot> snap;
+    AnnualReportView view;
+  };
+  // ?year= (default: last year). nullopt when a response has been sent.
+  std::optional<AnnualRequest> OpenAnnual(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) {
+      RedirectToLogin(req, res);
+      return std::nullopt;
+    }
+    auto snap = Snap();
+    if (!snap) {
+      SendError(req, res, a, snap.error());
+      return std::nullopt;
+    }
+    int year = BeijingDate(d_.clock.Now()).year() - 1;
+    if (req.has_param("year")) {
+      const std::string text = req.get_param_value("year");
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
+      if (ec != std::errc() || p != text.data() + text.size()) {
+        SendError(req, res, a, Error::Invalid(fmt::format("年份“{}”无效", text), "year"), &(*snap)->catalog);
+        return std::nullopt;
+      }
+    }
+    auto v = LoadAnnualReport(Ctx(a), (*snap)->catalog, year);
+    if (!v) {
+      SendError(req, res, a, v.error(), &(*snap)->catalog);
+      return std::nullopt;
+    }
+    return AnnualRequest{std::move(a), std::move(*snap), std::move(*v)};
+  }
+
+  void Annual(const httplib::Request& req, httplib::Response& res) {
+    auto ar = OpenAnnual(req, res);
+    if (!ar) return;
+    Data d;
+    d.set("year", fmt::format("{}", ar->view.year));
+    d.set("report", AnnualReportFragment(ar->view, ar->snap->catalog, true));
+    if (RoleMay(ar->a.actor.role, Action::kConfigureCompliance)) d.set("can_configure", true);
+    Send(res, ar->a, &ar->snap->catalog, fmt::format("{}年度报告（主动公开部分）", ar->view.year), "admin_annual", d, 200,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {"年度报告", ""}});
+  }
+
+  void AnnualRecords(const httplib::Request& req, httplib::Response& res) {
+    auto ar = OpenAnnual(req, res);
+    if (!ar) return;
+    auto row = ParseAnnualRowKind(req.get_param_value("row"));
+    std::optional<AnnualMeasure> measure;
+    for (auto m : {AnnualMeasure::kIssued, AnnualMeasure::kRepealed, AnnualMeasure::kInForce, AnnualMeasure::kDecisions,
+                   AnnualMeasure::kAmount})
+      if (req.get_param_value("measure") == AnnualMeasureId(m)) measure = m;
+    const AnnualCell* cell = row && measure ? FindAnnualCell(ar->view.table, *row, *measure) : nullptr;
+    if (!cell) return SendError(req, res, ar->a, Error::Invalid("统计项row或measure无效", "row"), &ar->snap->catalog);
+    std::map<std::int64_t, const AnnualRecordRow*> by_id;
+    for (const auto& r : ar->view.records) by_id[r.record_id] = &r;
+    Data d;
+    d.set("year", fmt::format("{}", ar->view.year));
+    d.set("what", fmt::format("{}·{}", AnnualRowKindLabel(*row), cell->label));
+    d.set("count", fmt::format("{}", cell->record_ids.size()));
+    Data list{Data::type::list};
+    for (auto id : cell->record_ids) {
+      auto it = by_id.find(id);
+      if (it == by_id.end()) continue;
+      const AnnualRecordRow& r = *it->second;
+      Data rd;
+      rd.set("url", fmt::format("/admin/records/{}", r.record_id));
+      rd.set("index_number", r.index_number);
+      rd.set("title", r.title);
+      rd.set("unit", r.unit);
+      rd.set("item", fmt::format("{}", r.item_number));
+      rd.set("element", r.element);
+      rd.set("genre", r.genre);
+      rd.set("first", r.first_published_on.ToString());
+      rd.set("state", r.withdrawn ? fmt::format("已撤回（{}）", r.withdrawn_on ? r.withdrawn_on->ToString() : "")
+                                  : r.validity.empty() ? std::string("公开中") : r.validity);
+      list.push_back(rd);
+    }
+    d.set("records", list);
+    Send(res, ar->a, &ar->snap->catalog, "年度报告统计明细", "admin_annual_records", d, 200,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {"年度报告", fmt::format("/admin/annual?year={}", ar->view.year)},
+          {"统计明细", ""}});
+  }
+
+  void AnnualMappingPage(const httplib::Request& req, httplib::Response& res, const std::string& message,
+                         const std::string& error, const std::string& submitted, int status) {
+    Auth a = Authenticate(req);
+    if (auto s = Authorize(a.actor, Action::kConfigureCompliance); !s) return SendError(req, res, a, s.error());
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    bool is_default = true;
+    auto mapping = CurrentAnnualMapping(d_.store, d_.site.id, (*snap)->catalog, &is_default);
+    Data d;
+    d.set("csrf", a.csrf);
+    if (!message.empty()) d.set("message", message);
+    if (!error.empty()) d.set("error", error);
+    d.set("source", is_default ? "系统默认" : "本站设置");
+    d.set("mapping", !submitted.empty() ? submitted : mapping ? AnnualMappingToJson(*mapping) : std::string());
+    Send(res, a, &(*snap)->catalog, "年度报告统计口径", "admin_annual_mapping", d, status,
+         {{"首页", "/"}, {"管理后台", "/admin"}, {"年度报告", "/admin/annual"}, {"统计口径", ""}});
   }
 
   // 我的提醒: the signed-in user's notices; the office and auditors may

@@ -45,6 +45,44 @@ Result<std::vector<Notice>> ReadNotices(sqlite::Statement& st) {
 
 }  // namespace
 
+Result<std::vector<AnnualRecordRow>> SqliteStore::ListAnnualRecordRows(std::int64_t site_id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached(
+                 "SELECT r.id, coalesce(r.index_number, ''), r.published_title, r.unit_name, r.item_number, r.element, "
+                 "v.genre, v.validity, date(r.first_published_at, '+8 hours'), date(v.published_at, '+8 hours'), "
+                 "r.status, CASE WHEN r.withdrawn_at = '' THEN '' ELSE date(r.withdrawn_at, '+8 hours') END "
+                 "FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.published_version "
+                 "WHERE r.site_id = ? AND r.published_version > 0 ORDER BY r.id"));
+  st.Bind(1, site_id);
+  std::vector<AnnualRecordRow> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    AnnualRecordRow a;
+    a.record_id = st.Int(0);
+    a.index_number = st.Text(1);
+    a.title = st.Text(2);
+    a.unit = st.Text(3);
+    a.item_number = static_cast<int>(st.Int(4));
+    a.element = st.Text(5);
+    a.genre = st.Text(6);
+    a.validity = st.Text(7);
+    auto first = Date::Parse(st.Text(8));
+    auto last = Date::Parse(st.Text(9));
+    if (!first || !last) return Unexpected(Error::Internal("数据库中的发布时间无效"));
+    a.first_published_on = *first;
+    a.last_published_on = *last;
+    a.withdrawn = st.Text(10) == "withdrawn";
+    if (const std::string w = st.Text(11); !w.empty()) {
+      auto d = Date::Parse(w);
+      if (!d) return Unexpected(Error::Internal("数据库中的撤回时间无效"));
+      a.withdrawn_on = *d;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 Result<std::string> SqliteStore::GetSiteSetting(std::int64_t site_id, const std::string& key) {
   auto c = pool_->Acquire();
   GK_TRY(st, c->PrepareCached("SELECT value FROM site_settings WHERE site_id = ? AND key = ?"));

@@ -71,6 +71,7 @@ class SqliteStore final : public Store {
   Result<Record> PublishRecord(const Record& record, const RecordVersion& version, int year,
                                const AuditEntry& audit) override;
   Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id) override;
+  Result<std::vector<AnnualRecordRow>> ListAnnualRecordRows(std::int64_t site_id) override;
   Result<std::string> GetSiteSetting(std::int64_t site_id, const std::string& key) override;
   Status SetSiteSetting(std::int64_t site_id, const std::string& key, const std::string& value,
                         const AuditEntry& audit) override;
