@@ -436,8 +436,9 @@ int RunUserList(const std::string& db, const std::string& site_slug) {
   auto accounts = (*store)->ListAccounts(site->id);
   if (!accounts) return Fail(accounts.error());
   for (const auto& a : *accounts)
-    fmt::print("{}\t{}\t{}\t{}\t{}\t{}\n", a.username, a.display_name, RoleLabel(a.role), a.unit,
-               !a.active ? "已停用" : a.password_hash.empty() ? "待设置密码" : "正常", a.email);
+    fmt::print("{}\t{}\t{}\t{}\t{}{}\n", a.username, a.display_name, RoleLabel(a.role), a.unit,
+               !a.active ? "已停用" : a.password_hash.empty() ? "待设置密码" : "正常",
+               a.email.empty() ? std::string() : "\t" + a.email);
   return 0;
 }
 
