@@ -150,23 +150,32 @@ int main(int argc, char** argv) {
     if (!again) return 1;
     compute_ms.push_back(Ms(t2, t3));
     auto t6 = SteadyClock::now();
-    auto only_rows = store.ListComplianceRows(site->id);
+    auto only_rows = store.ListComplianceRows(site->id, ComplianceRowQuery{"", view->report.period.from, false});
+    auto prior = store.ListPriorPublications(site->id, view->report.period.from);
     read_ms.push_back(Ms(t6, SteadyClock::now()));
-    if (!only_rows) return 1;
+    if (!only_rows || !prior) return 1;
+    // The drill-down page for one unit: that unit's rows (with titles), then
+    // the rows behind one figure; as /admin/compliance/rows?unit= does.
     const std::string& unit = view->report.units[static_cast<std::size_t>(run) % view->report.units.size()].label;
     auto t4 = SteadyClock::now();
-    auto behind = RowsBehind(view->rows, view->report.period, options, GroupKey::Unit(unit), Metric::kLate);
+    ComplianceLoad load;
+    load.unit = unit;
+    load.figures = false;
+    load.with_text = true;
+    auto unit_view = LoadCompliance(ctx, *catalog, "2025-01-01", "2025-12-31", load);
+    if (!unit_view) return 1;
+    auto behind = RowsBehind(unit_view->rows, unit_view->report.period, options, GroupKey::Unit(unit), Metric::kLate);
     auto t5 = SteadyClock::now();
-    unit_ms.push_back(Ms(t4, t5) + Ms(t0, t1));  // the drill-down page loads the view, then filters
+    unit_ms.push_back(Ms(t4, t5));
     (void)behind;
   }
-  fmt::print("rows: {} obligations + {} direct records ({} rows read), generated in {:.0f} s; 2025 due: {}\n", n,
+  fmt::print("rows: {} obligations + {} direct records ({} rows read for 2025), generated in {:.0f} s; 2025 due: {}\n", n,
              direct, rows, generate, due);
   fmt::print("whole-site dashboard for 2025 (LoadCompliance: read rows + compute), median of {}: {:.0f} ms\n", runs,
              Median(load_ms));
-  fmt::print("  of which reading the rows (ListComplianceRows): {:.0f} ms; ComputeCompliance: {:.0f} ms\n",
+  fmt::print("  of which reading the rows that matter and the prior publications: {:.0f} ms; ComputeCompliance: {:.0f} ms\n",
              Median(read_ms), Median(compute_ms));
-  fmt::print("unit drill-down (LoadCompliance + RowsBehind for one unit's late rows): {:.0f} ms\n", Median(unit_ms));
+  fmt::print("unit drill-down (that unit's rows with titles + RowsBehind for its late rows): {:.0f} ms\n", Median(unit_ms));
   raw->reset();
   opened->reset();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);

@@ -38,7 +38,7 @@ std::vector<std::string> FigureRow(const std::string& label, const ComplianceFig
 }  // namespace
 
 Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog, const std::string& from,
-                                      const std::string& to) {
+                                      const std::string& to, const ComplianceLoad& load) {
   GK_CHECK(Authorize(ctx.actor, Action::kViewCompliance));
   const Date today = BeijingDate(ctx.clock.Now());
   CompliancePeriod period;
@@ -59,13 +59,21 @@ Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog
   }
   GK_TRY(calendar, CurrentCalendar(ctx.store));
   ComplianceView view;
-  GK_TRY(rows, ctx.store.ListComplianceRows(ctx.actor.site_id));
+  GK_TRY(rows, ctx.store.ListComplianceRows(ctx.actor.site_id,
+                                            ComplianceRowQuery{load.unit, period.from, load.with_text}));
   view.rows = std::move(rows);
   ComplianceOptions options;
   options.today = today;
   GK_TRY(event_driven, EventDrivenItems(ctx.store, ctx.actor.site_id));
   options.event_driven_items = std::move(event_driven);
-  GK_TRY(report, ComputeCompliance(catalog, calendar.calendar, view.rows, period, options));
+  if (load.figures) {
+    GK_TRY(prior, ctx.store.ListPriorPublications(ctx.actor.site_id, period.from));
+    options.prior_publications = std::move(prior);
+  }
+  GK_TRY(report, ComputeCompliance(catalog, calendar.calendar,
+                                   load.figures ? std::span<const ComplianceRow>(view.rows)
+                                                : std::span<const ComplianceRow>(),
+                                   period, options));
   view.report = std::move(report);
   view.calendar_version = calendar.version == 0
                               ? std::string("内置官方日历")

@@ -19,11 +19,20 @@ struct ComplianceView {
   std::string calendar_version;     // which working-day calendar the figures use
 };
 
+// What to load besides the period.
+struct ComplianceLoad {
+  std::string unit;        // "" = every unit; else only that unit's rows (for its drill-down)
+  bool figures = true;     // false: rows only; the report holds just the period and today
+  bool with_text = false;  // rows with element and title (drill-down lists)
+};
+
 // Figures for [from, to] (YYYY-MM-DD; empty `from` = 1 January of today's
 // year, empty `to` = today, Beijing time), as of today. The office and
-// auditors only. Errors name the field ("from", "to") in Chinese.
+// auditors only. Errors name the field ("from", "to") in Chinese. Reads
+// only the rows that matter for the period (RowMatters) plus one summary
+// row per (unit, item) pair, so the figures equal those over every row.
 [[nodiscard]] Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog, const std::string& from,
-                                                    const std::string& to);
+                                                    const std::string& to, const ComplianceLoad& load = {});
 
 // The dashboard as a workbook: one sheet per view (全区, 单位, 事项, 领域,
 // 公开空白, 月度趋势, 统计口径), Chinese headers, frozen header rows.

@@ -451,6 +451,11 @@ Status ValidatePeriod(const CompliancePeriod& period, Date today) {
 
 }  // namespace
 
+bool RowMatters(const ComplianceRow& row, Date from) {
+  return row.state == ObligationState::kWithheld || row.due_on >= from || !row.published_on ||
+         *row.published_on >= from;
+}
+
 Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const WorkingCalendar& calendar,
                                            std::span<const ComplianceRow> rows, const CompliancePeriod& period,
                                            const ComplianceOptions& options) {
@@ -560,6 +565,17 @@ Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const Working
   report.site.figures = site.Finish();
 
   // Units: catalogue first, then the rest by name.
+  for (const auto& prior : options.prior_publications) {
+    const int u = slots.Unit(prior.unit);
+    const int i = slots.Item(prior.item_number);
+    if (static_cast<std::size_t>(u) >= units.size()) units.resize(static_cast<std::size_t>(u) + 1);
+    if (static_cast<std::size_t>(i) >= items.size()) items.resize(static_cast<std::size_t>(i) + 1);
+    if (prior.last_published_on > period.to) continue;
+    PairAccumulator& pair = pair_of(u, i, false);
+    if (!pair.last_published_on || *pair.last_published_on < prior.last_published_on)
+      pair.last_published_on = prior.last_published_on;
+  }
+
   units.resize(slots.unit_count());
   std::vector<std::size_t> unit_order(slots.unit_count());
   for (std::size_t k = 0; k < unit_order.size(); ++k) unit_order[k] = k;

@@ -81,10 +81,31 @@ struct CompliancePeriod {
   Date to;
 };
 
+// The latest publication of one (unit, item) pair among rows a caller left
+// out because they cannot change the period's figures (see RowMatters).
+struct PriorPublication {
+  std::string unit;
+  int item_number = 0;
+  Date last_published_on;
+};
+
 struct ComplianceOptions {
   Date today;                        // for "overdue now" and the snapshot days
   std::set<int> event_driven_items;  // items published only when something happens: no events, no gap
+  // Rows left out by RowMatters(row, period.from), summarised: they only
+  // feed the coverage's "last published" dates (and name their unit and
+  // item). With them, the report equals the one over every row.
+  std::vector<PriorPublication> prior_publications;
 };
+
+// Whether `row` can change any figure of a period starting on `from`:
+// withheld, or due on or after `from`, or not published, or published on or
+// after `from`. A row that fails this (due and published before the period)
+// only contributes its publication date to coverage, unless it is cancelled
+// (then it counts for nothing): pass the latest such date per (unit, item)
+// as a PriorPublication instead, so storage can read far fewer rows for a
+// recent period.
+bool RowMatters(const ComplianceRow& row, Date from);
 
 // ---- metrics and the shared predicate ---------------------------------------
 

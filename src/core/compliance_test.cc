@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -616,6 +617,89 @@ TEST(ComplianceTest, DefinitionsAndMetricNames) {
   EXPECT_EQ(ParseMetric("nonsense"), std::nullopt);
   const bool has_rate = std::any_of(defs.begin(), defs.end(), [](const auto& d) { return d.first == "按时率"; });
   EXPECT_TRUE(has_rate);
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+std::string Fingerprint(const ComplianceReport& r) {
+  auto figures = [](const ComplianceFigures& f) {
+    std::string s;
+    for (int c : f.counts) s += fmt::format("{},", c);
+    s += fmt::format("r{} lm{} lx{} ox{} fm{} fa{}", f.on_time_rate.value_or(-1), f.late_days_median.value_or(-1),
+                     f.late_days_max, f.overdue_days_max, f.formation_to_publication_median.value_or(-1),
+                     f.formation_to_publication_mean.value_or(-1));
+    return s;
+  };
+  std::string out = "site " + figures(r.site.figures) + "\n";
+  for (const auto* list : {&r.units, &r.items, &r.areas})
+    for (const auto& g : *list) out += fmt::format("{} {} {}\n", g.label, g.in_catalog, figures(g.figures));
+  for (const auto& c : r.coverage)
+    out += fmt::format("cov {} {} {} {} {} {} {}\n", c.unit, c.item_number, c.in_catalog, c.published_in_period, c.due,
+                       c.last_published_on ? c.last_published_on->ToString() : "-", c.gap);
+  for (const auto& m : r.trend)
+    out += fmt::format("trend {}-{} {} {} {} {}\n", m.year, m.month, m.due, m.on_time, m.late, m.overdue_at_end);
+  return out;
+}
+
+// Leaving out the rows RowMatters() rejects, summarised as prior
+// publications, gives exactly the report over every row.
+TEST(ComplianceTest, RowsBeforeThePeriodCanBeSummarised) {
+  std::mt19937 rng(20261128);
+  const Catalog catalog = TestCatalog();
+  const char* units[] = {kA, kB, kC, kD, "戊中心"};
+  const int items[] = {1, 2, 3, 4, 9};
+  const ObligationState states[] = {S::kOpen, S::kPublished, S::kWithheld, S::kCancelled};
+  const Date base = D("2023-01-01");
+  std::vector<ComplianceRow> rows;
+  for (int k = 0; k < 4000; ++k) {
+    ComplianceRow r;
+    r.obligation_id = k;
+    r.unit = units[rng() % std::size(units)];
+    r.item_number = items[rng() % std::size(items)];
+    r.formed_on = base.AddDays(static_cast<int>(rng() % 1000));
+    r.due_on = r.formed_on.AddDays(static_cast<int>(rng() % 40));
+    r.state = states[rng() % std::size(states)];
+    if (rng() % 4 != 0) r.published_on = r.formed_on.AddDays(static_cast<int>(rng() % 80));
+    rows.push_back(std::move(r));
+  }
+  // A unit and an item seen only in old rows still appear.
+  ComplianceRow old;
+  old.unit = "己所";
+  old.item_number = 77;
+  old.formed_on = D("2023-02-01");
+  old.due_on = D("2023-02-10");
+  old.state = S::kPublished;
+  old.published_on = D("2023-02-09");
+  rows.push_back(old);
+  for (int trial = 0; trial < 10; ++trial) {
+    const Date from = D("2024-01-01").AddDays(static_cast<int>(rng() % 600));
+    const CompliancePeriod period{from, from.AddDays(static_cast<int>(rng() % 300))};
+    ComplianceOptions options{from.AddDays(static_cast<int>(rng() % 400)), {3}, {}};
+    SCOPED_TRACE(fmt::format("{}..{} today {}", period.from.ToString(), period.to.ToString(), options.today.ToString()));
+    auto full = ComputeCompliance(catalog, Official(), rows, period, options);
+    ASSERT_TRUE(full.has_value());
+    std::vector<ComplianceRow> kept;
+    std::map<std::pair<std::string, int>, Date> prior;
+    for (const auto& r : rows) {
+      if (RowMatters(r, from)) {
+        kept.push_back(r);
+        continue;
+      }
+      ASSERT_TRUE(r.published_on.has_value());
+      if (r.state == S::kCancelled) continue;
+      auto [it, fresh] = prior.try_emplace({r.unit, r.item_number}, *r.published_on);
+      if (!fresh && it->second < *r.published_on) it->second = *r.published_on;
+    }
+    EXPECT_LT(kept.size(), rows.size());
+    for (const auto& [key, date] : prior) options.prior_publications.push_back({key.first, key.second, date});
+    auto summarised = ComputeCompliance(catalog, Official(), kept, period, options);
+    ASSERT_TRUE(summarised.has_value());
+    EXPECT_EQ(Fingerprint(*summarised), Fingerprint(*full));
+  }
 }
 
 }  // namespace

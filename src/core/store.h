@@ -25,6 +25,12 @@
 namespace gongkai {
 
 // One district's portal. A shared provincial platform hosts many.
+struct ComplianceRowQuery {
+  std::string unit;           // "" = every unit
+  std::optional<Date> since;  // only rows with RowMatters(row, *since)
+  bool with_text = true;      // element and title
+};
+
 struct Site {
   std::int64_t id = 0;
   std::string slug;       // short identifier, e.g. "demo"
@@ -295,7 +301,20 @@ class Store {
   // any) and every published record without an obligation, as rows for the
   // compliance figures (core/compliance.h). Cancelled obligations included
   // (the figures leave them out).
-  [[nodiscard]] virtual Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id) = 0;
+  [[nodiscard]] Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id) {
+    return ListComplianceRows(site_id, ComplianceRowQuery{});
+  }
+  // The rows `query` selects: one unit's (unit != ""), those that matter for
+  // a period starting on `since` (RowMatters), without element and title
+  // when !with_text (the figures do not need them).
+  [[nodiscard]] virtual Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id,
+                                                                             const ComplianceRowQuery& query) = 0;
+  // For each (unit, item) pair, the latest counted publication (not of a
+  // cancelled or withheld row) before `before`: with the rows
+  // ListComplianceRows selects for since = `before`, the figures equal
+  // those over every row (ComplianceOptions::prior_publications).
+  [[nodiscard]] virtual Result<std::vector<PriorPublication>> ListPriorPublications(std::int64_t site_id,
+                                                                                   Date before) = 0;
 
   // Every record of the site ever published (withdrawn ones included), with
   // Beijing dates, for the annual report (core/annual_report.h).

@@ -1435,7 +1435,8 @@ class Admin {
     std::shared_ptr<const Snapshot> snap;
     ComplianceView view;
   };
-  std::optional<ComplianceRequest> OpenCompliance(const httplib::Request& req, httplib::Response& res) {
+  std::optional<ComplianceRequest> OpenCompliance(const httplib::Request& req, httplib::Response& res,
+                                                  const ComplianceLoad& load = {}) {
     Auth a = Authenticate(req);
     if (!a.signed_in) {
       RedirectToLogin(req, res);
@@ -1446,7 +1447,7 @@ class Admin {
       SendError(req, res, a, snap.error());
       return std::nullopt;
     }
-    auto v = LoadCompliance(Ctx(a), (*snap)->catalog, req.get_param_value("from"), req.get_param_value("to"));
+    auto v = LoadCompliance(Ctx(a), (*snap)->catalog, req.get_param_value("from"), req.get_param_value("to"), load);
     if (!v) {
       SendError(req, res, a, v.error());
       return std::nullopt;
@@ -1747,7 +1748,12 @@ class Admin {
   }
 
   void ComplianceRows(const httplib::Request& req, httplib::Response& res) {
-    auto cr = OpenCompliance(req, res);
+    // A unit's list reads only that unit's rows; every list needs titles, not figures.
+    ComplianceLoad load;
+    load.unit = req.has_param("unit") ? req.get_param_value("unit") : std::string();
+    load.figures = false;
+    load.with_text = true;
+    auto cr = OpenCompliance(req, res, load);
     if (!cr) return;
     const Auth& a = cr->a;
     const Catalog& c = cr->snap->catalog;

@@ -1,6 +1,8 @@
 // SqliteStore: obligations, records, versions and the 索引号 serials.
 #include <fmt/core.h>
 
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -459,18 +461,19 @@ Result<std::vector<Record>> SqliteStore::PublishRecords(std::span<const Publicat
   return out;
 }
 
-Result<std::vector<ComplianceRow>> SqliteStore::ListComplianceRows(std::int64_t site_id) {
+Result<std::vector<ComplianceRow>> SqliteStore::ListComplianceRows(std::int64_t site_id,
+                                                                  const ComplianceRowQuery& q) {
   auto c = pool_->Acquire();
-  GK_TRY(st, c->Prepare(
-                 "SELECT o.id, COALESCE(r.id, 0), o.unit_name, o.item_number, o.element, o.title, o.formed_on, "
-                 "d.due_date, d.provisional, o.state, COALESCE(r.first_published_at, ''), COALESCE(r.late_days, 0) "
-                 "FROM obligations o JOIN deadlines d ON d.id = o.deadline_id "
-                 "LEFT JOIN records r ON r.id = o.record_id AND r.published_version > 0 WHERE o.site_id = ?1 "
-                 "UNION ALL "
-                 "SELECT 0, r.id, r.unit_name, r.item_number, r.element, r.published_title, r.formed_on, r.due_on, "
-                 "r.provisional, 'published', r.first_published_at, r.late_days FROM records r "
-                 "WHERE r.site_id = ?1 AND r.obligation_id = 0 AND r.published_version > 0"));
+  std::string sql = fmt::format(
+      "SELECT obligation_id, record_id, unit_name, item_number, {}, formed_on, due_on, provisional, state, "
+      "published_on, late_days FROM compliance_facts WHERE site_id = ?1",
+      q.with_text ? "element, title" : "'', ''");
+  if (!q.unit.empty()) sql += " AND unit_name = ?2";
+  if (q.since) sql += " AND horizon >= ?3";
+  GK_TRY(st, c->PrepareCached(sql));
   st.Bind(1, site_id);
+  if (!q.unit.empty()) st.Bind(2, q.unit);
+  if (q.since) st.Bind(3, q.since->ToString());
   std::vector<ComplianceRow> out;
   while (true) {
     GK_TRY(row, st.Step());
@@ -480,15 +483,46 @@ Result<std::vector<ComplianceRow>> SqliteStore::ListComplianceRows(std::int64_t 
     x.record_id = st.Int(1);
     x.unit = st.Text(2);
     x.item_number = static_cast<int>(st.Int(3));
-    x.element = st.Text(4);
-    x.title = st.Text(5);
+    if (q.with_text) {
+      x.element = st.Text(4);
+      x.title = st.Text(5);
+    }
     x.formed_on = DateOr(st.Text(6));
     x.due_on = DateOr(st.Text(7));
     x.provisional = st.Bool(8);
     x.state = ParseObligationState(st.Text(9)).value_or(ObligationState::kOpen);
-    if (auto t = ParseTimestamp(st.Text(10), "first_published_at")) x.published_on = BeijingDate(*t);
+    if (const std::string pub = st.Text(10); !pub.empty()) x.published_on = DateOr(pub);
     x.late_days = static_cast<int>(st.Int(11));
     out.push_back(std::move(x));
+  }
+  return out;
+}
+
+Result<std::vector<PriorPublication>> SqliteStore::ListPriorPublications(std::int64_t site_id, Date before) {
+  auto c = pool_->Acquire();
+  // Walks the distinct (unit, item) pairs by index seeks, then takes each
+  // pair's latest counted publication before `before`, also by a seek.
+  GK_TRY(next, c->PrepareCached(
+                   "SELECT unit_name, item_number FROM compliance_facts WHERE site_id = ?1 AND "
+                   "(unit_name, item_number) > (?2, ?3) ORDER BY unit_name, item_number LIMIT 1"));
+  GK_TRY(latest, c->PrepareCached(
+                     "SELECT counted_pub FROM compliance_facts WHERE site_id = ?1 AND unit_name = ?2 AND "
+                     "item_number = ?3 AND counted_pub > '' AND counted_pub < ?4 ORDER BY counted_pub DESC LIMIT 1"));
+  std::vector<PriorPublication> out;
+  std::string unit;
+  std::int64_t item = std::numeric_limits<std::int64_t>::min();
+  const std::string limit = before.ToString();
+  while (true) {
+    next.Reset();
+    next.Bind(1, site_id).Bind(2, unit).Bind(3, item);
+    GK_TRY(row, next.Step());
+    if (!row) break;
+    unit = next.Text(0);
+    item = next.Int(1);
+    latest.Reset();
+    latest.Bind(1, site_id).Bind(2, unit).Bind(3, item).Bind(4, limit);
+    GK_TRY(found, latest.Step());
+    if (found) out.push_back(PriorPublication{unit, static_cast<int>(item), DateOr(latest.Text(0))});
   }
   return out;
 }

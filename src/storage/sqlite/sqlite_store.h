@@ -70,7 +70,9 @@ class SqliteStore final : public Store {
   Status SaveRecord(const Record& record, const AuditEntry& audit) override;
   Result<Record> PublishRecord(const Record& record, const RecordVersion& version, int year,
                                const AuditEntry& audit) override;
-  Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id) override;
+  using Store::ListComplianceRows;
+  Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id, const ComplianceRowQuery& query) override;
+  Result<std::vector<PriorPublication>> ListPriorPublications(std::int64_t site_id, Date before) override;
   Result<std::vector<AnnualRecordRow>> ListAnnualRecordRows(std::int64_t site_id) override;
   Result<std::string> GetSiteSetting(std::int64_t site_id, const std::string& key) override;
   Status SetSiteSetting(std::int64_t site_id, const std::string& key, const std::string& value,
