@@ -13,64 +13,20 @@
 #include "codec/rules_codec.h"
 #include "core/timestamp.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "app/test_site.h"
 
 namespace gongkai {
 namespace {
 
-class FakeClock : public Clock {
- public:
-  std::chrono::sys_seconds now = *ParseTimestamp("2026-09-25T10:00:00+08:00", "now");
-  std::chrono::sys_seconds Now() const override { return now; }
-  void SetBeijing(const char* s) { now = *ParseTimestamp(s, "now"); }
-};
-
 Date D(const char* s) { return *Date::Parse(s); }
 
-class RecordsTest : public ::testing::Test {
+class RecordsTest : public testing_support::TempSiteTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gongkai-rec-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::move(*SqliteStore::Open((dir_ / "t.db").string(), 4));
-    ASSERT_TRUE(store_->Migrate().has_value());
-    site_ = *store_->CreateSite(NewSite{"demo", "示例区", ""});
-    catalog_ = *LoadSeedCatalog();
-    ASSERT_TRUE(store_->SaveCatalog(site_.id, catalog_).has_value());
-    ASSERT_TRUE(EnsureCalendar(*store_).has_value());
+    TempSiteTest::SetUp();
     rules_ = *LoadDeadlineRules();
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  Context As(Role role, const std::string& unit = "") {
-    return Context{*store_, clock_, Actor{1, RoleName(role), "x", role, site_.id, unit}};
-  }
-  RecordContent Content(const std::string& title, const std::string& body = "正文内容。") {
-    RecordContent c;
-    c.title = title;
-    c.body = body;
-    c.genre = "公告";
-    c.channels = {"门户网站"};
-    return c;
-  }
-  // draft -> submitted -> approved -> published, as the right people.
-  Result<Record> Publish(std::int64_t id, const std::string& unit) {
-    GK_TRY(s, SubmitRecord(As(Role::kLiaison, unit), id));
-    (void)s;
-    GK_TRY(a, ApproveRecord(As(Role::kLeader, unit), catalog_, id, ReviewChecklist{true, true, true}));
-    (void)a;
-    return PublishRecord(As(Role::kLiaison, unit), id);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
-  Site site_;
-  Catalog catalog_;
   std::vector<DeadlineRule> rules_;
-  FakeClock clock_;
 };
 
 TEST_F(RecordsTest, ObligationGetsItsDueDateAtOnce) {

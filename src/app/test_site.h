@@ -13,6 +13,7 @@
 
 #include "app/calendar_actions.h"
 #include "app/context.h"
+#include "app/record_actions.h"
 #include "codec/catalog_json.h"
 #include "core/timestamp.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -46,6 +47,23 @@ class TempSiteTest : public ::testing::Test {
   void TearDown() override {
     store_.reset();
     std::filesystem::remove_all(dir_);
+  }
+  // A minimal valid record content.
+  static RecordContent Content(const std::string& title, const std::string& body = "正文内容。") {
+    RecordContent c;
+    c.title = title;
+    c.body = body;
+    c.genre = "公告";
+    c.channels = {"门户网站"};
+    return c;
+  }
+  // draft -> submitted -> approved -> published, as the unit's liaison and leader.
+  Result<Record> Publish(std::int64_t id, const std::string& unit) {
+    GK_TRY(s, SubmitRecord(As(Role::kLiaison, unit), id));
+    (void)s;
+    GK_TRY(a, ApproveRecord(As(Role::kLeader, unit), catalog_, id, ReviewChecklist{true, true, true}));
+    (void)a;
+    return PublishRecord(As(Role::kLiaison, unit), id);
   }
   // An actor of `role` (account id `account_id`) in the site.
   Context As(Role role, const std::string& unit = "", std::int64_t account_id = 1) {

@@ -185,6 +185,19 @@ int RunServe(const std::string& db, const std::string& listen, int threads, cons
   return 0;
 }
 
+// Writes a report to `out` (stdout when empty); `done` is printed after a file is written.
+int EmitReport(const std::string& bytes, const std::string& out, const std::string& done) {
+  if (out.empty()) {
+    fmt::print("{}", bytes);
+    return 0;
+  }
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!f) return Fail(Error::Invalid(fmt::format("无法写入文件“{}”", out), "--out"));
+  fmt::print("{}\n", done);
+  return 0;
+}
+
 // gongkai report compliance: the dashboard's figures as text, CSV or Excel.
 int RunComplianceReport(const std::string& db, const std::string& site_slug, const std::string& from,
                         const std::string& to, const std::string& format, const std::string& out) {
@@ -219,15 +232,8 @@ int RunComplianceReport(const std::string& db, const std::string& site_slug, con
     bytes += fmt::format("公开空白：{}处（单位与其负责事项的组合，期内未发布）\n工作日历：{}\n", gaps,
                          view->calendar_version);
   }
-  if (out.empty()) {
-    fmt::print("{}", bytes);
-    return 0;
-  }
-  std::ofstream f(out, std::ios::binary | std::ios::trunc);
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!f) return Fail(Error::Invalid(fmt::format("无法写入文件“{}”", out), "--out"));
-  fmt::print("已导出：{}（{}至{}）\n", out, view->report.period.from.ToString(), view->report.period.to.ToString());
-  return 0;
+  return EmitReport(bytes, out, fmt::format("已导出：{}（{}至{}）", out, view->report.period.from.ToString(),
+                                           view->report.period.to.ToString()));
 }
 
 // gongkai report annual: section 二 of the annual report with the timeliness
@@ -265,15 +271,7 @@ int RunAnnualReport(const std::string& db, const std::string& site_slug, int yea
                          f.due(), f.on_time(), f.late(), f.overdue_now(), f.withheld(),
                          f.on_time_rate ? fmt::format("{:.1f}%", *f.on_time_rate * 100) : std::string("—"));
   }
-  if (out.empty()) {
-    fmt::print("{}", bytes);
-    return 0;
-  }
-  std::ofstream f(out, std::ios::binary | std::ios::trunc);
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!f) return Fail(Error::Invalid(fmt::format("无法写入文件“{}”", out), "--out"));
-  fmt::print("已导出：{}（{}年）\n", out, year);
-  return 0;
+  return EmitReport(bytes, out, fmt::format("已导出：{}（{}年）", out, year));
 }
 
 int RunDeadline(const std::string& db, const std::string& site_slug, const std::string& from, int item,

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "codec/calendar_codec.h"
+#include "codec/test_calendar.h"
 
 namespace gongkai {
 namespace {
@@ -20,14 +20,7 @@ Date D(const char* text) {
   return d.value_or(Date());
 }
 
-const WorkingCalendar& Official() {
-  static const WorkingCalendar* calendar = [] {
-    auto loaded = LoadOfficialCalendar();
-    EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().Describe());
-    return new WorkingCalendar(loaded ? std::move(*loaded) : WorkingCalendar());
-  }();
-  return *calendar;
-}
+const WorkingCalendar& Official() { return testing_support::OfficialCalendar(); }
 
 constexpr const char* kA = "甲局";
 constexpr const char* kB = "乙局";

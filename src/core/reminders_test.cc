@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "codec/calendar_codec.h"
+#include "codec/test_calendar.h"
 
 namespace gongkai {
 namespace {
@@ -18,14 +18,7 @@ Date D(const char* text) {
   return d.value_or(Date());
 }
 
-const WorkingCalendar& Official() {
-  static const WorkingCalendar* calendar = [] {
-    auto loaded = LoadOfficialCalendar();
-    EXPECT_TRUE(loaded.has_value());
-    return new WorkingCalendar(loaded ? std::move(*loaded) : WorkingCalendar());
-  }();
-  return *calendar;
-}
+const WorkingCalendar& Official() { return testing_support::OfficialCalendar(); }
 
 Catalog TestCatalog() {
   Catalog c;

@@ -17,9 +17,16 @@
 #include <thread>
 
 #include "tests/blackbox/harness.h"
+#include "tests/blackbox/web_session.h"
 
 namespace gongkai::testing {
 namespace {
+
+using Session = WebSession;
+
+Session Login(const ServerProcess& server, const std::string& username, const std::string& password) {
+  return WebLogin(server, username, password);
+}
 
 const std::string kFgj = "区发改局";  // the liaison's and leader's own unit
 const std::string kCzj = "区财政局";  // another unit
@@ -27,38 +34,11 @@ const std::string kCzj = "区财政局";  // another unit
 // ---------------------------------------------------------------------------
 // Small HTTP helpers (no cookie jar: cookies are parsed and sent by hand).
 
-// A signed-in browser: the gk_session cookie and the session's CSRF token.
-struct Session {
-  std::string username;
-  std::string token;
-  std::string csrf;
-};
-
-// The value of cookie `name` from the response's Set-Cookie headers, or
-// nullopt when the response does not set it.
-std::optional<std::string> SetCookieValue(const httplib::Response& res, const std::string& name) {
-  auto [b, e] = res.headers.equal_range("Set-Cookie");
-  for (auto it = b; it != e; ++it) {
-    const std::string& v = it->second;
-    if (v.rfind(name + "=", 0) != 0) continue;
-    auto end = v.find(';');
-    return v.substr(name.size() + 1, end == std::string::npos ? std::string::npos : end - name.size() - 1);
-  }
-  return std::nullopt;
-}
-
 std::string SetCookieHeader(const httplib::Response& res, const std::string& name) {
   auto [b, e] = res.headers.equal_range("Set-Cookie");
   for (auto it = b; it != e; ++it)
     if (it->second.rfind(name + "=", 0) == 0) return it->second;
   return {};
-}
-
-// The first hidden `_csrf` value in a page.
-std::string CsrfIn(const std::string& html) {
-  static const std::regex re(R"re(name="_csrf" value="([^"]*)")re");
-  std::smatch m;
-  return std::regex_search(html, m, re) ? m[1].str() : std::string();
 }
 
 httplib::Headers CookieHeaders(const Session* s) {
@@ -84,66 +64,6 @@ httplib::Result PostMultipart(const ServerProcess& server, const std::string& pa
 httplib::Params WithCsrf(httplib::Params params, const Session& s) {
   params.emplace("_csrf", s.csrf);
   return params;
-}
-
-// GET /login: the form's hidden _csrf and the gk_login_csrf cookie.
-struct LoginForm {
-  std::string csrf;
-  std::string cookie;
-};
-
-LoginForm GetLoginForm(const ServerProcess& server) {
-  LoginForm f;
-  auto res = server.Client()->Get("/login");
-  if (!res || res->status != 200) {
-    ADD_FAILURE() << "GET /login failed";
-    return f;
-  }
-  f.csrf = CsrfIn(res->body);
-  f.cookie = SetCookieValue(*res, "gk_login_csrf").value_or("");
-  EXPECT_FALSE(f.csrf.empty()) << "no _csrf on the login page";
-  EXPECT_EQ(f.csrf, f.cookie) << "login form token and gk_login_csrf cookie differ";
-  return f;
-}
-
-// POSTs the login form; `cookie` is the whole Cookie header ("" sends none).
-httplib::Result PostLogin(const ServerProcess& server, const std::string& csrf, const std::string& cookie,
-                          const std::string& username, const std::string& password,
-                          const std::string& next = "/admin") {
-  httplib::Headers h;
-  if (!cookie.empty()) h.emplace("Cookie", cookie);
-  httplib::Params p = {{"_csrf", csrf}, {"username", username}, {"password", password}, {"next", next}};
-  return server.Client()->Post("/login", h, p);
-}
-
-// A full login as a browser does it: GET /login, POST /login, then GET
-// /admin for the session's CSRF token. Empty token on failure.
-Session Login(const ServerProcess& server, const std::string& username, const std::string& password) {
-  Session s;
-  s.username = username;
-  LoginForm f = GetLoginForm(server);
-  auto res = PostLogin(server, f.csrf, "gk_login_csrf=" + f.cookie, username, password);
-  if (!res) {
-    ADD_FAILURE() << "POST /login: no response";
-    return s;
-  }
-  EXPECT_EQ(res->status, 303) << username << ": " << res->body.substr(0, 2000);
-  EXPECT_EQ(res->get_header_value("Location"), "/admin") << username;
-  auto token = SetCookieValue(*res, "gk_session");
-  if (!token || token->empty()) {
-    ADD_FAILURE() << username << ": login set no gk_session cookie";
-    return s;
-  }
-  s.token = *token;
-  auto admin = Get(server, "/admin", &s);
-  if (!admin || admin->status != 200) {
-    ADD_FAILURE() << username << ": GET /admin after login failed";
-    s.token.clear();
-    return s;
-  }
-  s.csrf = CsrfIn(admin->body);
-  EXPECT_FALSE(s.csrf.empty()) << username << ": no session CSRF token on /admin";
-  return s;
 }
 
 // Where the public is sent for `path`. The server percent-encodes `next`

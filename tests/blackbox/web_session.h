@@ -60,24 +60,49 @@ inline httplib::Result WebPostMultipart(const ServerProcess& server, const std::
   return server.Client()->Post(path.c_str(), SessionCookies(&s), items);
 }
 
+// GET /login: the form's hidden _csrf and the gk_login_csrf cookie.
+struct LoginForm {
+  std::string csrf;
+  std::string cookie;
+};
+
+inline LoginForm GetLoginForm(const ServerProcess& server) {
+  LoginForm f;
+  auto res = server.Client()->Get("/login");
+  if (!res || res->status != 200) {
+    ADD_FAILURE() << "GET /login failed";
+    return f;
+  }
+  f.csrf = CsrfIn(res->body);
+  f.cookie = SetCookieValue(*res, "gk_login_csrf").value_or("");
+  EXPECT_FALSE(f.csrf.empty()) << "no _csrf on the login page";
+  EXPECT_EQ(f.csrf, f.cookie) << "login form token and gk_login_csrf cookie differ";
+  return f;
+}
+
+// POSTs the login form; `cookie` is the whole Cookie header ("" sends none).
+inline httplib::Result PostLogin(const ServerProcess& server, const std::string& csrf, const std::string& cookie,
+                                 const std::string& username, const std::string& password,
+                                 const std::string& next = "/admin") {
+  httplib::Headers h;
+  if (!cookie.empty()) h.emplace("Cookie", cookie);
+  httplib::Params p = {{"_csrf", csrf}, {"username", username}, {"password", password}, {"next", next}};
+  return server.Client()->Post("/login", h, p);
+}
+
+// A full login as a browser does it: GET /login, POST /login, then GET
+// /admin for the session's CSRF token. Empty token on failure.
 inline WebSession WebLogin(const ServerProcess& server, const std::string& username, const std::string& password) {
   WebSession s;
   s.username = username;
-  auto form = server.Client()->Get("/login");
-  if (!form || form->status != 200) {
-    ADD_FAILURE() << "GET /login failed";
-    return s;
-  }
-  std::string csrf = CsrfIn(form->body);
-  std::string cookie = SetCookieValue(*form, "gk_login_csrf").value_or("");
-  httplib::Headers h = {{"Cookie", "gk_login_csrf=" + cookie}};
-  httplib::Params p = {{"_csrf", csrf}, {"username", username}, {"password", password}, {"next", "/admin"}};
-  auto res = server.Client()->Post("/login", h, p);
+  LoginForm f = GetLoginForm(server);
+  auto res = PostLogin(server, f.csrf, "gk_login_csrf=" + f.cookie, username, password);
   if (!res) {
     ADD_FAILURE() << username << ": POST /login: no response";
     return s;
   }
   EXPECT_EQ(res->status, 303) << username << ": " << res->body.substr(0, 2000);
+  EXPECT_EQ(res->get_header_value("Location"), "/admin") << username;
   auto token = SetCookieValue(*res, "gk_session");
   if (!token || token->empty()) {
     ADD_FAILURE() << username << ": login set no gk_session cookie";

@@ -27,34 +27,19 @@ class ComplianceFactsTest : public TempSiteTest {
       EXPECT_TRUE(st.has_value());
       if (!st) return out;
       while (st->Step().value_or(false)) {
-        for (int c = 0; c < 14; ++c) out += st->Text(c) + "|";
+        for (int c = 0; c < 16; ++c) out += st->Text(c) + "|";
         out += "\n";
       }
       return out;
     };
     const std::string cols =
         "fact_key, site_id, obligation_id, record_id, unit_name, item_number, element, title, formed_on, due_on, "
-        "provisional, state, published_on, late_days";
+        "provisional, state, published_on, late_days, horizon, counted_pub";
     const std::string facts = dump("SELECT " + cols + " FROM compliance_facts ORDER BY fact_key");
     const std::string source = dump("SELECT " + cols + " FROM (SELECT * FROM compliance_obligation_rows UNION ALL "
                                     "SELECT * FROM compliance_record_rows) ORDER BY fact_key");
     EXPECT_FALSE(facts.empty());
     EXPECT_EQ(facts, source);
-  }
-  RecordContent Content(const std::string& title) {
-    RecordContent c;
-    c.title = title;
-    c.body = "正文内容。";
-    c.genre = "公告";
-    c.channels = {"门户网站"};
-    return c;
-  }
-  Result<Record> Publish(std::int64_t id, const std::string& unit) {
-    GK_TRY(s, SubmitRecord(As(Role::kLiaison, unit), id));
-    (void)s;
-    GK_TRY(a, ApproveRecord(As(Role::kLeader, unit), catalog_, id, ReviewChecklist{true, true, true}));
-    (void)a;
-    return PublishRecord(As(Role::kLiaison, unit), id);
   }
 };
 

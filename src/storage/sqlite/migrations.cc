@@ -381,66 +381,76 @@ CREATE TABLE compliance_facts (
   state TEXT NOT NULL,
   published_on TEXT NOT NULL,  -- Beijing date of first publication; '' = none
   late_days INTEGER NOT NULL,
-  -- RowMatters(row, F) <=> horizon >= F.
-  horizon TEXT GENERATED ALWAYS AS (
-    CASE WHEN state = 'withheld' OR published_on = '' THEN '9999-12-31'
-         WHEN published_on > due_on THEN published_on ELSE due_on END) VIRTUAL,
-  -- The publication date the coverage counts ('' for none, cancelled, withheld).
-  counted_pub TEXT GENERATED ALWAYS AS (
-    CASE WHEN state IN ('cancelled', 'withheld') THEN '' ELSE published_on END) VIRTUAL
+  horizon TEXT NOT NULL,     -- RowMatters(row, F) <=> horizon >= F (see the views)
+  counted_pub TEXT NOT NULL  -- the publication the coverage counts ('' for none, cancelled, withheld)
 );
-CREATE INDEX compliance_facts_horizon ON compliance_facts (site_id, horizon);
-CREATE INDEX compliance_facts_unit ON compliance_facts (site_id, unit_name, horizon);
+-- Covering indexes: the dashboard's read (every unit, no text) and a unit's
+-- drill-down (with text) are range scans of one index, not row lookups.
+CREATE INDEX compliance_facts_horizon ON compliance_facts (site_id, horizon, obligation_id, record_id, unit_name,
+  item_number, formed_on, due_on, provisional, state, published_on, late_days);
+CREATE INDEX compliance_facts_unit ON compliance_facts (site_id, unit_name, horizon, obligation_id, record_id,
+  item_number, element, title, formed_on, due_on, provisional, state, published_on, late_days);
 CREATE INDEX compliance_facts_pairs ON compliance_facts (site_id, unit_name, item_number, counted_pub);
 CREATE INDEX obligations_record ON obligations (record_id);
 CREATE INDEX obligations_deadline ON obligations (deadline_id);
 
+-- (Plain columns filled from the views, not generated columns: SQLite 3.40
+-- does not use a covering index on a table with generated columns.)
 CREATE VIEW compliance_obligation_rows AS
-SELECT o.id AS fact_key, o.site_id, o.id AS obligation_id, COALESCE(r.id, 0) AS record_id, o.unit_name,
+SELECT *,
+  CASE WHEN state = 'withheld' OR published_on = '' THEN '9999-12-31'
+       WHEN published_on > due_on THEN published_on ELSE due_on END AS horizon,
+  CASE WHEN state IN ('cancelled', 'withheld') THEN '' ELSE published_on END AS counted_pub
+FROM (SELECT o.id AS fact_key, o.site_id, o.id AS obligation_id, COALESCE(r.id, 0) AS record_id, o.unit_name,
        o.item_number, o.element, o.title, o.formed_on, d.due_date AS due_on, d.provisional, o.state,
        COALESCE(date(r.first_published_at, '+8 hours'), '') AS published_on, COALESCE(r.late_days, 0) AS late_days
 FROM obligations o JOIN deadlines d ON d.id = o.deadline_id
-LEFT JOIN records r ON r.id = o.record_id AND r.published_version > 0;
+LEFT JOIN records r ON r.id = o.record_id AND r.published_version > 0);
 
 CREATE VIEW compliance_record_rows AS
-SELECT -r.id AS fact_key, r.site_id, 0 AS obligation_id, r.id AS record_id, r.unit_name, r.item_number, r.element,
+SELECT *,
+  CASE WHEN published_on = '' THEN '9999-12-31' WHEN published_on > due_on THEN published_on ELSE due_on END
+    AS horizon,
+  published_on AS counted_pub
+FROM (SELECT -r.id AS fact_key, r.site_id, 0 AS obligation_id, r.id AS record_id, r.unit_name, r.item_number, r.element,
        r.published_title AS title, r.formed_on, r.due_on, r.provisional, 'published' AS state,
        COALESCE(date(r.first_published_at, '+8 hours'), '') AS published_on, r.late_days
-FROM records r WHERE r.obligation_id = 0 AND r.published_version > 0;
+FROM records r WHERE r.obligation_id = 0 AND r.published_version > 0);
 
 CREATE TRIGGER compliance_facts_obligation_insert AFTER INSERT ON obligations BEGIN
   INSERT OR REPLACE INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_name, item_number,
-    element, title, formed_on, due_on, provisional, state, published_on, late_days)
+    element, title, formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
   SELECT * FROM compliance_obligation_rows WHERE fact_key = NEW.id;
 END;
 CREATE TRIGGER compliance_facts_obligation_update AFTER UPDATE ON obligations BEGIN
   INSERT OR REPLACE INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_name, item_number,
-    element, title, formed_on, due_on, provisional, state, published_on, late_days)
+    element, title, formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
   SELECT * FROM compliance_obligation_rows WHERE fact_key = NEW.id;
 END;
 CREATE TRIGGER compliance_facts_obligation_delete AFTER DELETE ON obligations BEGIN
   DELETE FROM compliance_facts WHERE fact_key = OLD.id;
 END;
 CREATE TRIGGER compliance_facts_deadline_update AFTER UPDATE OF due_date, provisional ON deadlines BEGIN
-  UPDATE compliance_facts SET due_on = NEW.due_date, provisional = NEW.provisional
-  WHERE fact_key IN (SELECT id FROM obligations WHERE deadline_id = NEW.id);
+  INSERT OR REPLACE INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_name, item_number,
+    element, title, formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
+  SELECT * FROM compliance_obligation_rows WHERE fact_key IN (SELECT id FROM obligations WHERE deadline_id = NEW.id);
 END;
 CREATE TRIGGER compliance_facts_record_insert AFTER INSERT ON records BEGIN
   INSERT OR REPLACE INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_name, item_number,
-    element, title, formed_on, due_on, provisional, state, published_on, late_days)
+    element, title, formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
   SELECT * FROM compliance_record_rows WHERE record_id = NEW.id;
   INSERT OR REPLACE INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_name, item_number,
-    element, title, formed_on, due_on, provisional, state, published_on, late_days)
+    element, title, formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
   SELECT * FROM compliance_obligation_rows WHERE fact_key IN (SELECT id FROM obligations WHERE record_id = NEW.id);
 END;
 CREATE TRIGGER compliance_facts_record_update AFTER UPDATE OF obligation_id, published_version, first_published_at,
     late_days, published_title, unit_name, item_number, element, formed_on, due_on, provisional ON records BEGIN
   DELETE FROM compliance_facts WHERE fact_key = -NEW.id;
   INSERT INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_name, item_number,
-    element, title, formed_on, due_on, provisional, state, published_on, late_days)
+    element, title, formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
   SELECT * FROM compliance_record_rows WHERE record_id = NEW.id;
   INSERT OR REPLACE INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_name, item_number,
-    element, title, formed_on, due_on, provisional, state, published_on, late_days)
+    element, title, formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
   SELECT * FROM compliance_obligation_rows WHERE fact_key IN (SELECT id FROM obligations WHERE record_id = NEW.id);
 END;
 CREATE TRIGGER compliance_facts_record_delete AFTER DELETE ON records BEGIN
@@ -448,7 +458,7 @@ CREATE TRIGGER compliance_facts_record_delete AFTER DELETE ON records BEGIN
 END;
 
 INSERT INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_name, item_number, element, title,
-  formed_on, due_on, provisional, state, published_on, late_days)
+  formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
 SELECT * FROM compliance_obligation_rows UNION ALL SELECT * FROM compliance_record_rows;
 )SQL"},
   };
