@@ -63,7 +63,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   // mmap: reads of large tables (dashboards, search) map pages instead of
   // copying them with a system call each; a bigger page cache for the rest.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                             "PRAGMA mmap_size=1073741824", "PRAGMA cache_size=-32768"}) {
+                             "PRAGMA mmap_size=2147418112", "PRAGMA cache_size=-32768"}) {
     if (auto s = c->Exec(pragma); !s) return Unexpected(s.error());
   }
   return c;

@@ -58,7 +58,7 @@ ReviewChecklist ParseChecklist(const std::string& text) {
   return c;
 }
 
-Date DateOr(const std::string& s) {
+Date DateOr(std::string_view s) {
   auto d = Date::Parse(s);
   return d ? *d : Date();
 }
@@ -487,11 +487,11 @@ Result<std::vector<ComplianceRow>> SqliteStore::ListComplianceRows(std::int64_t 
       x.element = st.Text(4);
       x.title = st.Text(5);
     }
-    x.formed_on = DateOr(st.Text(6));
-    x.due_on = DateOr(st.Text(7));
+    x.formed_on = DateOr(st.TextView(6));
+    x.due_on = DateOr(st.TextView(7));
     x.provisional = st.Bool(8);
-    x.state = ParseObligationState(st.Text(9)).value_or(ObligationState::kOpen);
-    if (const std::string pub = st.Text(10); !pub.empty()) x.published_on = DateOr(pub);
+    x.state = ParseObligationState(st.TextView(9)).value_or(ObligationState::kOpen);
+    if (const std::string_view pub = st.TextView(10); !pub.empty()) x.published_on = DateOr(pub);
     x.late_days = static_cast<int>(st.Int(11));
     out.push_back(std::move(x));
   }
