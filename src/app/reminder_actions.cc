@@ -17,6 +17,8 @@ Status DeliverPending(const Context& ctx, const ReminderSettings& settings, Remi
   if (settings.mailer == nullptr) return Ok();
   GK_TRY(pending, ctx.store.ListUndeliveredEmails(ctx.actor.site_id, settings.max_email_attempts));
   for (const auto& n : pending) {
+    GK_TRY(mine, ctx.store.ClaimEmail(n.id));
+    if (!mine) continue;  // another run is sending it
     MailMessage m{settings.from, settings.from_name, {n.email_to}, n.subject, n.body};
     if (auto sent = settings.mailer->Send(m)) {
       GK_CHECK(ctx.store.RecordEmailAttempt(n.id, EmailStatus::kSent, ""));

@@ -148,6 +148,20 @@ TEST_F(ReminderActionsTest, AFailedMailIsKeptAndRetriedLater) {
   EXPECT_EQ(last->emails_failed, 0);
 }
 
+TEST_F(ReminderActionsTest, AnE_mailClaimedByAnotherRunIsNotSentAgain) {
+  mailer_.fail = true;
+  ASSERT_TRUE(Run().has_value());  // stored, e-mail failed: due for a retry
+  auto mine = MyNotices(As(Role::kLiaison, "区财政局", liaison_), 5);
+  ASSERT_EQ(mine->size(), 1u);
+  ASSERT_TRUE(*store_->ClaimEmail((*mine)[0].id));    // another process takes it first
+  EXPECT_FALSE(*store_->ClaimEmail((*mine)[0].id));   // nobody else can
+  mailer_.fail = false;
+  auto run = Run();
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->emails_sent, 0);
+  EXPECT_TRUE(mailer_.sent.empty());
+}
+
 TEST_F(ReminderActionsTest, WithoutAMailerNoticesAreInAppOnly) {
   settings_.mailer = nullptr;
   auto run = Run();

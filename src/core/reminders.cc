@@ -49,6 +49,7 @@ const char* EmailStatusName(EmailStatus s) {
   switch (s) {
     case EmailStatus::kNone: return "";
     case EmailStatus::kPending: return "pending";
+    case EmailStatus::kSending: return "sending";
     case EmailStatus::kSent: return "sent";
     case EmailStatus::kFailed: return "failed";
   }
@@ -56,7 +57,8 @@ const char* EmailStatusName(EmailStatus s) {
 }
 
 std::optional<EmailStatus> ParseEmailStatus(std::string_view token) {
-  for (auto s : {EmailStatus::kNone, EmailStatus::kPending, EmailStatus::kSent, EmailStatus::kFailed})
+  for (auto s : {EmailStatus::kNone, EmailStatus::kPending, EmailStatus::kSending, EmailStatus::kSent,
+                 EmailStatus::kFailed})
     if (token == EmailStatusName(s)) return s;
   return std::nullopt;
 }

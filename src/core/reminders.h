@@ -79,8 +79,10 @@ struct PlannedNotice {
 };
 
 // A stored notice (站内提醒) to one account, with its e-mail delivery.
-enum class EmailStatus { kNone, kPending, kSent, kFailed };
-const char* EmailStatusName(EmailStatus s);  // "", "pending", "sent", "failed"
+// kSending: claimed by one process (ClaimEmail) so two runs at once never
+// send the same e-mail twice.
+enum class EmailStatus { kNone, kPending, kSending, kSent, kFailed };
+const char* EmailStatusName(EmailStatus s);  // "", "pending", "sending", "sent", "failed"
 std::optional<EmailStatus> ParseEmailStatus(std::string_view token);
 
 struct Notice {

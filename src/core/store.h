@@ -350,6 +350,9 @@ class Store {
                                                const std::string& at) = 0;
   // Notices whose e-mail is pending, or failed fewer than `max_attempts` times; oldest first.
   [[nodiscard]] virtual Result<std::vector<Notice>> ListUndeliveredEmails(std::int64_t site_id, int max_attempts) = 0;
+  // Marks the notice's e-mail as being sent by the caller: true if it was
+  // pending or failed (the caller now owns it), false if another run has it.
+  [[nodiscard]] virtual Result<bool> ClaimEmail(std::int64_t notice_id) = 0;
   // Records one delivery attempt (attempts + 1).
   [[nodiscard]] virtual Status RecordEmailAttempt(std::int64_t notice_id, EmailStatus status,
                                                   const std::string& error) = 0;

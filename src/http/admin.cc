@@ -1712,6 +1712,7 @@ class Admin {
       switch (n.email_status) {
         case EmailStatus::kNone: nd.set("mail", "仅站内"); break;
         case EmailStatus::kPending: nd.set("mail", fmt::format("待发送至{}", n.email_to)); break;
+        case EmailStatus::kSending: nd.set("mail", fmt::format("正在发送至{}", n.email_to)); break;
         case EmailStatus::kSent: nd.set("mail", fmt::format("已发送至{}", n.email_to)); break;
         case EmailStatus::kFailed:
           nd.set("mail", fmt::format("发送至{}失败（已尝试{}次）：{}", n.email_to, n.email_attempts, n.email_error));

@@ -203,6 +203,15 @@ Result<std::vector<Notice>> SqliteStore::ListUndeliveredEmails(std::int64_t site
   return ReadNotices(st);
 }
 
+Result<bool> SqliteStore::ClaimEmail(std::int64_t notice_id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached(
+                 "UPDATE notices SET email_status = 'sending' WHERE id = ? AND email_status IN ('pending', 'failed')"));
+  st.Bind(1, notice_id);
+  GK_CHECK(st.Run());
+  return c->Changes() == 1;
+}
+
 Status SqliteStore::RecordEmailAttempt(std::int64_t notice_id, EmailStatus status, const std::string& error) {
   auto c = pool_->Acquire();
   GK_TRY(st, c->PrepareCached(

@@ -83,6 +83,7 @@ class SqliteStore final : public Store {
   Result<int> CountUnreadNotices(std::int64_t account_id) override;
   Status MarkNoticesRead(std::int64_t account_id, std::int64_t notice_id, const std::string& at) override;
   Result<std::vector<Notice>> ListUndeliveredEmails(std::int64_t site_id, int max_attempts) override;
+  Result<bool> ClaimEmail(std::int64_t notice_id) override;
   Status RecordEmailAttempt(std::int64_t notice_id, EmailStatus status, const std::string& error) override;
   Result<std::vector<Record>> PublishRecords(std::span<const Publication> batch) override;
   Result<std::vector<RecordVersion>> ListVersions(std::int64_t record_id) override;
