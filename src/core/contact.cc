@@ -261,6 +261,7 @@ Result<std::string> NormalizeEmail(std::string_view text, std::string_view field
   auto bad = [&](std::string_view why) {
     return Unexpected(Error::Invalid(fmt::format("电子邮箱“{}”无效：{}", text, why), std::string(field)));
   };
+  if (text.size() > 254) return bad("地址长度超过254个字符");
   const auto at = text.rfind('@');
   if (at == std::string_view::npos) return bad("缺少@");
   std::string_view local = text.substr(0, at), domain = text.substr(at + 1);

@@ -53,8 +53,8 @@ namespace gongkai {
 // local part is 1-64 ASCII characters from letters, digits and
 // !#$%&'*+-/=?^_`{|}~. (not starting or ending with a dot, no "..") and the
 // domain is 1-253 characters of dot-separated labels (letters, digits,
-// hyphens; not starting or ending with a hyphen) with at least one dot.
-// "" is accepted and stays "" (no address). Errors name `field`.
+// hyphens; not starting or ending with a hyphen) with at least one dot; at
+// most 254 characters in all (an SMTP path's limit). "" is accepted and stays "" (no address). Errors name `field`.
 [[nodiscard]] Result<std::string> NormalizeEmail(std::string_view text, std::string_view field);
 
 }  // namespace gongkai
