@@ -11,12 +11,12 @@ namespace {
 
 constexpr const char* kMappingKey = "annual_report.mapping";
 
-std::string CellText(const AnnualCell& c) {
+}  // namespace
+
+std::string AnnualCellText(const AnnualCell& c) {
   if (!c.mapped) return "—（需人工填报）";
   return c.value ? fmt::format("{}", *c.value) : std::string("—");
 }
-
-}  // namespace
 
 const char* AnnualRowClause(AnnualRowKind kind) {
   switch (kind) {
@@ -82,7 +82,7 @@ std::vector<XlsxSheet> AnnualReportSheets(const AnnualReportView& view, const Ca
                  {18, 16, 22, 16, 60}};
   for (const auto& row : view.table.rows)
     for (const auto& cell : row.cells)
-      main.rows.push_back({AnnualRowClause(row.kind), row.label, cell.label, CellText(cell), row.note});
+      main.rows.push_back({AnnualRowClause(row.kind), row.label, cell.label, AnnualCellText(cell), row.note});
   out.push_back(std::move(main));
   XlsxSheet notes{"统计口径", {{"项目", "说明"}}, {24, 80}};
   notes.rows.push_back({"统计年度", fmt::format("{}年1月1日至12月31日（北京时间）", view.year)});

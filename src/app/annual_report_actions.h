@@ -37,6 +37,9 @@ struct AnnualReportView {
 // after the current year (field "year").
 [[nodiscard]] Result<AnnualReportView> LoadAnnualReport(const Context& ctx, const Catalog& catalog, int year);
 
+// A cell as the report prints it: the count, or "—（需人工填报）" when unmapped.
+std::string AnnualCellText(const AnnualCell& cell);
+
 // The 年度报告 clause each row belongs to, e.g. "第二十条第（一）项".
 const char* AnnualRowClause(AnnualRowKind kind);
 

@@ -11,7 +11,6 @@
 namespace gongkai {
 namespace {
 
-std::string Rate(const std::optional<double>& r) { return r ? fmt::format("{:.1f}%", *r * 100) : std::string("—"); }
 std::string Num(const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : std::string("—"); }
 
 std::vector<std::string> FigureHeader(const std::string& first) {
@@ -30,7 +29,7 @@ std::vector<std::string> FigureRow(const std::string& label, const ComplianceFig
           std::to_string(f.overdue_days_max),
           std::to_string(f.pending()),
           std::to_string(f.withheld()),
-          Rate(f.on_time_rate),
+          FormatOnTimeRate(f.on_time_rate),
           std::to_string(f.published_in_period()),
           Num(f.formation_to_publication_median)};
 }

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -198,12 +199,28 @@ int EmitReport(const std::string& bytes, const std::string& out, const std::stri
   return 0;
 }
 
+// Refuses a --format outside `allowed` (named in the message), and xlsx
+// without --out (a workbook is not for a terminal).
+Status CheckReportFormat(const std::string& format, const std::vector<std::string>& allowed, const std::string& out) {
+  if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) {
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : "、") + a;
+    return Unexpected(Error::Invalid(fmt::format("不支持的格式“{}”（可选 {}）", format, list), "--format"));
+  }
+  if (format == "xlsx" && out.empty()) return Unexpected(Error::Invalid("导出Excel时请用--out指定文件", "--out"));
+  return Ok();
+}
+
+// The bytes of `sheets` as "xlsx" or "csv".
+Result<std::string> SheetsFile(const std::vector<XlsxSheet>& sheets, const std::string& format) {
+  if (format == "xlsx") return WriteXlsx(sheets);
+  return SheetsAsCsv(sheets);
+}
+
 // gongkai report compliance: the dashboard's figures as text, CSV or Excel.
 int RunComplianceReport(const std::string& db, const std::string& site_slug, const std::string& from,
                         const std::string& to, const std::string& format, const std::string& out) {
-  if (format != "text" && format != "csv" && format != "xlsx")
-    return Fail(Error::Invalid(fmt::format("不支持的格式“{}”（可选 text、csv、xlsx）", format), "--format"));
-  if (format == "xlsx" && out.empty()) return Fail(Error::Invalid("导出Excel时请用--out指定文件", "--out"));
+  if (auto ok = CheckReportFormat(format, {"text", "csv", "xlsx"}, out); !ok) return Fail(ok.error());
   auto opened = OpenSite(db, site_slug);
   if (!opened) return Fail(opened.error());
   SystemClock clock;
@@ -212,12 +229,10 @@ int RunComplianceReport(const std::string& db, const std::string& site_slug, con
   if (!view) return Fail(view.error());
   auto sheets = ComplianceSheets(*view, opened->catalog);
   std::string bytes;
-  if (format == "xlsx") {
-    auto x = WriteXlsx(sheets);
-    if (!x) return Fail(x.error());
-    bytes = std::move(*x);
-  } else if (format == "csv") {
-    bytes = SheetsAsCsv(sheets);
+  if (format == "xlsx" || format == "csv") {
+    auto file = SheetsFile(sheets, format);
+    if (!file) return Fail(file.error());
+    bytes = std::move(*file);
   } else {
     for (const auto& sheet : sheets) {
       if (sheet.name == "统计口径" || sheet.name == "公开空白") continue;
@@ -240,9 +255,7 @@ int RunComplianceReport(const std::string& db, const std::string& site_slug, con
 // annex, as text, HTML, CSV or Excel.
 int RunAnnualReport(const std::string& db, const std::string& site_slug, int year, const std::string& format,
                     const std::string& out) {
-  if (format != "text" && format != "html" && format != "csv" && format != "xlsx")
-    return Fail(Error::Invalid(fmt::format("不支持的格式“{}”（可选 text、html、csv、xlsx）", format), "--format"));
-  if (format == "xlsx" && out.empty()) return Fail(Error::Invalid("导出Excel时请用--out指定文件", "--out"));
+  if (auto ok = CheckReportFormat(format, {"text", "html", "csv", "xlsx"}, out); !ok) return Fail(ok.error());
   auto opened = OpenSite(db, site_slug);
   if (!opened) return Fail(opened.error());
   SystemClock clock;
@@ -251,12 +264,10 @@ int RunAnnualReport(const std::string& db, const std::string& site_slug, int yea
   if (!view) return Fail(view.error());
   auto sheets = AnnualReportSheets(*view, opened->catalog);
   std::string bytes;
-  if (format == "xlsx") {
-    auto x = WriteXlsx(sheets);
-    if (!x) return Fail(x.error());
-    bytes = std::move(*x);
-  } else if (format == "csv") {
-    bytes = SheetsAsCsv(sheets);
+  if (format == "xlsx" || format == "csv") {
+    auto file = SheetsFile(sheets, format);
+    if (!file) return Fail(file.error());
+    bytes = std::move(*file);
   } else if (format == "html") {
     bytes = AnnualReportDocument(*view, opened->catalog, opened->site.name);
   } else {
@@ -264,12 +275,12 @@ int RunAnnualReport(const std::string& db, const std::string& site_slug, int yea
     for (const auto& row : view->table.rows)
       for (const auto& cell : row.cells)
         bytes += fmt::format("{}\t{}\t{}\t{}\n", AnnualRowClause(row.kind), row.label, cell.label,
-                             !cell.mapped ? std::string("—（需人工填报）") : fmt::format("{}", cell.value.value_or(0)));
+                             AnnualCellText(cell));
     const auto& f = view->timeliness.report.site.figures;
     bytes += fmt::format("附：公开时效（{}至{}）应公开{}，按时公开{}，逾期公开{}，当前逾期未公开{}，不予公开{}，按时率{}\n",
                          view->timeliness.report.period.from.ToString(), view->timeliness.report.period.to.ToString(),
                          f.due(), f.on_time(), f.late(), f.overdue_now(), f.withheld(),
-                         f.on_time_rate ? fmt::format("{:.1f}%", *f.on_time_rate * 100) : std::string("—"));
+                         FormatOnTimeRate(f.on_time_rate));
   }
   return EmitReport(bytes, out, fmt::format("已导出：{}（{}年）", out, year));
 }

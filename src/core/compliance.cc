@@ -647,6 +647,10 @@ Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const Working
   return report;
 }
 
+std::string FormatOnTimeRate(const std::optional<double>& rate) {
+  return rate ? fmt::format("{:.1f}%", *rate * 100) : std::string("—");
+}
+
 std::vector<const GroupCompliance*> RankGroups(std::span<const GroupCompliance> groups) {
   std::vector<const GroupCompliance*> out;
   out.reserve(groups.size());

@@ -287,6 +287,9 @@ std::vector<const ComplianceRow*> RowsBehind(std::span<const ComplianceRow> rows
 // ascending (byte order). Pointers point into `groups`.
 std::vector<const GroupCompliance*> RankGroups(std::span<const GroupCompliance> groups);
 
+// An on-time rate for display: "85.1%", or "—" when there is none.
+std::string FormatOnTimeRate(const std::optional<double>& rate);
+
 // (term, definition) pairs in Simplified Chinese, for the page's notes.
 const std::vector<std::pair<std::string, std::string>>& FigureDefinitions();
 

@@ -1420,11 +1420,28 @@ class Admin {
       cells.push_back(c);
     }
     row.set("cells", cells);
-    row.set("rate", f.on_time_rate ? fmt::format("{:.1f}%", *f.on_time_rate * 100) : std::string("—"));
+    row.set("rate", FormatOnTimeRate(f.on_time_rate));
     row.set("late_median", f.late_days_median ? fmt::format("{:g}", *f.late_days_median) : std::string("—"));
     row.set("late_max", fmt::format("{}", f.late_days_max));
     row.set("overdue_max", fmt::format("{}", f.overdue_days_max));
     return row;
+  }
+
+  // The signed-in user and the current catalogue snapshot; nullopt when a
+  // login redirect or an error page has been sent.
+  std::optional<std::pair<Auth, std::shared_ptr<const Snapshot>>> OpenSignedIn(const httplib::Request& req,
+                                                                               httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!a.signed_in) {
+      RedirectToLogin(req, res);
+      return std::nullopt;
+    }
+    auto snap = Snap();
+    if (!snap) {
+      SendError(req, res, a, snap.error());
+      return std::nullopt;
+    }
+    return std::make_pair(std::move(a), std::move(*snap));
   }
 
   // What every compliance handler starts with: the signed-in user, the
@@ -1437,22 +1454,15 @@ class Admin {
   };
   std::optional<ComplianceRequest> OpenCompliance(const httplib::Request& req, httplib::Response& res,
                                                   const ComplianceLoad& load = {}) {
-    Auth a = Authenticate(req);
-    if (!a.signed_in) {
-      RedirectToLogin(req, res);
-      return std::nullopt;
-    }
-    auto snap = Snap();
-    if (!snap) {
-      SendError(req, res, a, snap.error());
-      return std::nullopt;
-    }
-    auto v = LoadCompliance(Ctx(a), (*snap)->catalog, req.get_param_value("from"), req.get_param_value("to"), load);
+    auto opened = OpenSignedIn(req, res);
+    if (!opened) return std::nullopt;
+    auto& [a, snap] = *opened;
+    auto v = LoadCompliance(Ctx(a), snap->catalog, req.get_param_value("from"), req.get_param_value("to"), load);
     if (!v) {
       SendError(req, res, a, v.error());
       return std::nullopt;
     }
-    return ComplianceRequest{std::move(a), std::move(*snap), std::move(*v)};
+    return ComplianceRequest{std::move(a), std::move(snap), std::move(*v)};
   }
 
   void Compliance(const httplib::Request& req, httplib::Response& res) {
@@ -1576,31 +1586,24 @@ class Admin {
   };
   // ?year= (default: last year). nullopt when a response has been sent.
   std::optional<AnnualRequest> OpenAnnual(const httplib::Request& req, httplib::Response& res) {
-    Auth a = Authenticate(req);
-    if (!a.signed_in) {
-      RedirectToLogin(req, res);
-      return std::nullopt;
-    }
-    auto snap = Snap();
-    if (!snap) {
-      SendError(req, res, a, snap.error());
-      return std::nullopt;
-    }
+    auto opened = OpenSignedIn(req, res);
+    if (!opened) return std::nullopt;
+    auto& [a, snap] = *opened;
     int year = BeijingDate(d_.clock.Now()).year() - 1;
     if (req.has_param("year")) {
       const std::string text = req.get_param_value("year");
       auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
       if (ec != std::errc() || p != text.data() + text.size()) {
-        SendError(req, res, a, Error::Invalid(fmt::format("年份“{}”无效", text), "year"), &(*snap)->catalog);
+        SendError(req, res, a, Error::Invalid(fmt::format("年份“{}”无效", text), "year"), &snap->catalog);
         return std::nullopt;
       }
     }
-    auto v = LoadAnnualReport(Ctx(a), (*snap)->catalog, year);
+    auto v = LoadAnnualReport(Ctx(a), snap->catalog, year);
     if (!v) {
-      SendError(req, res, a, v.error(), &(*snap)->catalog);
+      SendError(req, res, a, v.error(), &snap->catalog);
       return std::nullopt;
     }
-    return AnnualRequest{std::move(a), std::move(*snap), std::move(*v)};
+    return AnnualRequest{std::move(a), std::move(snap), std::move(*v)};
   }
 
   void Annual(const httplib::Request& req, httplib::Response& res) {

@@ -10,8 +10,6 @@ namespace {
 
 using Data = kainjow::mustache::data;
 
-std::string Rate(const std::optional<double>& r) { return r ? fmt::format("{:.1f}%", *r * 100) : std::string("—"); }
-
 Data FigureRow(const std::string& label, const ComplianceFigures& f) {
   Data d;
   d.set("label", label);
@@ -21,7 +19,7 @@ Data FigureRow(const std::string& label, const ComplianceFigures& f) {
   d.set("overdue", fmt::format("{}", f.overdue_now()));
   d.set("withheld", fmt::format("{}", f.withheld()));
   d.set("published", fmt::format("{}", f.published_in_period()));
-  d.set("rate", Rate(f.on_time_rate));
+  d.set("rate", FormatOnTimeRate(f.on_time_rate));
   return d;
 }
 
