@@ -136,9 +136,11 @@ Result<std::unique_ptr<SmtpMailer>> MakeMailer(const MailOptions& m) {
   return std::make_unique<SmtpMailer>(std::move(config));
 }
 
-int RunServe(const std::string& db, const std::string& listen, int threads, const std::string& site,
-             const std::string& port_file, int session_ttl, int max_attachment_mb, const MailOptions& mail,
-             const std::string& remind_at) {
+// `options` carries what the command line set directly (threads, site,
+// session TTL, attachment limit, reminder time, public URL).
+int RunServe(const std::string& db, const std::string& listen, const std::string& port_file, const MailOptions& mail,
+             ServerOptions options) {
+  const int threads = options.threads;
   auto mailer = MakeMailer(mail);
   if (!mailer) return Fail(mailer.error());
   auto addr = ParseListen(listen);
@@ -153,17 +155,11 @@ int RunServe(const std::string& db, const std::string& listen, int threads, cons
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
-  ServerOptions options;
   options.host = addr->first;
   options.port = addr->second;
-  options.threads = threads;
-  options.site_slug = site;
-  options.session_ttl_seconds = session_ttl;
-  options.max_attachment_mb = max_attachment_mb;
   options.mailer = mailer->get();
   options.mail_from = mail.from;
   options.mail_from_name = mail.from_name;
-  options.remind_at = remind_at;
   PortalServer server(**store, options);
   if (auto s = server.Bind(); !s) return Fail(s.error());
   if (!port_file.empty()) {
@@ -501,6 +497,14 @@ int main(int argc, char** argv) {
   std::string remind_at;
   serve->add_option("--remind-at", remind_at,
                     "每个工作日此时（北京时间HH:MM）自动生成到期提醒，省略则不启用 (daily reminder time)");
+  std::string public_url;
+  serve->add_option("--public-url", public_url,
+                    "门户对外访问地址，如https://gk.example.gov.cn，用于订阅源和站点地图中的绝对链接；省略则取请求的Host "
+                    "(public base URL for feeds and sitemaps)")
+      ->check([](const std::string& v) -> std::string {
+        if (v.starts_with("http://") || v.starts_with("https://")) return {};
+        return "门户地址应以http://或https://开头";
+      });
 
   // remind
   auto* remind = app.add_subcommand(
@@ -668,8 +672,16 @@ int main(int argc, char** argv) {
                stored->ItemCount(), stored->units.size(), db);
     return 0;
   }
-  if (serve->parsed())
-    return RunServe(db, listen, threads, site, port_file, session_ttl, max_attachment_mb, serve_mail, remind_at);
+  if (serve->parsed()) {
+    ServerOptions options;
+    options.threads = threads;
+    options.site_slug = site;
+    options.session_ttl_seconds = session_ttl;
+    options.max_attachment_mb = max_attachment_mb;
+    options.remind_at = remind_at;
+    options.public_url = public_url;
+    return RunServe(db, listen, port_file, serve_mail, std::move(options));
+  }
   if (remind->parsed()) return RunRemind(db, site, remind_mail, remind_force);
   if (s_reindex->parsed() || s_check->parsed() || s_query->parsed()) {
     auto store = OpenStore(db, false);

@@ -81,6 +81,30 @@ std::optional<RecordStatus> ParseRecordStatus(std::string_view t) {
   return std::nullopt;
 }
 
+const char* PublicationKindName(PublicationKind k) {
+  switch (k) {
+    case PublicationKind::kPublish: return "publish";
+    case PublicationKind::kRevise: return "revise";
+    case PublicationKind::kWithdraw: return "withdraw";
+  }
+  return "publish";
+}
+
+const char* PublicationKindLabel(PublicationKind k) {
+  switch (k) {
+    case PublicationKind::kPublish: return "发布";
+    case PublicationKind::kRevise: return "修订";
+    case PublicationKind::kWithdraw: return "撤回";
+  }
+  return "发布";
+}
+
+std::optional<PublicationKind> ParsePublicationKind(std::string_view t) {
+  for (auto k : {PublicationKind::kPublish, PublicationKind::kRevise, PublicationKind::kWithdraw})
+    if (t == PublicationKindName(k)) return k;
+  return std::nullopt;
+}
+
 namespace {
 
 std::size_t CodePoints(std::string_view s) {

@@ -135,6 +135,30 @@ struct RecordVersion {
   std::string approved_by;
 };
 
+// ---- publication events -------------------------------------------------------
+
+// What a publication event did to the public record.
+enum class PublicationKind { kPublish, kRevise, kWithdraw };
+const char* PublicationKindName(PublicationKind k);   // "publish", "revise", "withdraw"
+const char* PublicationKindLabel(PublicationKind k);  // "发布", "修订", "撤回"
+std::optional<PublicationKind> ParsePublicationKind(std::string_view token);
+
+// One change of what the public sees, written in the same transaction as the
+// change itself (an outbox): feeds, sync, webhooks and the publication
+// ledger all read these, so none of them can miss one.
+struct PublicationEvent {
+  std::int64_t seq = 0;  // increasing over the database, never reused
+  std::int64_t site_id = 0;
+  std::int64_t record_id = 0;
+  int version = 0;        // the version published (for a withdrawal: the last one)
+  PublicationKind kind = PublicationKind::kPublish;
+  std::string at;         // ISO 8601 UTC
+  std::string index_number;
+  std::string unit;
+  int item_number = 0;
+  std::string title;      // of that version
+};
+
 // Validates content before submission; errors name the field.
 [[nodiscard]] Status ValidateRecordContent(const RecordContent& content);
 

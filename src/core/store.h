@@ -96,11 +96,33 @@ struct UnitItemChange {
 // Which records a list shows.
 struct RecordFilter {
   int item = 0;                // 0 = any
+  std::vector<int> items;      // any of these items (an area); empty = any
   std::string unit;            // "" = any
+  std::string element;         // "" = any
   bool published_only = true;  // only records with a published version (including withdrawn ones)
   std::vector<RecordStatus> statuses;  // empty = any
+  // First published in [published_from, published_before), ISO 8601 UTC; "" = open.
+  std::string published_from;
+  std::string published_before;
+  // Only records with a publication event (publish, revise, withdraw) at or
+  // after this ISO 8601 UTC time; "" = any.
+  std::string changed_since;
+  // Cursor pagination: when >= 0, records with id > after_id in id order
+  // (instead of newest first with `offset`).
+  std::int64_t after_id = -1;
+  std::int64_t max_id = 0;  // when > 0, only records with id <= max_id
   int limit = 20;
   int offset = 0;
+};
+
+// Which publication events a feed or a sync reads.
+struct EventQuery {
+  std::vector<int> items;     // any of these items; empty = any
+  std::string unit;           // "" = any
+  std::int64_t record_id = 0; // 0 = any
+  std::int64_t after_seq = 0; // only events with seq > after_seq
+  bool newest_first = true;   // else oldest first (sync, webhooks, ledger)
+  int limit = 50;
 };
 
 // A full-text search over published records.
@@ -296,6 +318,10 @@ class Store {
   // Newest first (by first publication, then id).
   [[nodiscard]] virtual Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
   [[nodiscard]] virtual Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
+  // Publication events (written by PublishRecord(s) and by SaveRecord when
+  // a record is withdrawn, in the same transaction).
+  [[nodiscard]] virtual Result<std::vector<PublicationEvent>> ListPublicationEvents(std::int64_t site_id,
+                                                                                  const EventQuery& query) = 0;
 
   // Every obligation of the site (with its record's first publication, if
   // any) and every published record without an obligation, as rows for the

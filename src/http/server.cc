@@ -21,6 +21,7 @@
 #include "core/resources.h"
 #include "http/admin.h"
 #include "http/api.h"
+#include "http/open_data_routes.h"
 #include "http/snapshot.h"
 #include "http/views.h"
 
@@ -529,6 +530,18 @@ struct PortalServer::Impl {
     admin = RegisterAdminRoutes(http, AdminDeps{store, clock, site, policy, [this] { return Current(); },
                                                 static_cast<std::size_t>(options.max_attachment_mb) * 1024 * 1024,
                                                 Reminders()});
+
+    RegisterOpenDataRoutes(
+        http, OpenDataDeps{store, site, [this] { return Current(); },
+                           [this](const httplib::Request& req, httplib::Response& res, const Error& e) {
+                             std::shared_ptr<const Snapshot> snap;
+                             {
+                               std::shared_lock lock(cache_mu);
+                               snap = snapshot;
+                             }
+                             SendError(req, res, e, snap ? &snap->catalog : nullptr);
+                           },
+                           options.public_url});
 
     http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) { SetSecurityHeaders(res); });
   }

@@ -31,6 +31,9 @@ struct ServerOptions {
   std::string mail_from;
   std::string mail_from_name;
   std::string remind_at;
+  // The portal's public base URL ("https://gk.example.gov.cn"), used for the
+  // absolute URLs of feeds and sitemaps; "" = taken from the Host header.
+  std::string public_url;
 };
 
 // "HH:MM" (00:00-23:59) as minutes after midnight; Error::Invalid naming `field`.

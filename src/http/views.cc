@@ -425,6 +425,8 @@ std::string UnitPage(const Site& site, const Catalog& catalog, const std::string
   if (!unit) return ErrorPage(site, &catalog, 404, "没有找到该责任单位。");
   Data d;
   d.set("name", unit->name);
+  d.set("unit_url", UnitUrl(unit->name));
+  d.set("unit_param", PercentEncode(unit->name));
   if (!unit->short_name.empty()) d.set("short_name", unit->short_name);
   d.set("kind", unit->kind);
   if (!unit->aliases.empty()) {

@@ -461,6 +461,62 @@ INSERT INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_
   formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
 SELECT * FROM compliance_obligation_rows UNION ALL SELECT * FROM compliance_record_rows;
 )SQL"},
+      {11, "publication events and the publication ledger", R"SQL(
+CREATE TABLE publication_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  site_id INTEGER NOT NULL,
+  record_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  at TEXT NOT NULL,
+  index_number TEXT NOT NULL,
+  unit_name TEXT NOT NULL,
+  item_number INTEGER NOT NULL,
+  title TEXT NOT NULL
+);
+CREATE INDEX publication_events_site ON publication_events (site_id, seq);
+CREATE INDEX publication_events_item ON publication_events (site_id, item_number, seq);
+CREATE INDEX publication_events_unit ON publication_events (site_id, unit_name, seq);
+CREATE INDEX publication_events_record ON publication_events (record_id, seq);
+CREATE INDEX publication_events_at ON publication_events (site_id, at, record_id);
+INSERT INTO publication_events (site_id, record_id, version, kind, at, index_number, unit_name, item_number, title)
+SELECT site_id, record_id, version, kind, at, index_number, unit_name, item_number, title FROM (
+  SELECT r.site_id, v.record_id, v.version, CASE WHEN v.version = 1 THEN 'publish' ELSE 'revise' END AS kind,
+         v.published_at AS at, coalesce(r.index_number, '') AS index_number, r.unit_name, r.item_number, v.title
+  FROM record_versions v JOIN records r ON r.id = v.record_id
+  UNION ALL
+  SELECT r.site_id, r.id, r.published_version, 'withdraw', r.withdrawn_at, coalesce(r.index_number, ''), r.unit_name,
+         r.item_number, r.published_title
+  FROM records r WHERE r.status = 'withdrawn'
+) ORDER BY at, record_id, version, kind;
+
+CREATE TABLE ledger_leaves (
+  site_id INTEGER NOT NULL,
+  leaf_index INTEGER NOT NULL,
+  event_seq INTEGER NOT NULL UNIQUE,
+  record_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (site_id, leaf_index)
+);
+CREATE INDEX ledger_leaves_record ON ledger_leaves (record_id, version);
+CREATE TABLE ledger_nodes (
+  site_id INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (site_id, level, idx)
+) WITHOUT ROWID;
+CREATE TABLE ledger_heads (
+  site_id INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  root BLOB NOT NULL,
+  note TEXT NOT NULL,
+  PRIMARY KEY (site_id, size, time)
+);
+)SQL"},
   };
   return kAll;
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <variant>
 #include <unordered_map>
 
 #include "core/timestamp.h"
@@ -204,24 +205,82 @@ Result<sqlite::IndexedRecord> IndexedFor(sqlite::Connection& c, std::int64_t sit
   return ir;
 }
 
-std::string FilterSql(const RecordFilter& f, std::vector<std::string>& text_args, std::vector<std::int64_t>& int_args) {
-  std::string where = " WHERE site_id = ?";
-  if (f.item > 0) {
-    where += " AND item_number = ?";
-    int_args.push_back(f.item);
+// A WHERE clause with its arguments in the order they are bound.
+struct FilterSql {
+  std::string where;
+  std::vector<std::variant<std::int64_t, std::string>> args;
+
+  void Bind(sqlite::Statement& st, int& i) const {
+    for (const auto& a : args) {
+      if (const auto* n = std::get_if<std::int64_t>(&a)) st.Bind(i++, *n);
+      else st.Bind(i++, std::get<std::string>(a));
+    }
   }
-  if (!f.unit.empty()) {
-    where += " AND unit_name = ?";
-    text_args.push_back(f.unit);
+};
+
+FilterSql RecordFilterSql(std::int64_t site_id, const RecordFilter& f) {
+  FilterSql out;
+  out.where = " WHERE site_id = ?";
+  out.args.emplace_back(site_id);
+  auto add = [&](std::string_view clause, auto value) {
+    out.where += clause;
+    out.args.emplace_back(value);
+  };
+  if (f.item > 0) add(" AND item_number = ?", static_cast<std::int64_t>(f.item));
+  if (!f.items.empty()) {
+    out.where += " AND item_number IN (";
+    for (std::size_t i = 0; i < f.items.size(); ++i) {
+      out.where += i ? ",?" : "?";
+      out.args.emplace_back(static_cast<std::int64_t>(f.items[i]));
+    }
+    out.where += ")";
   }
-  if (f.published_only) where += " AND published_version > 0";
+  if (!f.unit.empty()) add(" AND unit_name = ?", f.unit);
+  if (!f.element.empty()) add(" AND element = ?", f.element);
+  if (f.published_only) out.where += " AND published_version > 0";
   if (!f.statuses.empty()) {
-    where += " AND status IN (";
-    for (std::size_t i = 0; i < f.statuses.size(); ++i) where += (i ? ",'" : "'") + std::string(RecordStatusName(f.statuses[i])) + "'";
-    where += ")";
+    out.where += " AND status IN (";
+    for (std::size_t i = 0; i < f.statuses.size(); ++i) out.where += (i ? ",'" : "'") + std::string(RecordStatusName(f.statuses[i])) + "'";
+    out.where += ")";
   }
-  return where;
+  if (!f.published_from.empty()) add(" AND first_published_at >= ?", f.published_from);
+  if (!f.published_before.empty()) add(" AND first_published_at < ?", f.published_before);
+  if (!f.changed_since.empty())
+    add(" AND id IN (SELECT record_id FROM publication_events WHERE site_id = records.site_id AND at >= ?)",
+        f.changed_since);
+  if (f.after_id >= 0) add(" AND id > ?", f.after_id);
+  if (f.max_id > 0) add(" AND id <= ?", f.max_id);
+  return out;
 }
+
+constexpr std::string_view kEventColumns =
+    "seq, site_id, record_id, version, kind, at, index_number, unit_name, item_number, title";
+
+PublicationEvent ReadEvent(const sqlite::Statement& st) {
+  PublicationEvent e;
+  e.seq = st.Int(0);
+  e.site_id = st.Int(1);
+  e.record_id = st.Int(2);
+  e.version = static_cast<int>(st.Int(3));
+  e.kind = ParsePublicationKind(st.Text(4)).value_or(PublicationKind::kPublish);
+  e.at = st.Text(5);
+  e.index_number = st.Text(6);
+  e.unit = st.Text(7);
+  e.item_number = static_cast<int>(st.Int(8));
+  e.title = st.Text(9);
+  return e;
+}
+
+// Appends a publication event inside the caller's transaction.
+Status WriteEvent(sqlite::Connection& c, const PublicationEvent& e) {
+  GK_TRY(st, c.PrepareCached(
+                 "INSERT INTO publication_events (site_id, record_id, version, kind, at, index_number, unit_name, "
+                 "item_number, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  st.Bind(1, e.site_id).Bind(2, e.record_id).Bind(3, e.version).Bind(4, PublicationKindName(e.kind)).Bind(5, e.at);
+  st.Bind(6, e.index_number).Bind(7, e.unit).Bind(8, e.item_number).Bind(9, e.title);
+  return st.Run();
+}
+
 
 }  // namespace
 
@@ -345,6 +404,16 @@ Status SqliteStore::SaveRecord(const Record& r, const AuditEntry& audit) {
   if (r.status == RecordStatus::kWithdrawn) {
     // A withdrawn record leaves the public index at once.
     GK_CHECK(sqlite::UnindexRecord(*c, r.id));
+    GK_TRY(seen, c->PrepareCached(
+                     "SELECT count(*) FROM publication_events WHERE record_id = ? AND version = ? AND kind = 'withdraw'"));
+    seen.Bind(1, r.id).Bind(2, r.published_version);
+    GK_TRY(srow, seen.Step());
+    const bool already = srow && seen.Int(0) > 0;
+    seen.Reset();
+    if (!already)
+      GK_CHECK(WriteEvent(*c, PublicationEvent{0, r.site_id, r.id, r.published_version, PublicationKind::kWithdraw,
+                                               r.withdrawn_at, r.index_number, r.unit, r.item_number,
+                                               r.published_title}));
     GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
     rev.Bind(1, r.site_id);
     GK_CHECK(rev.Run());
@@ -416,6 +485,10 @@ Result<Record> PublishIn(sqlite::Connection* c, const Record& r, const RecordVer
   out.published_title = v.content.title;
   upd.Bind(next + 3, out.late_days).Bind(next + 4, out.published_title).Bind(next + 5, out.id);
   GK_CHECK(upd.Run());
+  GK_CHECK(WriteEvent(*c, PublicationEvent{0, r.site_id, r.id, out.published_version,
+                                           stored_version > 0 ? PublicationKind::kRevise : PublicationKind::kPublish,
+                                           v.published_at, out.index_number, r.unit, r.item_number,
+                                           out.published_title}));
   if (r.obligation_id > 0) {
     GK_TRY(ob, c->PrepareCached("UPDATE obligations SET state = 'published', record_id = ? WHERE id = ?"));
     ob.Bind(1, r.id).Bind(2, r.obligation_id);
@@ -554,15 +627,12 @@ Result<std::vector<RecordVersion>> SqliteStore::ListVersions(std::int64_t record
 
 Result<std::vector<Record>> SqliteStore::ListRecords(std::int64_t site_id, const RecordFilter& f) {
   auto c = pool_->Acquire();
-  std::vector<std::string> texts;
-  std::vector<std::int64_t> ints;
-  std::string where = FilterSql(f, texts, ints);
-  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM records{} ORDER BY first_published_at DESC, id DESC LIMIT ? OFFSET ?",
-                                    kRecordColumns, where)));
+  FilterSql q = RecordFilterSql(site_id, f);
+  const bool cursor = f.after_id >= 0;
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM records{} ORDER BY {} LIMIT ? OFFSET ?", kRecordColumns,
+                                          q.where, cursor ? "id" : "first_published_at DESC, id DESC")));
   int i = 1;
-  st.Bind(i++, site_id);
-  for (auto v : ints) st.Bind(i++, v);
-  for (const auto& t : texts) st.Bind(i++, t);
+  q.Bind(st, i);
   st.Bind(i++, f.limit);
   st.Bind(i++, f.offset);
   std::vector<Record> out;
@@ -576,16 +646,54 @@ Result<std::vector<Record>> SqliteStore::ListRecords(std::int64_t site_id, const
 
 Result<int> SqliteStore::CountRecords(std::int64_t site_id, const RecordFilter& f) {
   auto c = pool_->Acquire();
-  std::vector<std::string> texts;
-  std::vector<std::int64_t> ints;
-  std::string where = FilterSql(f, texts, ints);
-  GK_TRY(st, c->PrepareCached(fmt::format("SELECT count(*) FROM records{}", where)));
+  RecordFilter all = f;
+  all.after_id = -1;  // a count is of the whole list, not of one page
+  FilterSql q = RecordFilterSql(site_id, all);
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT count(*) FROM records{}", q.where)));
   int i = 1;
-  st.Bind(i++, site_id);
-  for (auto v : ints) st.Bind(i++, v);
-  for (const auto& t : texts) st.Bind(i++, t);
+  q.Bind(st, i);
   GK_TRY(row, st.Step());
   return row ? static_cast<int>(st.Int(0)) : 0;
+}
+
+
+Result<std::vector<PublicationEvent>> SqliteStore::ListPublicationEvents(std::int64_t site_id, const EventQuery& q) {
+  auto c = pool_->Acquire();
+  FilterSql f;
+  f.where = " WHERE site_id = ?";
+  f.args.emplace_back(site_id);
+  if (!q.items.empty()) {
+    f.where += " AND item_number IN (";
+    for (std::size_t i = 0; i < q.items.size(); ++i) {
+      f.where += i ? ",?" : "?";
+      f.args.emplace_back(static_cast<std::int64_t>(q.items[i]));
+    }
+    f.where += ")";
+  }
+  if (!q.unit.empty()) {
+    f.where += " AND unit_name = ?";
+    f.args.emplace_back(q.unit);
+  }
+  if (q.record_id > 0) {
+    f.where += " AND record_id = ?";
+    f.args.emplace_back(q.record_id);
+  }
+  if (q.after_seq > 0) {
+    f.where += " AND seq > ?";
+    f.args.emplace_back(q.after_seq);
+  }
+  GK_TRY(st, c->PrepareCached(fmt::format("SELECT {} FROM publication_events{} ORDER BY seq {} LIMIT ?", kEventColumns,
+                                          f.where, q.newest_first ? "DESC" : "ASC")));
+  int i = 1;
+  f.Bind(st, i);
+  st.Bind(i++, q.limit);
+  std::vector<PublicationEvent> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    out.push_back(ReadEvent(st));
+  }
+  return out;
 }
 
 namespace {

@@ -89,6 +89,7 @@ class SqliteStore final : public Store {
   Result<std::vector<RecordVersion>> ListVersions(std::int64_t record_id) override;
   Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) override;
+  Result<std::vector<PublicationEvent>> ListPublicationEvents(std::int64_t site_id, const EventQuery& query) override;
   Result<SearchResult> Search(std::int64_t site_id, const SearchRequest& request) override;
   Result<int> Reindex(std::int64_t site_id) override;
   Result<IndexCheck> CheckIndex(std::int64_t site_id) override;

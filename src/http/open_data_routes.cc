@@ -1,0 +1,342 @@
+#include "http/open_data_routes.h"
+
+#include <fmt/core.h>
+
+#include <charconv>
+
+#include "app/open_data.h"
+#include "app/record_json.h"
+#include "codec/atom.h"
+#include "core/resources.h"
+#include "core/timestamp.h"
+#include "http/views.h"
+
+namespace gongkai {
+
+namespace {
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+constexpr const char* kAtom = "application/atom+xml; charset=utf-8";
+constexpr const char* kXml = "application/xml; charset=utf-8";
+constexpr int kFeedEntries = 50;
+constexpr int kSitemapUrls = 50000;  // the sitemap protocol's limit per file
+constexpr int kExportCap = 200000;
+
+using ojson = nlohmann::ordered_json;
+
+RecordQueryInput QueryInputOf(const httplib::Request& req) {
+  RecordQueryInput in;
+  in.item = req.get_param_value("item");
+  in.element = req.get_param_value("element");
+  in.unit = req.get_param_value("unit");
+  in.area = req.get_param_value("area");
+  in.from = req.get_param_value("from");
+  in.to = req.get_param_value("to");
+  in.status = req.get_param_value("status");
+  in.updated_since = req.get_param_value("updated_since");
+  in.cursor = req.get_param_value("cursor");
+  in.limit = req.get_param_value("limit");
+  return in;
+}
+
+// ISO 8601 UTC as RFC 3339 in Beijing time ("…+08:00"); "" stays "".
+std::string BeijingRfc3339(const std::string& utc) {
+  auto t = ParseTimestamp(utc, "time");
+  return t ? FormatBeijingIso(*t) : std::string();
+}
+
+Result<std::int64_t> PathNumber(const std::string& s, const char* what) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || p != s.data() + s.size() || n <= 0)
+    return Unexpected(Error::NotFound(fmt::format("{}“{}”不存在", what, s)));
+  return n;
+}
+
+// The same URL with `cursor` replaced.
+std::string NextUrl(const httplib::Request& req, const std::string& cursor) {
+  std::string url = req.path + "?";
+  bool first = true;
+  for (const auto& [k, v] : req.params) {
+    if (k == "cursor") continue;
+    url += (first ? "" : "&") + k + "=" + httplib::detail::encode_query_param(v);
+    first = false;
+  }
+  return url + (first ? "" : "&") + "cursor=" + cursor;
+}
+
+struct Routes {
+  OpenDataDeps d;
+
+  template <typename F>
+  void Guard(const httplib::Request& req, httplib::Response& res, F body) {
+    Status s = body();
+    if (!s) d.send_error(req, res, s.error());
+  }
+
+  Result<std::shared_ptr<const Snapshot>> Snap() { return d.snapshot(); }
+
+  Result<Record> PublicRecord(std::int64_t id) {
+    GK_TRY(r, d.store.GetRecord(id));
+    if (r.site_id != d.site.id || r.published_version == 0)
+      return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", id)));
+    return r;
+  }
+
+  Status Records(const httplib::Request& req, httplib::Response& res) {
+    GK_TRY(snap, Snap());
+    GK_TRY(filter, ParseRecordQuery(snap->catalog, QueryInputOf(req)));
+    GK_TRY(page, ListPublicRecords(d.store, d.site.id, filter));
+    ojson j;
+    ojson list = ojson::array();
+    for (const auto& r : page.records) list.push_back(RecordSummaryDoc(r));
+    j["records"] = std::move(list);
+    j["count"] = page.records.size();
+    j["total"] = page.total;
+    j["next_cursor"] = page.next_cursor.empty() ? ojson(nullptr) : ojson(page.next_cursor);
+    j["next"] = page.next_cursor.empty() ? ojson(nullptr) : ojson(NextUrl(req, page.next_cursor));
+    res.set_content(j.dump(), kJson);
+    return Ok();
+  }
+
+  Status Export(const httplib::Request& req, httplib::Response& res, bool xlsx) {
+    GK_TRY(snap, Snap());
+    RecordQueryInput in = QueryInputOf(req);
+    in.limit.clear();
+    in.cursor.clear();
+    GK_TRY(filter, ParseRecordQuery(snap->catalog, in));
+    GK_TRY(records, AllPublicRecords(d.store, d.site.id, filter, kExportCap));
+    const std::string name = fmt::format("records-{}", d.site.slug);
+    if (xlsx) {
+      GK_TRY(bytes, RecordXlsx(snap->catalog, records));
+      res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.xlsx\"", name));
+      res.set_content(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    } else {
+      res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.csv\"", name));
+      res.set_content(RecordCsv(snap->catalog, records), "text/csv; charset=utf-8");
+    }
+    return Ok();
+  }
+
+  Status OneRecord(const httplib::Request& req, httplib::Response& res) {
+    GK_TRY(id, PathNumber(req.matches[1], "公开信息"));
+    GK_TRY(r, PublicRecord(id));
+    GK_TRY(versions, d.store.ListVersions(r.id));
+    res.set_content(RecordDetailDoc(d.site.slug, r, versions).dump(), kJson);
+    return Ok();
+  }
+
+  Status Events(const httplib::Request& req, httplib::Response& res) {
+    EventQuery q;
+    q.newest_first = false;
+    q.limit = kDefaultPageSize;
+    if (const auto after = req.get_param_value("after"); !after.empty()) {
+      std::int64_t n = -1;
+      auto [p, ec] = std::from_chars(after.data(), after.data() + after.size(), n);
+      if (ec != std::errc() || p != after.data() + after.size() || n < 0)
+        return Unexpected(Error::Invalid(fmt::format("事件序号（after）“{}”无效，应为非负整数", QuoteInput(after)), "after"));
+      q.after_seq = n;
+    }
+    if (const auto limit = req.get_param_value("limit"); !limit.empty()) {
+      int n = 0;
+      auto [p, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
+      if (ec != std::errc() || p != limit.data() + limit.size() || n < 1 || n > kMaxPageSize)
+        return Unexpected(Error::Invalid(
+            fmt::format("每页条数（limit）“{}”无效，应为1至{}", QuoteInput(limit), kMaxPageSize), "limit"));
+      q.limit = n;
+    }
+    GK_TRY(events, d.store.ListPublicationEvents(d.site.id, q));
+    ojson list = ojson::array();
+    for (const auto& e : events) list.push_back(EventDoc(e));
+    ojson j;
+    j["events"] = std::move(list);
+    j["count"] = events.size();
+    j["next_after"] = events.empty() ? q.after_seq : events.back().seq;
+    res.set_content(j.dump(), kJson);
+    return Ok();
+  }
+
+  // --- feeds ---
+
+  Status SendFeed(const httplib::Request& req, httplib::Response& res, const EventQuery& q, std::string title,
+                  std::string page_path) {
+    GK_TRY(snap, Snap());
+    GK_TRY(events, d.store.ListPublicationEvents(d.site.id, q));
+    const std::string base = BaseUrl(d.public_url, req);
+    Feed feed;
+    feed.id = base + req.path;
+    feed.self_url = base + req.path;
+    feed.page_url = base + page_path;
+    feed.title = std::move(title);
+    feed.subtitle = fmt::format("{}政府信息公开：新发布、修订和撤回的信息", d.site.name);
+    feed.author = snap->catalog.office.name.empty() ? d.site.name : snap->catalog.office.name;
+    // A feed with no entries has not changed since the epoch of this software's first release year.
+    std::string newest;
+    for (const auto& e : events) newest = std::max(newest, e.at);
+    feed.updated = newest.empty() ? std::string("2025-01-01T00:00:00+08:00") : BeijingRfc3339(newest);
+    for (const auto& e : events) {
+      FeedEntry entry;
+      const std::string version_url = fmt::format("{}/records/{}/versions/{}", base, e.record_id, e.version);
+      entry.id = e.kind == PublicationKind::kWithdraw ? version_url + "#withdrawn" : version_url;
+      entry.link = e.kind == PublicationKind::kWithdraw ? fmt::format("{}/records/{}", base, e.record_id) : version_url;
+      entry.title = e.kind == PublicationKind::kPublish ? e.title
+                                                          : fmt::format("【{}】{}", PublicationKindLabel(e.kind), e.title);
+      entry.updated = BeijingRfc3339(e.at);
+      entry.published = entry.updated;
+      const Item* it = snap->catalog.FindItem(e.item_number);
+      entry.summary = fmt::format("索引号：{}；责任单位：{}；事项：{}；{}（第{}版）", e.index_number, e.unit,
+                                  it ? it->title : std::to_string(e.item_number), PublicationKindLabel(e.kind),
+                                  e.version);
+      entry.categories = {e.unit};
+      if (it) entry.categories.push_back(it->title);
+      feed.entries.push_back(std::move(entry));
+    }
+    res.set_content(RenderAtom(feed), kAtom);
+    return Ok();
+  }
+
+  // --- sitemaps ---
+
+  // Record sitemaps cover blocks of kSitemapUrls record ids: records-k.xml
+  // lists the public records with ids in ((k-1)*kSitemapUrls, k*kSitemapUrls].
+  Status SitemapIndex(const httplib::Request& req, httplib::Response& res) {
+    const std::string base = BaseUrl(d.public_url, req);
+    RecordFilter all;
+    GK_TRY(total, d.store.CountRecords(d.site.id, all));
+    std::vector<SitemapUrl> maps{{base + "/sitemaps/pages.xml", ""}};
+    if (total > 0) {
+      RecordFilter last;
+      last.after_id = 0;
+      last.limit = 1;
+      last.offset = total - 1;
+      GK_TRY(newest, d.store.ListRecords(d.site.id, last));
+      const std::int64_t max_id = newest.empty() ? 0 : newest.back().id;
+      for (std::int64_t k = 1; (k - 1) * kSitemapUrls < max_id; ++k) {
+        RecordFilter block;
+        block.after_id = (k - 1) * kSitemapUrls;
+        block.max_id = k * kSitemapUrls;
+        GK_TRY(n, d.store.CountRecords(d.site.id, block));
+        if (n > 0) maps.push_back({fmt::format("{}/sitemaps/records-{}.xml", base, k), ""});
+      }
+    }
+    res.set_content(RenderSitemapIndex(maps), kXml);
+    return Ok();
+  }
+
+  Status SitemapPages(const httplib::Request& req, httplib::Response& res) {
+    GK_TRY(snap, Snap());
+    const std::string base = BaseUrl(d.public_url, req);
+    std::vector<SitemapUrl> urls{{base + "/", ""}, {base + "/units", ""}, {base + "/guide", ""},
+                                 {base + "/deadline", ""}};
+    for (const auto& a : snap->catalog.areas)
+      for (const auto& it : a.items) urls.push_back({fmt::format("{}/items/{}", base, it.number), ""});
+    for (const auto& u : snap->catalog.units) urls.push_back({base + views::UnitUrl(u.name), ""});
+    res.set_content(RenderSitemap(urls), kXml);
+    return Ok();
+  }
+
+  Status SitemapRecords(const httplib::Request& req, httplib::Response& res) {
+    GK_TRY(k, PathNumber(req.matches[1], "站点地图"));
+    const std::string base = BaseUrl(d.public_url, req);
+    RecordFilter f;
+    f.after_id = (k - 1) * kSitemapUrls;
+    f.max_id = k * kSitemapUrls;
+    f.limit = kSitemapUrls;
+    GK_TRY(page, d.store.ListRecords(d.site.id, f));
+    if (page.empty()) return Unexpected(Error::NotFound(fmt::format("站点地图records-{}.xml不存在", k)));
+    std::vector<SitemapUrl> urls;
+    for (const auto& r : page)
+      urls.push_back({fmt::format("{}/records/{}", base, r.id),
+                      BeijingRfc3339(r.status == RecordStatus::kWithdrawn ? r.withdrawn_at : r.first_published_at)});
+    res.set_content(RenderSitemap(urls), kXml);
+    return Ok();
+  }
+};
+
+}  // namespace
+
+std::string BaseUrl(const std::string& configured, const httplib::Request& req) {
+  if (!configured.empty()) return configured.ends_with('/') ? configured.substr(0, configured.size() - 1) : configured;
+  std::string host = req.get_header_value("Host");
+  // Only a plausible host name (letters, digits, '.', '-', ':', '[', ']').
+  bool ok = !host.empty() && host.size() <= 255;
+  for (char c : host)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']');
+  return "http://" + (ok ? host : std::string("localhost"));
+}
+
+void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
+  auto r = std::make_shared<Routes>(Routes{deps});
+  auto get = [&http, r](const std::string& pattern, auto handler) {
+    http.Get(pattern, [r, handler](const httplib::Request& req, httplib::Response& res) {
+      r->Guard(req, res, [&] { return handler(*r, req, res); });
+    });
+  };
+  get("/api/v1/records", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Records(q, s); });
+  get("/api/v1/records.csv",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Export(q, s, false); });
+  get("/api/v1/records.xlsx",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Export(q, s, true); });
+  get(R"(/api/v1/records/(\d+))",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.OneRecord(q, s); });
+  get("/api/v1/events", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Events(q, s); });
+
+  get("/feeds/site.atom", [](Routes& x, const httplib::Request& q, httplib::Response& s) {
+    EventQuery eq;
+    eq.limit = kFeedEntries;
+    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开", x.d.site.name), "/");
+  });
+  get(R"(/feeds/areas/(\d+)\.atom)", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
+    GK_TRY(snap, x.Snap());
+    GK_TRY(n, PathNumber(q.matches[1], "领域"));
+    for (const auto& a : snap->catalog.areas) {
+      if (a.number != n) continue;
+      EventQuery eq;
+      eq.limit = kFeedEntries;
+      for (const auto& it : a.items) eq.items.push_back(it.number);
+      return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site.name, a.title), "/");
+    }
+    return Unexpected(Error::NotFound(fmt::format("目录中没有第{}个领域", n)));
+  });
+  get(R"(/feeds/items/(\d+)\.atom)", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
+    GK_TRY(snap, x.Snap());
+    GK_TRY(n, PathNumber(q.matches[1], "事项"));
+    const Item* it = snap->catalog.FindItem(static_cast<int>(n));
+    if (!it) return Unexpected(Error::NotFound(fmt::format("目录中没有序号为{}的事项", n)));
+    EventQuery eq;
+    eq.limit = kFeedEntries;
+    eq.items = {it->number};
+    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site.name, it->title),
+                      fmt::format("/items/{}", it->number));
+  });
+  get(R"(/feeds/units/([^/]+)\.atom)", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
+    GK_TRY(snap, x.Snap());
+    std::string name = q.matches[1];
+    if (!snap->catalog.FindUnit(name)) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", name)));
+    EventQuery eq;
+    eq.limit = kFeedEntries;
+    eq.unit = name;
+    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site.name, name), views::UnitUrl(name));
+  });
+
+  get("/sitemap.xml", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapIndex(q, s); });
+  get("/sitemaps/pages.xml",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapPages(q, s); });
+  get(R"(/sitemaps/records-(\d+)\.xml)",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapRecords(q, s); });
+  get("/api/v1/openapi.json", [](Routes&, const httplib::Request&, httplib::Response& s) -> Status {
+    auto doc = FindResource("data/openapi.json");
+    if (!doc) return Unexpected(Error::Internal("接口说明文档缺失"));
+    s.set_content(std::string(*doc), kJson);
+    return Ok();
+  });
+  get("/robots.txt", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
+    s.set_content(fmt::format("User-agent: *\nDisallow: /admin\nDisallow: /login\nDisallow: /api/\nAllow: /\n\n"
+                              "Sitemap: {}/sitemap.xml\n",
+                              BaseUrl(x.d.public_url, q)),
+                  "text/plain; charset=utf-8");
+    return Ok();
+  });
+}
+
+}  // namespace gongkai

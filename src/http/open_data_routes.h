@@ -1,0 +1,35 @@
+// Open-data routes: API v1 record lists, one record with its versions,
+// publication events, CSV/Excel exports, Atom feeds, sitemaps and
+// robots.txt. Handlers translate HTTP to app/open_data.h and back.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "core/store.h"
+#include "http/snapshot.h"
+
+namespace gongkai {
+
+struct OpenDataDeps {
+  Store& store;
+  const Site& site;
+  std::function<Result<std::shared_ptr<const Snapshot>>()> snapshot;
+  // Sends an error (JSON under /api/, an HTML page elsewhere).
+  std::function<void(const httplib::Request&, httplib::Response&, const Error&)> send_error;
+  // The portal's public base URL ("https://gk.example.gov.cn"), for the
+  // absolute URLs feeds and sitemaps need; "" = from the request's Host.
+  std::string public_url;
+};
+
+void RegisterOpenDataRoutes(httplib::Server& server, const OpenDataDeps& deps);
+
+// Absolute base URL for a request: `configured` without a trailing slash,
+// or "http://" + the Host header (or "http://localhost").
+std::string BaseUrl(const std::string& configured, const httplib::Request& req);
+
+}  // namespace gongkai
