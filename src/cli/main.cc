@@ -19,6 +19,9 @@
 #include "app/catalog_actions.h"
 #include "app/compliance_actions.h"
 #include "app/demo.h"
+#include "app/dump.h"
+#include "app/ledger_actions.h"
+#include "app/ledger_verify.h"
 #include "app/reminder_actions.h"
 #include "app/search_actions.h"
 #include "core/timestamp.h"
@@ -410,6 +413,106 @@ int RunUserAdd(const std::string& db, const std::string& site_slug, const std::s
 }
 
 // gongkai remind: today's deadline reminders (for cron, each working day).
+// The ledger key file: --ledger-key, or the database's path + ".ledger-key".
+std::string LedgerKeyPath(const std::string& db, const std::string& configured) {
+  return configured.empty() ? db + ".ledger-key" : configured;
+}
+
+void PrintSequence(const SequenceOutcome& s) {
+  fmt::print("账本：追加{}条，现有{}条{}。\nLedger: {} appended, {} leaves{}.\n", s.appended, s.size,
+             s.signed_head ? "，已签署新的树头" : "", s.appended, s.size, s.signed_head ? ", new tree head signed" : "");
+}
+
+int RunLedgerSync(const std::string& db, const std::string& site_slug, const std::string& key_path) {
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  auto key = EnsureLedgerKey(*opened->store, opened->site, LedgerKeyPath(db, key_path), true, clock.Now());
+  if (!key) return Fail(key.error());
+  auto done = SequenceLedger(*opened->store, opened->site, &*key, clock.Now());
+  if (!done) return Fail(done.error());
+  PrintSequence(*done);
+  return 0;
+}
+
+int RunLedgerRotate(const std::string& db, const std::string& site_slug, const std::string& key_path) {
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  auto key = RotateLedgerKey(*opened->store, opened->site, LedgerKeyPath(db, key_path), clock.Now());
+  if (!key) return Fail(key.error());
+  // A head signed by the new key at once (the old heads stay valid under the old key).
+  auto done = SequenceLedger(*opened->store, opened->site, &*key, clock.Now(), true);
+  if (!done) return Fail(done.error());
+  fmt::print("已启用新的签名密钥，请在公开指南中公布新公钥（旧公钥仍可验证旧的树头）：\n{}\n", ledger::VerifierKey(*key));
+  return 0;
+}
+
+int RunDump(const std::string& db, const std::string& site_slug, const std::string& key_path, const std::string& out,
+            bool with_files) {
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  auto key = EnsureLedgerKey(*opened->store, opened->site, LedgerKeyPath(db, key_path), true, clock.Now());
+  if (!key) return Fail(key.error());
+  auto done = SequenceLedger(*opened->store, opened->site, &*key, clock.Now());
+  if (!done) return Fail(done.error());
+  auto sum = WriteDump(*opened->store, opened->site, out, with_files);
+  if (!sum) return Fail(sum.error());
+  fmt::print("已导出到{}：公开信息{}条（{}个版本），账本{}条，附件{}条{}。\n", out, sum->records, sum->versions,
+             sum->leaves, sum->attachments, with_files ? fmt::format("（含{}个文件）", sum->files) : "");
+  return 0;
+}
+
+// --key values: verifier key strings, or files holding one per line.
+Result<std::vector<std::string>> VerifierKeys(const std::vector<std::string>& given) {
+  std::vector<std::string> keys;
+  for (const auto& k : given) {
+    if (std::count(k.begin(), k.end(), '+') >= 2 && k.find('\n') == std::string::npos && !std::filesystem::exists(k)) {
+      keys.push_back(k);
+      continue;
+    }
+    GK_TRY(text, ReadFile(k));
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) keys.push_back(line);
+  }
+  return keys;
+}
+
+int RunVerify(const std::string& dir, const std::string& record, const std::string& proof,
+              const std::string& checkpoint, const std::vector<std::string>& key_args) {
+  auto keys = VerifierKeys(key_args);
+  if (!keys) return Fail(keys.error());
+  VerifyReport report;
+  if (!dir.empty()) {
+    if (keys->empty()) {
+      auto own = VerifierKeys({(std::filesystem::path(dir) / "keys.txt").string()});
+      if (!own) return Fail(own.error());
+      *keys = *own;
+      fmt::print("注意：未用 --key 指定公钥，使用导出文件自带的keys.txt。这只能发现意外损坏；"
+                 "要防伪造，请使用公开指南页面公布的公钥。\n");
+    }
+    report = VerifyDump(dir, *keys);
+  } else {
+    if (record.empty() || proof.empty() || checkpoint.empty())
+      return Fail(Error::Invalid("请指定 --dir，或同时指定 --record、--proof 和 --checkpoint", "--dir"));
+    if (keys->empty()) return Fail(Error::Invalid("请用 --key 指定站点公布的公钥（或公钥文件）", "--key"));
+    auto r = ReadFile(record);
+    auto p = r ? ReadFile(proof) : Result<std::string>(Unexpected(r.error()));
+    auto c = p ? ReadFile(checkpoint) : Result<std::string>(Unexpected(p.error()));
+    if (!c) return Fail(c.error());
+    report = VerifyRecord(*r, *p, *c, *keys);
+  }
+  for (const auto& line : report.passed) fmt::print("通过 (ok)：{}\n", line);
+  for (const auto& line : report.failed) fmt::print("不符 (FAILED)：{}\n", line);
+  if (report.ok())
+    fmt::print("验证通过：内容与签名账本一致。\nVerified.\n");
+  else
+    fmt::print("验证未通过：{}处不符。\nNOT verified: {} problem(s).\n", report.failed.size(), report.failed.size());
+  return report.ok() ? 0 : 1;
+}
+
 int RunRemind(const std::string& db, const std::string& site_slug, const MailOptions& mail, bool force) {
   auto mailer = MakeMailer(mail);
   if (!mailer) return Fail(mailer.error());
@@ -472,6 +575,9 @@ int main(int argc, char** argv) {
   init->add_flag("--force", force, "覆盖已有目录 (replace an existing catalogue)");
   bool demo = false;
   init->add_flag("--demo", demo, "填充演示数据（虚构的公开信息） (fill the site with fictitious demo records)");
+  std::string ledger_key;
+  const char* ledger_key_help = "公开账本签名密钥文件，默认为数据库文件名加.ledger-key (ledger signing key file)";
+  init->add_option("--ledger-key", ledger_key, ledger_key_help);
 
   // serve
   auto* serve = app.add_subcommand("serve", "启动门户网站 (start the portal web server)");
@@ -497,6 +603,7 @@ int main(int argc, char** argv) {
   std::string remind_at;
   serve->add_option("--remind-at", remind_at,
                     "每个工作日此时（北京时间HH:MM）自动生成到期提醒，省略则不启用 (daily reminder time)");
+  serve->add_option("--ledger-key", ledger_key, ledger_key_help);
   std::string public_url;
   serve->add_option("--public-url", public_url,
                     "门户对外访问地址，如https://gk.example.gov.cn，用于订阅源和站点地图中的绝对链接；省略则取请求的Host "
@@ -505,6 +612,34 @@ int main(int argc, char** argv) {
         if (v.starts_with("http://") || v.starts_with("https://")) return {};
         return "门户地址应以http://或https://开头";
       });
+
+  // ledger, dump, verify
+  auto* ledger_cmd = app.add_subcommand("ledger", "公开账本：写入新发布的信息、签署树头、更换密钥 (the publication ledger)");
+  ledger_cmd->require_subcommand(1);
+  auto* l_sync = ledger_cmd->add_subcommand("sync", "把尚未写入账本的发布、修订、撤回写入账本并签署树头 (append and sign)");
+  auto* l_rotate = ledger_cmd->add_subcommand("rotate-key", "更换签名密钥；旧公钥仍可验证旧树头 (rotate the signing key)");
+  for (auto* c : {l_sync, l_rotate}) {
+    c->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+    c->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+    c->add_option("--ledger-key", ledger_key, ledger_key_help);
+  }
+  auto* dump = app.add_subcommand("dump", "导出全部公开信息、公开账本和附件校验值，供离线核验 (open-data dump)");
+  std::string dump_out;
+  bool dump_files = false;
+  dump->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  dump->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+  dump->add_option("--ledger-key", ledger_key, ledger_key_help);
+  dump->add_option("--out", dump_out, "输出目录 (output directory)")->required();
+  dump->add_flag("--with-files", dump_files, "同时导出附件文件 (include the attachment files)");
+  auto* verify = app.add_subcommand(
+      "verify", "离线核验：下载的公开信息或导出文件是否与签名账本一致 (verify a record or a dump against the ledger)");
+  std::string v_dir, v_record, v_proof, v_checkpoint;
+  std::vector<std::string> v_keys;
+  verify->add_option("--dir", v_dir, "gongkai dump 导出的目录 (a dump directory)");
+  verify->add_option("--record", v_record, "公开信息JSON文件（/api/v1/records/{id}） (a record document)");
+  verify->add_option("--proof", v_proof, "包含证明JSON文件（/api/v1/ledger/proof/inclusion） (an inclusion proof)");
+  verify->add_option("--checkpoint", v_checkpoint, "签名树头文件（/api/v1/ledger/checkpoint） (a signed tree head)");
+  verify->add_option("--key", v_keys, "站点公布的公钥，或每行一个公钥的文件；可重复 (verifier key or file; repeatable)");
 
   // remind
   auto* remind = app.add_subcommand(
@@ -664,6 +799,15 @@ int main(int argc, char** argv) {
                    sum->late, sum->withdrawn, sum->revised, sum->open_obligations, sum->withheld);
       }
     }
+    {
+      // The ledger's signing key (kept if it exists) and the ledger itself.
+      SystemClock clock;
+      auto key = EnsureLedgerKey(**store, *s, LedgerKeyPath(db, ledger_key), true, clock.Now());
+      if (!key) return Fail(key.error());
+      auto done = SequenceLedger(**store, *s, &*key, clock.Now());
+      if (!done) return Fail(done.error());
+      fmt::print("公开账本：{}条记录；签名公钥（请在公开指南中公布）：{}\n", done->size, ledger::VerifierKey(*key));
+    }
     auto stored = (*store)->LoadCatalog(s->id);
     if (!stored) return Fail(stored.error());
     fmt::print("已初始化站点“{}”（{}）：{}个领域、{}个事项、{}个责任单位。数据库：{}\n", s->name, s->slug,
@@ -680,8 +824,13 @@ int main(int argc, char** argv) {
     options.max_attachment_mb = max_attachment_mb;
     options.remind_at = remind_at;
     options.public_url = public_url;
+    options.ledger_key_path = LedgerKeyPath(db, ledger_key);
     return RunServe(db, listen, port_file, serve_mail, std::move(options));
   }
+  if (l_sync->parsed()) return RunLedgerSync(db, site, ledger_key);
+  if (l_rotate->parsed()) return RunLedgerRotate(db, site, ledger_key);
+  if (dump->parsed()) return RunDump(db, site, ledger_key, dump_out, dump_files);
+  if (verify->parsed()) return RunVerify(v_dir, v_record, v_proof, v_checkpoint, v_keys);
   if (remind->parsed()) return RunRemind(db, site, remind_mail, remind_force);
   if (s_reindex->parsed() || s_check->parsed() || s_query->parsed()) {
     auto store = OpenStore(db, false);

@@ -15,6 +15,7 @@
 #include "core/annual_report.h"
 #include "core/calendar.h"
 #include "core/compliance.h"
+#include "core/ledger.h"
 #include "core/records.h"
 #include "core/reminders.h"
 #include "core/registration.h"
@@ -322,6 +323,31 @@ class Store {
   // a record is withdrawn, in the same transaction).
   [[nodiscard]] virtual Result<std::vector<PublicationEvent>> ListPublicationEvents(std::int64_t site_id,
                                                                                   const EventQuery& query) = 0;
+
+  // --- the publication ledger ---
+  // Leaves in the site's ledger, and the sequence number of the last event in it (0 if none).
+  [[nodiscard]] virtual Result<std::pair<std::uint64_t, std::int64_t>> LedgerSize(std::int64_t site_id) = 0;
+  // A stored complete-subtree hash; NotFound if absent.
+  [[nodiscard]] virtual Result<Digest> LedgerNodeHash(std::int64_t site_id, int level, std::uint64_t index) = 0;
+  // Appends leaves (indexes continuing the ledger) with the subtree hashes
+  // they complete, in one transaction. Conflict if the ledger's size is not
+  // leaves.front().index (another sequencer got there first): nothing is written.
+  [[nodiscard]] virtual Status AppendLedger(std::int64_t site_id, std::span<const LedgerLeaf> leaves,
+                                            std::span<const LedgerNode> nodes) = 0;
+  // Leaves [start, start + limit) that exist.
+  [[nodiscard]] virtual Result<std::vector<LedgerLeaf>> ListLedgerLeaves(std::int64_t site_id, std::uint64_t start,
+                                                                         int limit) = 0;
+  // The leaves of one record (publication, revisions, withdrawal), in order.
+  [[nodiscard]] virtual Result<std::vector<LedgerLeaf>> LedgerLeavesOfRecord(std::int64_t site_id,
+                                                                             std::int64_t record_id) = 0;
+  [[nodiscard]] virtual Status SaveTreeHead(std::int64_t site_id, const SignedTreeHead& head) = 0;
+  // Newest first.
+  [[nodiscard]] virtual Result<std::vector<SignedTreeHead>> ListTreeHeads(std::int64_t site_id, int limit) = 0;
+  // Registers a signing key's public form (retiring the current one, if
+  // another) and lists them, current last.
+  [[nodiscard]] virtual Status AddLedgerKey(std::int64_t site_id, const std::string& verifier_key,
+                                            const std::string& at) = 0;
+  [[nodiscard]] virtual Result<std::vector<LedgerKeyInfo>> ListLedgerKeys(std::int64_t site_id) = 0;
 
   // Every obligation of the site (with its record's first publication, if
   // any) and every published record without an obligation, as rows for the

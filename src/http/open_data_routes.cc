@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "app/ledger_actions.h"
 #include "app/open_data.h"
 #include "app/record_json.h"
 #include "codec/atom.h"
@@ -152,6 +153,142 @@ struct Routes {
     j["events"] = std::move(list);
     j["count"] = events.size();
     j["next_after"] = events.empty() ? q.after_seq : events.back().seq;
+    res.set_content(j.dump(), kJson);
+    return Ok();
+  }
+
+  // --- the publication ledger ---
+
+  static Result<std::uint64_t> SizeParam(const httplib::Request& req, const char* name, const char* label,
+                                         std::uint64_t fallback) {
+    const std::string text = req.get_param_value(name);
+    if (text.empty()) return fallback;
+    std::uint64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || p != text.data() + text.size())
+      return Unexpected(Error::Invalid(fmt::format("{}（{}）“{}”应为非负整数", label, name, QuoteInput(text)), name));
+    return n;
+  }
+
+  static ojson LeafDoc(const LedgerLeaf& l) {
+    ojson j;
+    j["index"] = l.index;
+    j["record_id"] = l.record_id;
+    j["version"] = l.version;
+    j["data"] = l.data;
+    j["leaf_hash"] = merkle::ToHex(l.hash);
+    return j;
+  }
+
+  static ojson Hashes(const std::vector<merkle::Hash>& v) {
+    ojson a = ojson::array();
+    for (const auto& h : v) a.push_back(merkle::ToHex(h));
+    return a;
+  }
+
+  Status LedgerKeys(const httplib::Request&, httplib::Response& res) {
+    GK_TRY(keys, d.store.ListLedgerKeys(d.site.id));
+    ojson list = ojson::array();
+    for (const auto& k : keys)
+      list.push_back({{"verifier_key", k.verifier_key},
+                      {"status", k.retired_at.empty() ? "current" : "retired"},
+                      {"created_at", k.created_at},
+                      {"retired_at", k.retired_at.empty() ? ojson(nullptr) : ojson(k.retired_at)}});
+    ojson j;
+    j["origin"] = LedgerOrigin(d.site);
+    j["algorithm"] = "Ed25519 (C2SP signed-note)";
+    j["keys"] = std::move(list);
+    res.set_content(j.dump(), kJson);
+    return Ok();
+  }
+
+  Result<SignedTreeHead> LatestHead() {
+    GK_TRY(heads, d.store.ListTreeHeads(d.site.id, 1));
+    if (heads.empty()) return Unexpected(Error::NotFound("账本尚未签署树头"));
+    return heads[0];
+  }
+
+  Status Checkpoint(const httplib::Request&, httplib::Response& res) {
+    GK_TRY(head, LatestHead());
+    res.set_content(head.note, "text/plain; charset=utf-8");
+    return Ok();
+  }
+
+  Status Head(const httplib::Request&, httplib::Response& res) {
+    GK_TRY(head, LatestHead());
+    ojson j;
+    j["origin"] = LedgerOrigin(d.site);
+    j["tree_size"] = head.size;
+    j["root_hash"] = merkle::ToHex(head.root);
+    j["timestamp"] = head.time;
+    j["time"] = FormatBeijingIso(std::chrono::sys_seconds(std::chrono::seconds(head.time)));
+    j["checkpoint"] = head.note;
+    res.set_content(j.dump(), kJson);
+    return Ok();
+  }
+
+  Status Leaves(const httplib::Request& req, httplib::Response& res) {
+    GK_TRY(start, SizeParam(req, "start", "起始序号", 0));
+    GK_TRY(limit, SizeParam(req, "limit", "条数", 100));
+    if (limit < 1 || limit > 1000)
+      return Unexpected(Error::Invalid(fmt::format("条数（limit）{}无效，应为1至1000", limit), "limit"));
+    GK_TRY(size_seq, d.store.LedgerSize(d.site.id));
+    GK_TRY(leaves, d.store.ListLedgerLeaves(d.site.id, start, static_cast<int>(limit)));
+    ojson list = ojson::array();
+    for (const auto& l : leaves) list.push_back(LeafDoc(l));
+    ojson j;
+    j["tree_size"] = size_seq.first;
+    j["start"] = start;
+    j["leaves"] = std::move(list);
+    res.set_content(j.dump(), kJson);
+    return Ok();
+  }
+
+  Status Inclusion(const httplib::Request& req, httplib::Response& res) {
+    GK_TRY(tree_size, SizeParam(req, "tree_size", "树大小", 0));
+    std::uint64_t index = 0;
+    if (req.has_param("record")) {
+      GK_TRY(record, SizeParam(req, "record", "公开信息编号", 0));
+      GK_TRY(version, SizeParam(req, "version", "版本", 0));
+      GK_TRY(leaves, d.store.LedgerLeavesOfRecord(d.site.id, static_cast<std::int64_t>(record)));
+      // The leaf that published that version (the newest version when none is given).
+      const LedgerLeaf* found = nullptr;
+      for (const auto& l : leaves) {
+        if (l.data.find("\"kind\":\"withdraw\"") != std::string::npos) continue;
+        if (version == 0 || l.version == static_cast<int>(version)) found = &l;
+      }
+      if (!found)
+        return Unexpected(Error::NotFound(
+            fmt::format("账本中没有公开信息{}{}的记录（新发布的信息会在几秒内写入账本）", record,
+                        version ? fmt::format("第{}版", version) : "")));
+      index = found->index;
+    } else {
+      GK_TRY(i, SizeParam(req, "index", "叶子序号", 0));
+      if (!req.has_param("index"))
+        return Unexpected(Error::Invalid("请指定叶子序号（index）或公开信息编号（record）", "index"));
+      index = i;
+    }
+    GK_TRY(a, ProveInclusion(d.store, d.site, index, tree_size));
+    ojson j;
+    j["leaf_index"] = a.leaf.index;
+    j["tree_size"] = a.tree_size;
+    j["leaf"] = LeafDoc(a.leaf);
+    j["audit_path"] = Hashes(a.path);
+    j["root_hash"] = merkle::ToHex(a.root);
+    res.set_content(j.dump(), kJson);
+    return Ok();
+  }
+
+  Status Consistency(const httplib::Request& req, httplib::Response& res) {
+    GK_TRY(first, SizeParam(req, "first", "第一个树大小", 0));
+    GK_TRY(second, SizeParam(req, "second", "第二个树大小", 0));
+    GK_TRY(a, ProveConsistency(d.store, d.site, first, second));
+    ojson j;
+    j["first"] = a.first;
+    j["second"] = a.second;
+    j["first_root_hash"] = merkle::ToHex(a.first_root);
+    j["second_root_hash"] = merkle::ToHex(a.second_root);
+    j["proof"] = Hashes(a.proof);
     res.set_content(j.dump(), kJson);
     return Ok();
   }
@@ -324,6 +461,15 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapPages(q, s); });
   get(R"(/sitemaps/records-(\d+)\.xml)",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapRecords(q, s); });
+  get("/api/v1/ledger/key", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.LedgerKeys(q, s); });
+  get("/api/v1/ledger/checkpoint",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Checkpoint(q, s); });
+  get("/api/v1/ledger/head", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Head(q, s); });
+  get("/api/v1/ledger/leaves", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Leaves(q, s); });
+  get("/api/v1/ledger/proof/inclusion",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Inclusion(q, s); });
+  get("/api/v1/ledger/proof/consistency",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Consistency(q, s); });
   get("/api/v1/openapi.json", [](Routes&, const httplib::Request&, httplib::Response& s) -> Status {
     auto doc = FindResource("data/openapi.json");
     if (!doc) return Unexpected(Error::Internal("接口说明文档缺失"));

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "app/calendar_actions.h"
+#include "app/ledger_actions.h"
 #include "app/reminder_actions.h"
 #include "app/search_actions.h"
 #include "core/timestamp.h"
@@ -67,6 +68,29 @@ struct PortalServer::Impl {
   std::vector<DeadlineRule> rules;  // immutable, from the binary
   SystemClock clock;
   std::shared_ptr<void> admin;  // owns the admin handlers
+
+  // The ledger sequencer: appends new publication events to the ledger and
+  // signs tree heads (after each burst, and at least daily).
+  std::optional<ledger::SigningKey> ledger_key;
+  std::thread sequencer;
+
+  void SequencerLoop() {
+    std::unique_lock lock(timer_mu);
+    while (!timer_stop) {
+      lock.unlock();
+      auto done = SequenceLedger(store, site, ledger_key ? &*ledger_key : nullptr, clock.Now());
+      if (!done) {
+        if (done.error().code == ErrorCode::kConflict) spdlog::debug("账本：{}", done.error().message);
+        else spdlog::error("账本写入失败 (ledger sequencing failed): {}", done.error().Describe());
+      } else if (done->appended > 0) {
+        spdlog::info("账本：追加{}条，共{}条{} (ledger appended)", done->appended, done->size,
+                     done->signed_head ? "，已签署新树头" : "");
+      }
+      lock.lock();
+      timer_cv.wait_for(lock, std::chrono::milliseconds(std::max(50, options.ledger_interval_ms)),
+                        [this] { return timer_stop; });
+    }
+  }
 
   // The reminder timer (options.remind_at).
   int remind_minute = -1;
@@ -573,6 +597,10 @@ Status PortalServer::Bind() {
   }
   if (im.options.mailer != nullptr && im.options.mail_from.empty())
     return Unexpected(Error::Invalid("配置了邮件服务器时必须设置发件人地址", "smtp-from"));
+  if (!im.options.ledger_key_path.empty()) {
+    GK_TRY(key, EnsureLedgerKey(im.store, im.site, im.options.ledger_key_path, true, im.clock.Now()));
+    im.ledger_key = std::move(key);
+  }
   im.Routes();
   if (im.options.port == 0) {
     im.port = im.http.bind_to_any_port(im.options.host);
@@ -592,15 +620,15 @@ int PortalServer::bound_port() const { return impl_->port; }
 Status PortalServer::Run() {
   auto& im = *impl_;
   if (im.remind_minute >= 0) im.timer = std::thread([&im] { im.TimerLoop(); });
+  im.sequencer = std::thread([&im] { im.SequencerLoop(); });
   const bool ok = im.http.listen_after_bind();
-  if (im.timer.joinable()) {
-    {
-      std::lock_guard lock(im.timer_mu);
-      im.timer_stop = true;
-    }
-    im.timer_cv.notify_all();
-    im.timer.join();
+  {
+    std::lock_guard lock(im.timer_mu);
+    im.timer_stop = true;
   }
+  im.timer_cv.notify_all();
+  if (im.timer.joinable()) im.timer.join();
+  if (im.sequencer.joinable()) im.sequencer.join();
   if (!ok) return Unexpected(Error::Internal("HTTP服务异常退出"));
   return Ok();
 }

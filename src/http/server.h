@@ -34,6 +34,11 @@ struct ServerOptions {
   // The portal's public base URL ("https://gk.example.gov.cn"), used for the
   // absolute URLs of feeds and sitemaps; "" = taken from the Host header.
   std::string public_url;
+  // The publication ledger's signing key file (created with mode 0600 when
+  // missing); "" = the ledger is appended but no tree head is signed.
+  std::string ledger_key_path;
+  // How often the ledger sequencer looks for new publication events.
+  int ledger_interval_ms = 1000;
 };
 
 // "HH:MM" (00:00-23:59) as minutes after midnight; Error::Invalid naming `field`.

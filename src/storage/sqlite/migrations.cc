@@ -508,14 +508,22 @@ CREATE TABLE ledger_nodes (
   hash BLOB NOT NULL,
   PRIMARY KEY (site_id, level, idx)
 ) WITHOUT ROWID;
+CREATE TABLE ledger_keys (
+  site_id INTEGER NOT NULL,
+  verifier_key TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  retired_at TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (site_id, verifier_key)
+);
 CREATE TABLE ledger_heads (
+  id INTEGER PRIMARY KEY,
   site_id INTEGER NOT NULL,
   size INTEGER NOT NULL,
   time INTEGER NOT NULL,
   root BLOB NOT NULL,
-  note TEXT NOT NULL,
-  PRIMARY KEY (site_id, size, time)
+  note TEXT NOT NULL
 );
+CREATE INDEX ledger_heads_site ON ledger_heads (site_id, id);
 )SQL"},
   };
   return kAll;

@@ -90,6 +90,16 @@ class SqliteStore final : public Store {
   Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Result<std::vector<PublicationEvent>> ListPublicationEvents(std::int64_t site_id, const EventQuery& query) override;
+  Result<std::pair<std::uint64_t, std::int64_t>> LedgerSize(std::int64_t site_id) override;
+  Result<Digest> LedgerNodeHash(std::int64_t site_id, int level, std::uint64_t index) override;
+  Status AppendLedger(std::int64_t site_id, std::span<const LedgerLeaf> leaves,
+                      std::span<const LedgerNode> nodes) override;
+  Result<std::vector<LedgerLeaf>> ListLedgerLeaves(std::int64_t site_id, std::uint64_t start, int limit) override;
+  Result<std::vector<LedgerLeaf>> LedgerLeavesOfRecord(std::int64_t site_id, std::int64_t record_id) override;
+  Status SaveTreeHead(std::int64_t site_id, const SignedTreeHead& head) override;
+  Result<std::vector<SignedTreeHead>> ListTreeHeads(std::int64_t site_id, int limit) override;
+  Status AddLedgerKey(std::int64_t site_id, const std::string& verifier_key, const std::string& at) override;
+  Result<std::vector<LedgerKeyInfo>> ListLedgerKeys(std::int64_t site_id) override;
   Result<SearchResult> Search(std::int64_t site_id, const SearchRequest& request) override;
   Result<int> Reindex(std::int64_t site_id) override;
   Result<IndexCheck> CheckIndex(std::int64_t site_id) override;

@@ -1,0 +1,201 @@
+#include "app/ledger_actions.h"
+
+#include <fmt/core.h>
+
+#include <unordered_map>
+
+#include "app/record_json.h"
+#include "core/timestamp.h"
+
+namespace gongkai {
+
+namespace {
+
+constexpr std::int64_t kDaySeconds = 24 * 60 * 60;
+constexpr int kBatch = 1000;
+
+struct PairHash {
+  std::size_t operator()(const std::pair<int, std::uint64_t>& p) const {
+    return std::hash<std::uint64_t>()(p.second * 64 + static_cast<std::uint64_t>(p.first));
+  }
+};
+
+}  // namespace
+
+std::string LedgerOrigin(const Site& site) { return "gongkai/" + site.slug; }
+
+merkle::NodeReader LedgerReader(Store& store, std::int64_t site_id) {
+  return [&store, site_id](int level, std::uint64_t index) -> Result<merkle::Hash> {
+    return store.LedgerNodeHash(site_id, level, index);
+  };
+}
+
+std::string LeafData(const std::string& site_slug, std::uint64_t leaf_index, const PublicationEvent& e,
+                     const std::string& record_sha256, const std::vector<std::string>& attachments) {
+  nlohmann::json j;
+  j["at"] = e.at;
+  j["attachments"] = attachments;
+  j["event_seq"] = e.seq;
+  j["index_number"] = e.index_number;
+  j["kind"] = PublicationKindName(e.kind);
+  j["leaf_index"] = leaf_index;
+  j["record_id"] = e.record_id;
+  j["record_sha256"] = record_sha256;
+  j["site"] = site_slug;
+  j["version"] = e.version;
+  return CanonicalJson(j);
+}
+
+Result<SequenceOutcome> SequenceLedger(Store& store, const Site& site, const ledger::SigningKey* key,
+                                       std::chrono::sys_seconds now, bool force_sign) {
+  SequenceOutcome out;
+  GK_TRY(size_seq, store.LedgerSize(site.id));
+  auto [size, last_seq] = size_seq;
+  while (true) {
+    EventQuery q;
+    q.after_seq = last_seq;
+    q.newest_first = false;
+    q.limit = kBatch;
+    GK_TRY(events, store.ListPublicationEvents(site.id, q));
+    if (events.empty()) break;
+    std::vector<LedgerLeaf> leaves;
+    std::vector<LedgerNode> nodes;
+    // Subtree hashes computed in this batch, not yet stored.
+    std::unordered_map<std::pair<int, std::uint64_t>, merkle::Hash, PairHash> pending;
+    merkle::NodeReader stored = LedgerReader(store, site.id);
+    merkle::NodeReader read = [&](int level, std::uint64_t index) -> Result<merkle::Hash> {
+      auto it = pending.find({level, index});
+      if (it != pending.end()) return it->second;
+      return stored(level, index);
+    };
+    for (const auto& e : events) {
+      GK_TRY(record, store.GetRecord(e.record_id));
+      GK_TRY(versions, store.ListVersions(e.record_id));
+      const RecordVersion* v = nullptr;
+      for (const auto& candidate : versions)
+        if (candidate.version == e.version) v = &candidate;
+      if (!v)
+        return Unexpected(Error::Internal(fmt::format("公开信息{}没有第{}版，无法写入账本", e.record_id, e.version)));
+      std::vector<std::string> files;
+      for (const auto& a : PublicAttachments(v->content.attachments)) files.push_back(a.sha256);
+      LedgerLeaf leaf;
+      leaf.site_id = site.id;
+      leaf.index = size + leaves.size();
+      leaf.event_seq = e.seq;
+      leaf.record_id = e.record_id;
+      leaf.version = e.version;
+      leaf.data = LeafData(site.slug, leaf.index, e, RecordVersionSha256(site.slug, record, *v), files);
+      leaf.hash = merkle::LeafHash(leaf.data);
+      GK_TRY(completed, merkle::AppendNodes(leaf.index, leaf.hash, read));
+      for (const auto& n : completed) {
+        pending[{n.level, n.index}] = n.hash;
+        nodes.push_back(LedgerNode{n.level, n.index, n.hash});
+      }
+      leaves.push_back(std::move(leaf));
+    }
+    GK_CHECK(store.AppendLedger(site.id, leaves, nodes));
+    size += leaves.size();
+    out.appended += leaves.size();
+    last_seq = events.back().seq;
+    if (static_cast<int>(events.size()) < kBatch) break;
+  }
+  out.size = size;
+  if (!key) return out;
+  GK_TRY(heads, store.ListTreeHeads(site.id, 1));
+  const std::int64_t t = now.time_since_epoch().count();
+  const bool stale =
+      force_sign || heads.empty() || heads[0].size != size || t - heads[0].time >= kDaySeconds;
+  if (!stale) return out;
+  ledger::TreeHead head;
+  head.origin = LedgerOrigin(site);
+  head.size = size;
+  GK_TRY(root, merkle::Root(size, LedgerReader(store, site.id)));
+  head.root = root;
+  head.time = t;
+  std::string note = ledger::SignTreeHead(head, *key);
+  if (note.empty()) return Unexpected(Error::Internal("树头签名失败：签名密钥不一致"));
+  GK_CHECK(store.SaveTreeHead(site.id, SignedTreeHead{head.size, head.time, head.root, std::move(note)}));
+  out.signed_head = true;
+  return out;
+}
+
+Result<ledger::SigningKey> EnsureLedgerKey(Store& store, const Site& site, const std::filesystem::path& path,
+                                           bool create, std::chrono::sys_seconds now) {
+  auto loaded = ledger::LoadKey(path);
+  if (loaded) {
+    GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(*loaded), FormatUtc(now)));
+    return loaded;
+  }
+  if (loaded.error().code != ErrorCode::kNotFound || !create) return Unexpected(loaded.error());
+  GK_TRY(key, ledger::GenerateKey(LedgerOrigin(site)));
+  GK_CHECK(ledger::SaveKey(path, key));
+  GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(key), FormatUtc(now)));
+  return key;
+}
+
+Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site, const std::filesystem::path& path,
+                                           std::chrono::sys_seconds now) {
+  GK_TRY(old, ledger::LoadKey(path));
+  GK_TRY(fresh, ledger::GenerateKey(LedgerOrigin(site)));
+  const std::string old_public = ledger::VerifierKey(old);
+  const std::string id = old_public.substr(old_public.find('+') + 1, 8);
+  std::filesystem::path retired = path;
+  retired += ".retired-" + id;
+  std::error_code ec;
+  if (std::filesystem::exists(retired, ec))
+    return Unexpected(Error::Conflict(fmt::format("已存在退役密钥文件{}", retired.string())));
+  std::filesystem::rename(path, retired, ec);
+  if (ec) return Unexpected(Error::Storage(fmt::format("无法移走旧密钥文件：{}", ec.message())));
+  if (auto saved = ledger::SaveKey(path, fresh); !saved) {
+    std::filesystem::rename(retired, path, ec);  // put the old key back
+    return Unexpected(saved.error());
+  }
+  GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(fresh), FormatUtc(now)));
+  return fresh;
+}
+
+Result<InclusionAnswer> ProveInclusion(Store& store, const Site& site, std::uint64_t index, std::uint64_t tree_size) {
+  GK_TRY(size_seq, store.LedgerSize(site.id));
+  const std::uint64_t size = size_seq.first;
+  if (tree_size == 0) tree_size = size;
+  if (tree_size > size)
+    return Unexpected(Error::Invalid(fmt::format("树大小（tree_size）{}超过账本当前大小{}", tree_size, size), "tree_size"));
+  if (index >= tree_size)
+    return Unexpected(Error::Invalid(
+        fmt::format("叶子序号（index）{}超出范围：大小为{}的树只有0至{}", index, tree_size, tree_size - 1), "index"));
+  GK_TRY(leaves, store.ListLedgerLeaves(site.id, index, 1));
+  if (leaves.empty()) return Unexpected(Error::NotFound(fmt::format("账本中没有第{}条记录", index)));
+  InclusionAnswer a;
+  a.leaf = std::move(leaves[0]);
+  a.tree_size = tree_size;
+  auto reader = LedgerReader(store, site.id);
+  GK_TRY(path, merkle::InclusionProof(index, tree_size, reader));
+  a.path = std::move(path);
+  GK_TRY(root, merkle::Root(tree_size, reader));
+  a.root = root;
+  return a;
+}
+
+Result<ConsistencyAnswer> ProveConsistency(Store& store, const Site& site, std::uint64_t first, std::uint64_t second) {
+  GK_TRY(size_seq, store.LedgerSize(site.id));
+  const std::uint64_t size = size_seq.first;
+  if (second == 0) second = size;
+  if (second > size)
+    return Unexpected(Error::Invalid(fmt::format("第二个树大小（second）{}超过账本当前大小{}", second, size), "second"));
+  if (first < 1 || first > second)
+    return Unexpected(Error::Invalid(
+        fmt::format("第一个树大小（first）{}无效：应在1至{}之间", first, second), "first"));
+  auto reader = LedgerReader(store, site.id);
+  ConsistencyAnswer a;
+  a.first = first;
+  a.second = second;
+  GK_TRY(proof, merkle::ConsistencyProof(first, second, reader));
+  a.proof = std::move(proof);
+  GK_TRY(r1, merkle::Root(first, reader));
+  GK_TRY(r2, merkle::Root(second, reader));
+  a.first_root = r1;
+  a.second_root = r2;
+  return a;
+}
+
+}  // namespace gongkai

@@ -1,0 +1,87 @@
+// The publication ledger: every publication event of a site becomes a leaf
+// of an append-only Merkle tree (RFC 6962/9162), in event order; signed tree
+// heads (C2SP checkpoints, Ed25519) let anyone prove later that a record
+// they saved is what was published, and that nothing was rewritten.
+//
+// A leaf's data is the canonical JSON (app/record_json.h) of:
+//   {"at": event time (ISO 8601 UTC), "attachments": [SHA-256 hex of each
+//    public attachment of the version], "event_seq": n, "index_number": "…",
+//    "kind": "publish"|"revise"|"withdraw", "leaf_index": i,
+//    "record_id": n, "record_sha256": SHA-256 hex of the canonical JSON of
+//    the version (RecordVersionSha256), "site": slug, "version": v}
+// and its hash is SHA-256(0x00 || data). A withdrawal's leaf names the
+// version withdrawn.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/checkpoint.h"
+#include "app/merkle.h"
+#include "core/error.h"
+#include "core/store.h"
+
+namespace gongkai {
+
+// The origin line of the site's checkpoints and the name of its keys.
+std::string LedgerOrigin(const Site& site);
+
+// Reads the site's stored subtree hashes.
+merkle::NodeReader LedgerReader(Store& store, std::int64_t site_id);
+
+// The canonical leaf text of `event` at `leaf_index` (see above).
+std::string LeafData(const std::string& site_slug, std::uint64_t leaf_index, const PublicationEvent& event,
+                     const std::string& record_sha256, const std::vector<std::string>& attachments);
+
+struct SequenceOutcome {
+  std::uint64_t appended = 0;  // leaves added by this call
+  std::uint64_t size = 0;      // leaves in the ledger now
+  bool signed_head = false;    // a new tree head was signed
+};
+
+// Appends every publication event not yet in the ledger, in order, then
+// signs a tree head when leaves were appended, when no head covers the
+// current size, or when the newest head is older than a day. Without a
+// key, leaves are appended and nothing is signed. `force_sign` signs a head
+// in any case (after a key rotation). Safe to run from several
+// processes: a concurrent append makes one of them stop with Conflict
+// before writing anything.
+[[nodiscard]] Result<SequenceOutcome> SequenceLedger(Store& store, const Site& site, const ledger::SigningKey* key,
+                                                     std::chrono::sys_seconds now, bool force_sign = false);
+
+// The ledger's signing key at `path`: loaded, or (when `create` and the
+// file does not exist) generated, saved with mode 0600 and registered as
+// the site's current public key.
+[[nodiscard]] Result<ledger::SigningKey> EnsureLedgerKey(Store& store, const Site& site,
+                                                         const std::filesystem::path& path, bool create,
+                                                         std::chrono::sys_seconds now);
+// Replaces the key at `path` with a new one; the old file is kept beside it
+// as "<path>.retired-<key id>" and its public key stays listed (retired), so
+// heads signed with it remain verifiable. Returns the new key.
+[[nodiscard]] Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site,
+                                                         const std::filesystem::path& path,
+                                                         std::chrono::sys_seconds now);
+
+struct InclusionAnswer {
+  LedgerLeaf leaf;
+  std::uint64_t tree_size = 0;
+  std::vector<merkle::Hash> path;
+  merkle::Hash root{};
+};
+// The inclusion proof of leaf `index` in the tree of `tree_size` leaves
+// (0 = the current size). Invalid naming the parameter when out of range.
+[[nodiscard]] Result<InclusionAnswer> ProveInclusion(Store& store, const Site& site, std::uint64_t index,
+                                                     std::uint64_t tree_size);
+
+struct ConsistencyAnswer {
+  std::uint64_t first = 0, second = 0;
+  merkle::Hash first_root{}, second_root{};
+  std::vector<merkle::Hash> proof;
+};
+[[nodiscard]] Result<ConsistencyAnswer> ProveConsistency(Store& store, const Site& site, std::uint64_t first,
+                                                         std::uint64_t second);
+
+}  // namespace gongkai

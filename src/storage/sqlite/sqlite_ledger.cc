@@ -1,0 +1,178 @@
+// The publication ledger's tables (migration 11): leaves, complete-subtree
+// hashes, signed tree heads and the public keys.
+#include <fmt/core.h>
+
+#include <cstring>
+
+#include "storage/sqlite/sqlite_store.h"
+
+namespace gongkai {
+
+namespace {
+
+std::string_view AsBytes(const Digest& d) {
+  return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+Result<Digest> ReadDigest(const sqlite::Statement& st, int col) {
+  std::string b = st.Blob(col);
+  if (b.size() != 32) return Unexpected(Error::Storage("账本中的哈希值长度不正确"));
+  Digest d{};
+  std::memcpy(d.data(), b.data(), 32);
+  return d;
+}
+
+constexpr std::string_view kLeafColumns = "site_id, leaf_index, event_seq, record_id, version, data, hash";
+
+Result<LedgerLeaf> ReadLeaf(const sqlite::Statement& st) {
+  LedgerLeaf l;
+  l.site_id = st.Int(0);
+  l.index = static_cast<std::uint64_t>(st.Int(1));
+  l.event_seq = st.Int(2);
+  l.record_id = st.Int(3);
+  l.version = static_cast<int>(st.Int(4));
+  l.data = st.Text(5);
+  GK_TRY(h, ReadDigest(st, 6));
+  l.hash = h;
+  return l;
+}
+
+Result<std::vector<LedgerLeaf>> ReadLeaves(sqlite::Statement& st) {
+  std::vector<LedgerLeaf> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    GK_TRY(leaf, ReadLeaf(st));
+    out.push_back(std::move(leaf));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::pair<std::uint64_t, std::int64_t>> SqliteStore::LedgerSize(std::int64_t site_id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached(
+                 "SELECT leaf_index + 1, event_seq FROM ledger_leaves WHERE site_id = ? ORDER BY leaf_index DESC LIMIT 1"));
+  st.Bind(1, site_id);
+  GK_TRY(row, st.Step());
+  if (!row) return std::pair<std::uint64_t, std::int64_t>{0, 0};
+  return std::pair<std::uint64_t, std::int64_t>{static_cast<std::uint64_t>(st.Int(0)), st.Int(1)};
+}
+
+Result<Digest> SqliteStore::LedgerNodeHash(std::int64_t site_id, int level, std::uint64_t index) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached("SELECT hash FROM ledger_nodes WHERE site_id = ? AND level = ? AND idx = ?"));
+  st.Bind(1, site_id).Bind(2, level).Bind(3, static_cast<std::int64_t>(index));
+  GK_TRY(row, st.Step());
+  if (!row) return Unexpected(Error::NotFound(fmt::format("账本中没有第{}层第{}个节点", level, index)));
+  return ReadDigest(st, 0);
+}
+
+Status SqliteStore::AppendLedger(std::int64_t site_id, std::span<const LedgerLeaf> leaves,
+                                 std::span<const LedgerNode> nodes) {
+  if (leaves.empty()) return Ok();
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(size, c->PrepareCached("SELECT coalesce(max(leaf_index) + 1, 0) FROM ledger_leaves WHERE site_id = ?"));
+  size.Bind(1, site_id);
+  GK_TRY(srow, size.Step());
+  const auto current = static_cast<std::uint64_t>(srow ? size.Int(0) : 0);
+  size.Reset();
+  if (current != leaves.front().index)
+    return Unexpected(Error::Conflict(
+        fmt::format("账本已有{}条记录，不能从第{}条追加（可能有另一个进程正在写入）", current, leaves.front().index)));
+  GK_TRY(leaf, c->PrepareCached(fmt::format("INSERT INTO ledger_leaves ({}) VALUES (?, ?, ?, ?, ?, ?, ?)", kLeafColumns)));
+  for (const auto& l : leaves) {
+    leaf.Bind(1, site_id).Bind(2, static_cast<std::int64_t>(l.index)).Bind(3, l.event_seq).Bind(4, l.record_id);
+    leaf.Bind(5, l.version).Bind(6, l.data).BindBlob(7, AsBytes(l.hash));
+    GK_CHECK(leaf.Run());
+    leaf.Reset();
+  }
+  GK_TRY(node, c->PrepareCached("INSERT INTO ledger_nodes (site_id, level, idx, hash) VALUES (?, ?, ?, ?)"));
+  for (const auto& n : nodes) {
+    node.Bind(1, site_id).Bind(2, n.level).Bind(3, static_cast<std::int64_t>(n.index)).BindBlob(4, AsBytes(n.hash));
+    GK_CHECK(node.Run());
+    node.Reset();
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<LedgerLeaf>> SqliteStore::ListLedgerLeaves(std::int64_t site_id, std::uint64_t start, int limit) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached(fmt::format(
+                 "SELECT {} FROM ledger_leaves WHERE site_id = ? AND leaf_index >= ? ORDER BY leaf_index LIMIT ?",
+                 kLeafColumns)));
+  st.Bind(1, site_id).Bind(2, static_cast<std::int64_t>(start)).Bind(3, limit);
+  return ReadLeaves(st);
+}
+
+Result<std::vector<LedgerLeaf>> SqliteStore::LedgerLeavesOfRecord(std::int64_t site_id, std::int64_t record_id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached(fmt::format(
+                 "SELECT {} FROM ledger_leaves WHERE record_id = ? AND site_id = ? ORDER BY leaf_index", kLeafColumns)));
+  st.Bind(1, record_id).Bind(2, site_id);
+  return ReadLeaves(st);
+}
+
+Status SqliteStore::SaveTreeHead(std::int64_t site_id, const SignedTreeHead& h) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached(
+                 "INSERT INTO ledger_heads (site_id, size, time, root, note) VALUES (?, ?, ?, ?, ?)"));
+  st.Bind(1, site_id).Bind(2, static_cast<std::int64_t>(h.size)).Bind(3, h.time).BindBlob(4, AsBytes(h.root));
+  st.Bind(5, h.note);
+  return st.Run();
+}
+
+Result<std::vector<SignedTreeHead>> SqliteStore::ListTreeHeads(std::int64_t site_id, int limit) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached(
+                 "SELECT size, time, root, note FROM ledger_heads WHERE site_id = ? ORDER BY id DESC LIMIT ?"));
+  st.Bind(1, site_id).Bind(2, limit);
+  std::vector<SignedTreeHead> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    SignedTreeHead h;
+    h.size = static_cast<std::uint64_t>(st.Int(0));
+    h.time = st.Int(1);
+    GK_TRY(root, ReadDigest(st, 2));
+    h.root = root;
+    h.note = st.Text(3);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+Status SqliteStore::AddLedgerKey(std::int64_t site_id, const std::string& verifier_key, const std::string& at) {
+  auto c = pool_->Acquire();
+  sqlite::Transaction tx(*c);
+  GK_CHECK(tx.Begin());
+  GK_TRY(retire, c->PrepareCached(
+                     "UPDATE ledger_keys SET retired_at = ? WHERE site_id = ? AND retired_at = '' AND verifier_key <> ?"));
+  retire.Bind(1, at).Bind(2, site_id).Bind(3, verifier_key);
+  GK_CHECK(retire.Run());
+  GK_TRY(add, c->PrepareCached(
+                  "INSERT OR IGNORE INTO ledger_keys (site_id, verifier_key, created_at) VALUES (?, ?, ?)"));
+  add.Bind(1, site_id).Bind(2, verifier_key).Bind(3, at);
+  GK_CHECK(add.Run());
+  return tx.Commit();
+}
+
+Result<std::vector<LedgerKeyInfo>> SqliteStore::ListLedgerKeys(std::int64_t site_id) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached(
+                 "SELECT verifier_key, created_at, retired_at FROM ledger_keys WHERE site_id = ? "
+                 "ORDER BY retired_at = '', created_at"));
+  st.Bind(1, site_id);
+  std::vector<LedgerKeyInfo> out;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    out.push_back(LedgerKeyInfo{st.Text(0), st.Text(1), st.Text(2)});
+  }
+  return out;
+}
+
+}  // namespace gongkai
