@@ -200,11 +200,21 @@ function makeAjv(spec, options = {}) {
   ajv.addVocabulary(['discriminator', 'xml', 'externalDocs', 'example']);
   const defs = rewriteRefs(spec.components?.schemas ?? {}, '');
   ajv.addSchema({ $id: SPEC_ID, $defs: defs });
+  // Compile each component now, so that a mistake in one (an unknown
+  // keyword...) is reported up front, naming it.
+  for (const name of Object.keys(defs)) {
+    try {
+      ajv.compile({ $ref: `${SPEC_ID}#/$defs/${name}` });
+    } catch (e) {
+      throw new Error(`components.schemas.${name}: ${e.message}`);
+    }
+  }
   return ajv;
 }
 
 function formatErrors(errors) {
-  return (errors ?? [])
+  const all = errors ?? [];
+  const shown = all
     .slice(0, 8)
     .map((e) => {
       const where = e.instancePath === '' ? '(root)' : e.instancePath;
@@ -212,8 +222,9 @@ function formatErrors(errors) {
         .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
         .join(', ');
       return `${where}: ${e.message}${extra ? ` (${extra})` : ''} [schema ${e.schemaPath}]`;
-    })
-    .join('\n');
+    });
+  if (all.length > shown.length) shown.push(`… and ${all.length - shown.length} more`);
+  return shown.join('\n');
 }
 
 // The x-contract entries themselves, so that a typo ("expected", "qurey")
@@ -452,7 +463,7 @@ async function runOperation(ctx, template, method, pathItem, op) {
         }
       }
     } catch (e) {
-      checks.add(`request failed: ${e.message}`);
+      checks.add(`error: ${e.message}`);
     }
     const what = `${label} ${method.toUpperCase()} ${target}${entry.name ? ` — ${entry.name}` : ''}`;
     const bodyHint = () => {
