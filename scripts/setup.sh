@@ -19,9 +19,24 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The API contract test (tests/contract): node, npm and xmllint, by command,
+# since Node.js may come from another source than Debian's nodejs package
+# (whose 18.x is too old for @redocly/cli 2.77.0: it needs >= 20.19).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+
+node_check() {
+  command -v node >/dev/null 2>&1 || return 0
+  node -e '
+    const [a, b] = process.versions.node.split(".").map(Number);
+    process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a > 22 ? 0 : 1);' ||
+    echo "setup: warning: node $(node --version) is older than the contract test needs (Node.js >= 20.19 or >= 22.12 for @redocly/cli 2.77.0): ctest's contract_openapi will fail" >&2
+}
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PKGS[@]} Debian packages already installed"
+  node_check
   exit 0
 fi
 
@@ -29,4 +44,5 @@ if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 echo "setup: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+node_check
 echo "setup: done"
