@@ -143,7 +143,7 @@ Result<std::vector<Record>> AllPublicRecords(Store& store, std::int64_t site_id,
   GK_TRY(total, store.CountRecords(site_id, filter));
   if (total > cap)
     return Unexpected(Error::Invalid(
-        fmt::format("符合条件的信息有{}条，一次最多导出{}条，请缩小范围（按事项、单位或日期）", total, cap), "limit"));
+        fmt::format("符合条件的信息有{}条，一次最多导出{}条，请缩小范围（按事项、单位或日期）", total, cap)));
   std::vector<Record> out;
   filter.after_id = std::max<std::int64_t>(filter.after_id, 0);
   filter.limit = 1000;

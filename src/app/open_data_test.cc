@@ -193,7 +193,8 @@ TEST_F(OpenDataTest, ExportsCarryTheSameRowsAsCsvAndXlsx) {
   // Over the cap: refused, naming the limit.
   auto capped = AllPublicRecords(*store_, site_.id, *Parse({}), 1);
   ASSERT_FALSE(capped.has_value());
-  EXPECT_EQ(capped.error().field, "limit");
+  EXPECT_EQ(capped.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(capped.error().message.find("最多导出1条"), std::string::npos);
 }
 
 TEST_F(OpenDataTest, CanonicalVersionJsonIsSortedCompactAndStable) {

@@ -54,16 +54,14 @@ Result<std::int64_t> PathNumber(const std::string& s, const char* what) {
   return n;
 }
 
-// The same URL with `cursor` replaced.
+// The same list's next page: its record-list parameters, with `cursor` replaced.
 std::string NextUrl(const httplib::Request& req, const std::string& cursor) {
   std::string url = req.path + "?";
-  bool first = true;
-  for (const auto& [k, v] : req.params) {
-    if (k == "cursor") continue;
-    url += (first ? "" : "&") + k + "=" + httplib::detail::encode_query_param(v);
-    first = false;
+  for (const char* k : {"item", "element", "unit", "area", "from", "to", "status", "updated_since", "limit"}) {
+    if (!req.has_param(k)) continue;
+    url += fmt::format("{}={}&", k, httplib::detail::encode_query_param(req.get_param_value(k)));
   }
-  return url + (first ? "" : "&") + "cursor=" + cursor;
+  return url + "cursor=" + cursor;
 }
 
 struct Routes {
@@ -410,15 +408,15 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
     });
   };
   get("/api/v1/records", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Records(q, s); });
-  get("/api/v1/records.csv",
+  get(R"(/api/v1/records\.csv)",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Export(q, s, false); });
-  get("/api/v1/records.xlsx",
+  get(R"(/api/v1/records\.xlsx)",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Export(q, s, true); });
   get(R"(/api/v1/records/(\d+))",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.OneRecord(q, s); });
   get("/api/v1/events", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Events(q, s); });
 
-  get("/feeds/site.atom", [](Routes& x, const httplib::Request& q, httplib::Response& s) {
+  get(R"(/feeds/site\.atom)", [](Routes& x, const httplib::Request& q, httplib::Response& s) {
     EventQuery eq;
     eq.limit = kFeedEntries;
     return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开", x.d.site.name), "/");
@@ -456,8 +454,8 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
     return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site.name, name), views::UnitUrl(name));
   });
 
-  get("/sitemap.xml", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapIndex(q, s); });
-  get("/sitemaps/pages.xml",
+  get(R"(/sitemap\.xml)", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapIndex(q, s); });
+  get(R"(/sitemaps/pages\.xml)",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapPages(q, s); });
   get(R"(/sitemaps/records-(\d+)\.xml)",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapRecords(q, s); });
@@ -470,13 +468,13 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Inclusion(q, s); });
   get("/api/v1/ledger/proof/consistency",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Consistency(q, s); });
-  get("/api/v1/openapi.json", [](Routes&, const httplib::Request&, httplib::Response& s) -> Status {
+  get(R"(/api/v1/openapi\.json)", [](Routes&, const httplib::Request&, httplib::Response& s) -> Status {
     auto doc = FindResource("data/openapi.json");
     if (!doc) return Unexpected(Error::Internal("接口说明文档缺失"));
     s.set_content(std::string(*doc), kJson);
     return Ok();
   });
-  get("/robots.txt", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
+  get(R"(/robots\.txt)", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
     s.set_content(fmt::format("User-agent: *\nDisallow: /admin\nDisallow: /login\nDisallow: /api/\nAllow: /\n\n"
                               "Sitemap: {}/sitemap.xml\n",
                               BaseUrl(x.d.public_url, q)),

@@ -266,15 +266,26 @@ struct PortalServer::Impl {
     return r;
   }
 
-  static SearchParams SearchParamsOf(const httplib::Request& req) {
+  // The search form's parameters; a number that is not one is refused
+  // (naming the parameter) rather than silently ignored.
+  static Result<SearchParams> SearchParamsOf(const httplib::Request& req) {
     SearchParams p;
     p.q = req.get_param_value("q");
-    p.area = std::atoi(req.get_param_value("area").c_str());
-    p.item = std::atoi(req.get_param_value("item").c_str());
+    auto number = [&](const char* name, const char* label, int& out) -> Status {
+      const std::string v = req.get_param_value(name);
+      if (v.empty()) return Ok();
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+      if (ec != std::errc() || end != v.data() + v.size() || out < 0)
+        return Unexpected(Error::Invalid(fmt::format("{}（{}）“{}”应为正整数", label, name, QuoteInput(v)), name));
+      return Ok();
+    };
+    GK_CHECK(number("area", "领域", p.area));
+    GK_CHECK(number("item", "事项", p.item));
+    GK_CHECK(number("year", "年份", p.year));
+    GK_CHECK(number("page", "页码", p.page));
     p.unit = req.get_param_value("unit");
-    p.year = std::atoi(req.get_param_value("year").c_str());
     p.genre = req.get_param_value("genre");
-    p.page = std::max(1, std::atoi(req.get_param_value("page").c_str()));
+    p.page = std::max(1, p.page);
     return p;
   }
 
@@ -398,7 +409,11 @@ struct PortalServer::Impl {
       Cached(
           req, res,
           [&](const Snapshot& sn) -> Result<CachedResponse> {
-            SearchParams p = SearchParamsOf(req);
+            auto parsed = SearchParamsOf(req);
+            if (!parsed)
+              return CachedResponse{0, 400, kHtml,
+                                    views::SearchPage(site, sn.catalog, SearchParams{}, nullptr, parsed.error().message)};
+            SearchParams p = std::move(*parsed);
             if (p.q.empty()) return CachedResponse{0, 200, kHtml, views::SearchPage(site, sn.catalog, p, nullptr, "")};
             auto outcome = RunSearch(store, site, sn.catalog, p);
             if (!outcome) {
@@ -413,7 +428,7 @@ struct PortalServer::Impl {
       Cached(
           req, res,
           [&](const Snapshot& sn) -> Result<CachedResponse> {
-            SearchParams p = SearchParamsOf(req);
+            GK_TRY(p, SearchParamsOf(req));
             if (p.q.empty()) return Unexpected(Error::Invalid("缺少参数q（搜索词）", "q"));
             GK_TRY(o, RunSearch(store, site, sn.catalog, p));
             nlohmann::ordered_json j;
@@ -494,8 +509,14 @@ struct PortalServer::Impl {
             q.rule_id = req.get_param_value("rule");
             if (!q.element.empty() && q.item == 0)
               return Unexpected(Error::Invalid("指定element时必须同时指定item", "item"));
-            GK_TRY(r, ExplainDeadline(sn.calendar.calendar, rules, sn.catalog, q));
-            return CachedResponse{0, 200, kJson, api::DeadlineDoc(r, q.item, q.element, sn.calendar.version).dump()};
+            auto r = ExplainDeadline(sn.calendar.calendar, rules, sn.catalog, q);
+            if (!r) {
+              // The engine names its own inputs; here the date came from `from`.
+              Error e = r.error();
+              if (e.code == ErrorCode::kInvalidInput && (e.field.empty() || e.field == "event")) e.field = "from";
+              return Unexpected(std::move(e));
+            }
+            return CachedResponse{0, 200, kJson, api::DeadlineDoc(*r, q.item, q.element, sn.calendar.version).dump()};
           },
           false);
     });
@@ -529,7 +550,7 @@ struct PortalServer::Impl {
       auto css = FindResource("static/site.css");
       res.set_content(std::string(css ? *css : std::string_view()), "text/css; charset=utf-8");
     });
-    http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+    http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain; charset=utf-8"); });
 
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       // Only fill in bodies the handlers did not set (unknown routes, 405...).
