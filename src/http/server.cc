@@ -307,7 +307,9 @@ struct PortalServer::Impl {
     });
     http.Get("/guide", [this, html](const httplib::Request& req, httplib::Response& res) {
       Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
-        const Catalog& c = sn.catalog; return html(views::GuidePage(site, c)); });
+        GK_TRY(keys, store.ListLedgerKeys(site.id));
+        return html(views::GuidePage(site, sn.catalog, keys));
+      });
     });
     http.Get("/units", [this, html](const httplib::Request& req, httplib::Response& res) {
       Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
@@ -382,7 +384,8 @@ struct PortalServer::Impl {
         }
         if (version < 1 || version > r.published_version)
           return Unexpected(Error::NotFound(fmt::format("该信息没有第{}版", version)));
-        return html(views::RecordPage(site, sn.catalog, r, versions, version));
+        GK_TRY(leaves, store.LedgerLeavesOfRecord(site.id, r.id));
+        return html(views::RecordPage(site, sn.catalog, r, versions, version, leaves));
       });
     });
     http.Get(R"(/records/(\d+)/files/([0-9a-f]{64}))", [this](const httplib::Request& req, httplib::Response& res) {

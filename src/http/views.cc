@@ -259,7 +259,8 @@ std::string BeijingTimeOf(const std::string& iso) {
 }  // namespace
 
 std::string RecordPage(const Site& site, const Catalog& catalog, const Record& r,
-                       const std::vector<RecordVersion>& versions, int version) {
+                       const std::vector<RecordVersion>& versions, int version,
+                       const std::vector<LedgerLeaf>& leaves) {
   const RecordVersion* v = nullptr;
   for (const auto& x : versions)
     if (x.version == version) v = &x;
@@ -267,6 +268,7 @@ std::string RecordPage(const Site& site, const Catalog& catalog, const Record& r
   const RecordContent& c = v->content;
   Data d;
   d.set("id", fmt::format("{}", r.id));
+  d.set("record_id_plain", fmt::format("{}", r.id));
   d.set("version", fmt::format("{}", version));
   if (version != r.published_version) d.set("old_version", true);
   if (r.status == RecordStatus::kWithdrawn) {
@@ -323,6 +325,11 @@ std::string RecordPage(const Site& site, const Catalog& catalog, const Record& r
     vd.set("published_at", BeijingTimeOf(it->published_at));
     vd.set("change_note", it->change_note);
     if (it->version == r.published_version) vd.set("current", true);
+    for (const auto& l : leaves) {
+      if (l.version != it->version || l.data.find("\"kind\":\"withdraw\"") != std::string::npos) continue;
+      vd.set("ledger_index", fmt::format("{}", l.index));
+      vd.set("proof_url", fmt::format("/api/v1/ledger/proof/inclusion?record={}&version={}", r.id, it->version));
+    }
     vers.push_back(vd);
   }
   d.set("versions", vers);
@@ -465,7 +472,7 @@ std::string UnitsPage(const Site& site, const Catalog& catalog) {
   return Page(site, &catalog, "责任单位", "units", {{"首页", "/"}, {"责任单位", ""}}, Render("units", d));
 }
 
-std::string GuidePage(const Site& site, const Catalog& catalog) {
+std::string GuidePage(const Site& site, const Catalog& catalog, const std::vector<LedgerKeyInfo>& keys) {
   Data d;
   d.set("site_name", site.name);
   d.set("catalog_title", catalog.title);
@@ -485,6 +492,16 @@ std::string GuidePage(const Site& site, const Catalog& catalog) {
   d.set("office_address", catalog.office.address);
   d.set("office_phones", Join(catalog.office.phones, "、"));
   d.set("office_hours", catalog.office.hours);
+  Data key_list{Data::type::list};
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
+    Data kd;
+    kd.set("key", it->verifier_key);
+    kd.set("since", BeijingTimeOf(it->created_at));
+    if (!it->retired_at.empty()) kd.set("retired", BeijingTimeOf(it->retired_at));
+    key_list.push_back(kd);
+  }
+  if (!keys.empty()) d.set("has_keys", true);
+  d.set("keys", key_list);
   return Page(site, &catalog, "政府信息公开指南", "guide", {{"首页", "/"}, {"公开指南", ""}}, Render("guide", d));
 }
 

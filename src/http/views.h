@@ -50,8 +50,11 @@ std::string ItemPage(const Site& site, const Catalog& catalog, std::span<const D
                      int item_number, const RecordListing& listing);
 // A published record at `version` (the current one when version ==
 // record.published_version), with the version history.
+// `leaves` are the record's entries in the publication ledger (each
+// version's position and a link to its inclusion proof).
 std::string RecordPage(const Site& site, const Catalog& catalog, const Record& record,
-                       const std::vector<RecordVersion>& versions, int version);
+                       const std::vector<RecordVersion>& versions, int version,
+                       const std::vector<LedgerLeaf>& leaves = {});
 // The search page: the form, and the results when `outcome` is given, or an
 // error message.
 std::string SearchPage(const Site& site, const Catalog& catalog, const SearchParams& params,
@@ -61,7 +64,8 @@ std::string HumanSize(std::int64_t bytes);
 // Preconditions: `unit_name` names a unit of `catalog`.
 std::string UnitPage(const Site& site, const Catalog& catalog, const std::string& unit_name);
 std::string UnitsPage(const Site& site, const Catalog& catalog);
-std::string GuidePage(const Site& site, const Catalog& catalog);
+// `keys`: the publication ledger's public keys (current last).
+std::string GuidePage(const Site& site, const Catalog& catalog, const std::vector<LedgerKeyInfo>& keys = {});
 
 // The 期限计算 page: the form (pre-filled from `from`/`target`) and, when
 // given, a result or an error message.

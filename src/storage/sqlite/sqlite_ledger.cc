@@ -96,6 +96,10 @@ Status SqliteStore::AppendLedger(std::int64_t site_id, std::span<const LedgerLea
     GK_CHECK(node.Run());
     node.Reset();
   }
+  // Pages show ledger positions: rendered pages of the old revision are stale.
+  GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+  rev.Bind(1, site_id);
+  GK_CHECK(rev.Run());
   return tx.Commit();
 }
 
@@ -157,6 +161,11 @@ Status SqliteStore::AddLedgerKey(std::int64_t site_id, const std::string& verifi
                   "INSERT OR IGNORE INTO ledger_keys (site_id, verifier_key, created_at) VALUES (?, ?, ?)"));
   add.Bind(1, site_id).Bind(2, verifier_key).Bind(3, at);
   GK_CHECK(add.Run());
+  if (c->Changes() > 0) {  // the 公开指南 page shows the keys
+    GK_TRY(rev, c->PrepareCached("UPDATE sites SET revision = revision + 1 WHERE id = ?"));
+    rev.Bind(1, site_id);
+    GK_CHECK(rev.Run());
+  }
   return tx.Commit();
 }
 
