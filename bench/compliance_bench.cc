@@ -3,8 +3,10 @@
 // 2% cancelled) and N/10 records published without an obligation, spread
 // over 2021-2026 across the seed catalogue's units and items, straight into
 // the tables (not timed); then times what /admin/compliance and its
-// drill-down run: LoadCompliance (read every row + ComputeCompliance) for
-// one year, the pure computation alone, and RowsBehind for one unit.
+// drill-down run: LoadCompliance (the summaries and the rows needed,
+// streamed into the computation) for one year, the reading alone, the pure
+// computation alone, and RowsBehind for one unit. At the end it checks that
+// the figures equal those computed over every row.
 // Usage: compliance_bench [N=1000000] [RUNS=5]
 // GONGKAI_BENCH_DB=FILE keeps the generated database in FILE (not deleted at
 // the end) and, when FILE already holds a database generated for the same N,
