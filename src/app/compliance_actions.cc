@@ -58,22 +58,37 @@ Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog
   }
   GK_TRY(calendar, CurrentCalendar(ctx.store));
   ComplianceView view;
-  GK_TRY(rows, ctx.store.ListComplianceRows(ctx.actor.site_id,
-                                            ComplianceRowQuery{load.unit, period.from, load.with_text}));
-  view.rows = std::move(rows);
   ComplianceOptions options;
   options.today = today;
   GK_TRY(event_driven, EventDrivenItems(ctx.store, ctx.actor.site_id));
   options.event_driven_items = std::move(event_driven);
-  if (load.figures) {
-    GK_TRY(prior, ctx.store.ListPriorPublications(ctx.actor.site_id, period.from));
-    options.prior_publications = std::move(prior);
+  if (load.figures && load.unit.empty()) {
+    // The whole site's figures: the rows they need, streamed into the tally
+    // (no row kept), and the older ones summarised per (unit, item).
+    const Date cutoff = SummaryCutoff(period, today);
+    GK_TRY(summary, ctx.store.SummariseComplianceRows(ctx.actor.site_id, cutoff));
+    options.prior_publications = std::move(summary.publications);
+    options.prior_backlog = std::move(summary.backlog);
+    GK_TRY(tally, ComplianceTally::Start(catalog, calendar.calendar, period, options));
+    GK_CHECK(ctx.store.VisitNeededComplianceRows(ctx.actor.site_id, cutoff,
+                                                 [&tally](const ComplianceRow& row) { tally.Add(row); }));
+    view.rows_read = tally.rows_added();
+    view.report = tally.Finish();
+  } else {
+    GK_TRY(rows, ctx.store.ListComplianceRows(ctx.actor.site_id,
+                                              ComplianceRowQuery{load.unit, period.from, load.with_text}));
+    view.rows = std::move(rows);
+    view.rows_read = view.rows.size();
+    if (load.figures) {
+      GK_TRY(prior, ctx.store.ListPriorPublications(ctx.actor.site_id, period.from));
+      options.prior_publications = std::move(prior);
+    }
+    GK_TRY(report, ComputeCompliance(catalog, calendar.calendar,
+                                     load.figures ? std::span<const ComplianceRow>(view.rows)
+                                                  : std::span<const ComplianceRow>(),
+                                     period, options));
+    view.report = std::move(report);
   }
-  GK_TRY(report, ComputeCompliance(catalog, calendar.calendar,
-                                   load.figures ? std::span<const ComplianceRow>(view.rows)
-                                                : std::span<const ComplianceRow>(),
-                                   period, options));
-  view.report = std::move(report);
   view.calendar_version = calendar.version == 0
                               ? std::string("内置官方日历")
                               : fmt::format("第{}版（{}）", calendar.version, calendar.note);

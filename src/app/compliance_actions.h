@@ -15,8 +15,11 @@ namespace gongkai {
 
 struct ComplianceView {
   ComplianceReport report;
-  std::vector<ComplianceRow> rows;  // every row, for drill-down
-  std::string calendar_version;     // which working-day calendar the figures use
+  // The rows that matter for the period (RowMatters), for drill-down; empty
+  // for the whole site's figures, which stream their rows without keeping them.
+  std::vector<ComplianceRow> rows;
+  std::size_t rows_read = 0;     // rows read from storage (the summaries aside)
+  std::string calendar_version;  // which working-day calendar the figures use
 };
 
 // What to load besides the period.
@@ -28,9 +31,13 @@ struct ComplianceLoad {
 
 // Figures for [from, to] (YYYY-MM-DD; empty `from` = 1 January of today's
 // year, empty `to` = today, Beijing time), as of today. The office and
-// auditors only. Errors name the field ("from", "to") in Chinese. Reads
-// only the rows that matter for the period (RowMatters) plus one summary
-// row per (unit, item) pair, so the figures equal those over every row.
+// auditors only. Errors name the field ("from", "to") in Chinese. The whole
+// site's figures (figures, no unit) read only the rows RowNeeded() keeps
+// plus per (unit, item) pair a summary of the others (SummaryCutoff), and
+// keep no rows; otherwise the rows that matter for the period (RowMatters)
+// are kept in `rows` (a unit's only, with a unit) and the figures, if
+// asked for, computed over them plus the prior publications. Either way
+// the figures equal those over every row.
 [[nodiscard]] Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog, const std::string& from,
                                                     const std::string& to, const ComplianceLoad& load = {});
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <deque>
 #include <unordered_map>
 
 namespace gongkai {
@@ -341,8 +342,10 @@ class Slots {
   int Unit(std::string_view name) {
     if (last_unit_ >= 0 && name == unit_names_[static_cast<std::size_t>(last_unit_)]) return last_unit_;
     auto it = unit_index_.find(name);
-    last_unit_ = it != unit_index_.end() ? it->second : AddUnit(name);
-    return last_unit_;
+    if (it != unit_index_.end()) return last_unit_ = it->second;
+    // A name first seen in a row: keep a copy (rows may be reused).
+    owned_names_.emplace_back(name);
+    return last_unit_ = AddUnit(owned_names_.back());
   }
 
   int Item(int number) {
@@ -394,7 +397,8 @@ class Slots {
     return slot;
   }
 
-  // Views into the catalogue's or the rows' strings, which outlive *this.
+  // Views into the catalogue's strings, which outlive *this, or into owned_names_.
+  std::deque<std::string> owned_names_;
   std::unordered_map<std::string_view, int> unit_index_;
   std::vector<std::string_view> unit_names_;
   std::size_t catalog_units_ = 0;
@@ -456,22 +460,41 @@ bool RowMatters(const ComplianceRow& row, Date from) {
          *row.published_on >= from;
 }
 
-Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const WorkingCalendar& calendar,
-                                           std::span<const ComplianceRow> rows, const CompliancePeriod& period,
-                                           const ComplianceOptions& options) {
-  GK_CHECK(ValidatePeriod(period, options.today));
-  const Date today = options.today;
+Date SummaryCutoff(const CompliancePeriod& period, Date today) { return std::min(period.from, today); }
 
-  Slots slots(catalog);
+bool RowNeeded(const ComplianceRow& row, Date cutoff) {
+  if (row.state == ObligationState::kCancelled) return false;
+  if (row.due_on >= cutoff) return true;
+  return row.state != ObligationState::kWithheld && row.published_on && *row.published_on >= cutoff;
+}
+
+struct ComplianceTally::State {
+  State(const Catalog& c, const WorkingCalendar& cal, const CompliancePeriod& p, const ComplianceOptions& o)
+      : catalog(c), calendar(cal), period(p), options(o), slots(c) {}
+
+  const Catalog& catalog;
+  const WorkingCalendar& calendar;
+  CompliancePeriod period;
+  ComplianceOptions options;
+  Date today;
+
+  Slots slots;
   Accumulator site;
-  std::vector<Accumulator> units(slots.unit_count());
-  std::vector<Accumulator> items(slots.item_count());
-  std::vector<Accumulator> areas(catalog.areas.size());
-
+  std::vector<Accumulator> units;
+  std::vector<Accumulator> items;
+  std::vector<Accumulator> areas;
   std::vector<PairAccumulator> pairs;
   // pair_slots[unit slot][item slot]: index into `pairs`, -1 for none.
   std::vector<std::vector<int>> pair_slots;
-  auto pair_of = [&](int u, int i, bool in_catalog) -> PairAccumulator& {
+  std::vector<MonthTrend> trend;
+  std::vector<Date> snapshots;
+  // backlog_delta[m]: rows entering minus rows leaving the backlog at month m.
+  std::vector<int> backlog_delta;
+  int base_year = 0;
+  int base_month = 0;
+  std::size_t added = 0;
+
+  PairAccumulator& PairOf(int u, int i, bool in_catalog) {
     if (static_cast<std::size_t>(u) >= pair_slots.size()) pair_slots.resize(static_cast<std::size_t>(u) + 1);
     auto& of_unit = pair_slots[static_cast<std::size_t>(u)];
     if (static_cast<std::size_t>(i) >= of_unit.size()) of_unit.resize(static_cast<std::size_t>(i) + 1, -1);
@@ -481,23 +504,37 @@ Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const Working
       pairs.push_back(PairAccumulator{u, i, in_catalog, 0, 0, std::nullopt});
     }
     return pairs[static_cast<std::size_t>(index)];
-  };
-  for (std::size_t i = 0; i < slots.catalog_items(); ++i) {
-    const Item* item = catalog.FindItem(slots.item_number(i));
-    for (const auto& name : item->units) pair_of(slots.FindUnit(name), static_cast<int>(i), true);
   }
 
-  std::vector<MonthTrend> trend = TrendMonths(period, today);
-  std::vector<Date> snapshots;
-  for (const auto& m : trend) snapshots.push_back(m.snapshot);
-  // backlog_delta[m]: rows entering minus rows leaving the backlog at month m.
-  std::vector<int> backlog_delta(trend.size() + 1, 0);
-  const int base_year = period.from.year();
-  const int base_month = period.from.month();
+  // The unit and item slots of a row's names, with room for their figures.
+  std::pair<int, int> SlotsOf(std::string_view unit, int item_number) {
+    const int u = slots.Unit(unit);
+    const int i = slots.Item(item_number);
+    if (static_cast<std::size_t>(u) >= units.size()) units.resize(static_cast<std::size_t>(u) + 1);
+    if (static_cast<std::size_t>(i) >= items.size()) items.resize(static_cast<std::size_t>(i) + 1);
+    return {u, i};
+  }
 
-  for (const auto& row : rows) {
+  void Init() {
+    today = options.today;
+    units.resize(slots.unit_count());
+    items.resize(slots.item_count());
+    areas.resize(catalog.areas.size());
+    for (std::size_t i = 0; i < slots.catalog_items(); ++i) {
+      const Item* item = catalog.FindItem(slots.item_number(i));
+      for (const auto& name : item->units) PairOf(slots.FindUnit(name), static_cast<int>(i), true);
+    }
+    trend = TrendMonths(period, today);
+    for (const auto& m : trend) snapshots.push_back(m.snapshot);
+    backlog_delta.assign(trend.size() + 1, 0);
+    base_year = period.from.year();
+    base_month = period.from.month();
+  }
+
+  void Add(const ComplianceRow& row) {
+    ++added;
     const MetricSet set = ClassifyRow(row, period, today);
-    if (row.state == ObligationState::kCancelled) continue;
+    if (row.state == ObligationState::kCancelled) return;
     const bool withheld = row.state == ObligationState::kWithheld;
     const bool published = !withheld && row.published_on.has_value();
 
@@ -509,10 +546,7 @@ Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const Working
     if (set.has(Metric::kOnTime) || set.has(Metric::kLate))
       formation = CalendarDaysOrWeekdays(calendar, row.formed_on, *row.published_on);
 
-    const int u = slots.Unit(row.unit);
-    const int i = slots.Item(row.item_number);
-    if (static_cast<std::size_t>(u) >= units.size()) units.resize(static_cast<std::size_t>(u) + 1);
-    if (static_cast<std::size_t>(i) >= items.size()) items.resize(static_cast<std::size_t>(i) + 1);
+    const auto [u, i] = SlotsOf(row.unit, row.item_number);
     const int a = slots.item_area(static_cast<std::size_t>(i));
 
     if (!set.empty()) {
@@ -524,7 +558,7 @@ Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const Working
 
     const bool published_by_end = published && *row.published_on <= period.to;
     if (set.has(Metric::kDue) || published_by_end) {
-      PairAccumulator& pair = pair_of(u, i, false);
+      PairAccumulator& pair = PairOf(u, i, false);
       if (set.has(Metric::kDue)) ++pair.due;
       if (set.has(Metric::kPublishedInPeriod)) ++pair.published;
       if (published_by_end && (!pair.last_published_on || *pair.last_published_on < *row.published_on))
@@ -557,94 +591,138 @@ Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const Working
     }
   }
 
-  ComplianceReport report;
-  report.period = period;
-  report.today = today;
-  report.site.key = GroupKey::Site();
-  report.site.label = "全区";
-  report.site.figures = site.Finish();
+  ComplianceReport Finish() {
+    // Rows summarised before the cutoff (SummaryCutoff): each unpublished
+    // one is due before every snapshot and unpublished on all of them, so
+    // it is in the period's backlog and in every month's, and nothing else.
+    for (const auto& backlog : options.prior_backlog) {
+      const auto [u, i] = SlotsOf(backlog.unit, backlog.item_number);
+      if (backlog.open <= 0) continue;
+      const int a = slots.item_area(static_cast<std::size_t>(i));
+      const auto k = static_cast<std::size_t>(Metric::kOverdueAtEnd);
+      site.counts[k] += backlog.open;
+      units[static_cast<std::size_t>(u)].counts[k] += backlog.open;
+      items[static_cast<std::size_t>(i)].counts[k] += backlog.open;
+      if (a >= 0) areas[static_cast<std::size_t>(a)].counts[k] += backlog.open;
+      if (!trend.empty()) {
+        backlog_delta[0] += backlog.open;
+        backlog_delta[trend.size()] -= backlog.open;
+      }
+    }
 
-  // Units: catalogue first, then the rest by name.
-  for (const auto& prior : options.prior_publications) {
-    const int u = slots.Unit(prior.unit);
-    const int i = slots.Item(prior.item_number);
-    if (static_cast<std::size_t>(u) >= units.size()) units.resize(static_cast<std::size_t>(u) + 1);
-    if (static_cast<std::size_t>(i) >= items.size()) items.resize(static_cast<std::size_t>(i) + 1);
-    if (prior.last_published_on > period.to) continue;
-    PairAccumulator& pair = pair_of(u, i, false);
-    if (!pair.last_published_on || *pair.last_published_on < prior.last_published_on)
-      pair.last_published_on = prior.last_published_on;
-  }
+    ComplianceReport report;
+    report.period = period;
+    report.today = today;
+    report.site.key = GroupKey::Site();
+    report.site.label = "全区";
+    report.site.figures = site.Finish();
 
-  units.resize(slots.unit_count());
-  std::vector<std::size_t> unit_order(slots.unit_count());
-  for (std::size_t k = 0; k < unit_order.size(); ++k) unit_order[k] = k;
-  std::sort(unit_order.begin() + static_cast<std::ptrdiff_t>(slots.catalog_units()), unit_order.end(),
-            [&](std::size_t x, std::size_t y) { return slots.unit_name(x) < slots.unit_name(y); });
-  report.units.reserve(unit_order.size());
-  for (std::size_t k : unit_order) {
-    GroupCompliance g;
-    g.key = GroupKey::Unit(std::string(slots.unit_name(k)));
-    g.label = std::string(slots.unit_name(k));
-    g.in_catalog = k < slots.catalog_units();
-    g.figures = units[k].Finish();
-    report.units.push_back(std::move(g));
-  }
+    for (const auto& prior : options.prior_publications) {
+      const auto [u, i] = SlotsOf(prior.unit, prior.item_number);
+      if (prior.last_published_on > period.to) continue;
+      PairAccumulator& pair = PairOf(u, i, false);
+      if (!pair.last_published_on || *pair.last_published_on < prior.last_published_on)
+        pair.last_published_on = prior.last_published_on;
+    }
 
-  // Items: catalogue first, then the rest by number.
-  items.resize(slots.item_count());
-  std::vector<std::size_t> item_order(slots.item_count());
-  for (std::size_t k = 0; k < item_order.size(); ++k) item_order[k] = k;
-  std::sort(item_order.begin() + static_cast<std::ptrdiff_t>(slots.catalog_items()), item_order.end(),
-            [&](std::size_t x, std::size_t y) { return slots.item_number(x) < slots.item_number(y); });
-  report.items.reserve(item_order.size());
-  for (std::size_t k : item_order) {
-    GroupCompliance g;
-    g.key = GroupKey::Item(slots.item_number(k));
-    g.label = std::string(slots.item_title(k));
-    g.in_catalog = k < slots.catalog_items();
-    g.figures = items[k].Finish();
-    report.items.push_back(std::move(g));
-  }
+    // Units: catalogue first, then the rest by name.
+    units.resize(slots.unit_count());
+    std::vector<std::size_t> unit_order(slots.unit_count());
+    for (std::size_t k = 0; k < unit_order.size(); ++k) unit_order[k] = k;
+    std::sort(unit_order.begin() + static_cast<std::ptrdiff_t>(slots.catalog_units()), unit_order.end(),
+              [&](std::size_t x, std::size_t y) { return slots.unit_name(x) < slots.unit_name(y); });
+    report.units.reserve(unit_order.size());
+    for (std::size_t k : unit_order) {
+      GroupCompliance g;
+      g.key = GroupKey::Unit(std::string(slots.unit_name(k)));
+      g.label = std::string(slots.unit_name(k));
+      g.in_catalog = k < slots.catalog_units();
+      g.figures = units[k].Finish();
+      report.units.push_back(std::move(g));
+    }
 
-  for (std::size_t a = 0; a < catalog.areas.size(); ++a) {
-    GroupCompliance g;
-    g.key = GroupKey::Area(catalog, catalog.areas[a].number);
-    g.label = catalog.areas[a].title;
-    g.figures = areas[a].Finish();
-    report.areas.push_back(std::move(g));
-  }
+    // Items: catalogue first, then the rest by number.
+    items.resize(slots.item_count());
+    std::vector<std::size_t> item_order(slots.item_count());
+    for (std::size_t k = 0; k < item_order.size(); ++k) item_order[k] = k;
+    std::sort(item_order.begin() + static_cast<std::ptrdiff_t>(slots.catalog_items()), item_order.end(),
+              [&](std::size_t x, std::size_t y) { return slots.item_number(x) < slots.item_number(y); });
+    report.items.reserve(item_order.size());
+    for (std::size_t k : item_order) {
+      GroupCompliance g;
+      g.key = GroupKey::Item(slots.item_number(k));
+      g.label = std::string(slots.item_title(k));
+      g.in_catalog = k < slots.catalog_items();
+      g.figures = items[k].Finish();
+      report.items.push_back(std::move(g));
+    }
 
-  // Coverage: catalogue pairs in their order, then the rest by unit and item.
-  auto catalog_end = std::partition_point(pairs.begin(), pairs.end(), [](const auto& p) { return p.in_catalog; });
-  std::sort(catalog_end, pairs.end(), [&](const PairAccumulator& x, const PairAccumulator& y) {
-    const auto ux = slots.unit_name(static_cast<std::size_t>(x.unit));
-    const auto uy = slots.unit_name(static_cast<std::size_t>(y.unit));
-    if (ux != uy) return ux < uy;
-    return slots.item_number(static_cast<std::size_t>(x.item)) < slots.item_number(static_cast<std::size_t>(y.item));
-  });
-  report.coverage.reserve(pairs.size());
-  for (const auto& p : pairs) {
-    CoverageEntry e;
-    e.unit = std::string(slots.unit_name(static_cast<std::size_t>(p.unit)));
-    e.item_number = slots.item_number(static_cast<std::size_t>(p.item));
-    e.in_catalog = p.in_catalog;
-    e.event_driven = options.event_driven_items.contains(e.item_number);
-    e.published_in_period = p.published;
-    e.due = p.due;
-    e.last_published_on = p.last_published_on;
-    e.gap = e.event_driven ? (e.due > 0 && e.published_in_period == 0) : e.published_in_period == 0;
-    report.coverage.push_back(std::move(e));
-  }
+    for (std::size_t a = 0; a < catalog.areas.size(); ++a) {
+      GroupCompliance g;
+      g.key = GroupKey::Area(catalog, catalog.areas[a].number);
+      g.label = catalog.areas[a].title;
+      g.figures = areas[a].Finish();
+      report.areas.push_back(std::move(g));
+    }
 
-  int backlog = 0;
-  for (std::size_t m = 0; m < trend.size(); ++m) {
-    backlog += backlog_delta[m];
-    trend[m].overdue_at_end = backlog;
+    // Coverage: catalogue pairs in their order, then the rest by unit and item.
+    auto catalog_end = std::partition_point(pairs.begin(), pairs.end(), [](const auto& p) { return p.in_catalog; });
+    std::sort(catalog_end, pairs.end(), [&](const PairAccumulator& x, const PairAccumulator& y) {
+      const auto ux = slots.unit_name(static_cast<std::size_t>(x.unit));
+      const auto uy = slots.unit_name(static_cast<std::size_t>(y.unit));
+      if (ux != uy) return ux < uy;
+      return slots.item_number(static_cast<std::size_t>(x.item)) < slots.item_number(static_cast<std::size_t>(y.item));
+    });
+    report.coverage.reserve(pairs.size());
+    for (const auto& p : pairs) {
+      CoverageEntry e;
+      e.unit = std::string(slots.unit_name(static_cast<std::size_t>(p.unit)));
+      e.item_number = slots.item_number(static_cast<std::size_t>(p.item));
+      e.in_catalog = p.in_catalog;
+      e.event_driven = options.event_driven_items.contains(e.item_number);
+      e.published_in_period = p.published;
+      e.due = p.due;
+      e.last_published_on = p.last_published_on;
+      e.gap = e.event_driven ? (e.due > 0 && e.published_in_period == 0) : e.published_in_period == 0;
+      report.coverage.push_back(std::move(e));
+    }
+
+    int backlog = 0;
+    for (std::size_t m = 0; m < trend.size(); ++m) {
+      backlog += backlog_delta[m];
+      trend[m].overdue_at_end = backlog;
+    }
+    report.trend = std::move(trend);
+    report.missing_notice_years = calendar.MissingNoticeYears(period.from, std::max(period.to, today));
+    return report;
   }
-  report.trend = std::move(trend);
-  report.missing_notice_years = calendar.MissingNoticeYears(period.from, std::max(period.to, today));
-  return report;
+};
+
+ComplianceTally::ComplianceTally(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ComplianceTally::ComplianceTally(ComplianceTally&&) noexcept = default;
+ComplianceTally& ComplianceTally::operator=(ComplianceTally&&) noexcept = default;
+ComplianceTally::~ComplianceTally() = default;
+
+Result<ComplianceTally> ComplianceTally::Start(const Catalog& catalog, const WorkingCalendar& calendar,
+                                               const CompliancePeriod& period, const ComplianceOptions& options) {
+  GK_CHECK(ValidatePeriod(period, options.today));
+  auto state = std::make_unique<State>(catalog, calendar, period, options);
+  state->Init();
+  return ComplianceTally(std::move(state));
+}
+
+void ComplianceTally::Add(const ComplianceRow& row) { state_->Add(row); }
+
+std::size_t ComplianceTally::rows_added() const { return state_->added; }
+
+ComplianceReport ComplianceTally::Finish() { return state_->Finish(); }
+
+Result<ComplianceReport> ComputeCompliance(const Catalog& catalog, const WorkingCalendar& calendar,
+                                           std::span<const ComplianceRow> rows, const CompliancePeriod& period,
+                                           const ComplianceOptions& options) {
+  GK_TRY(tally, ComplianceTally::Start(catalog, calendar, period, options));
+  for (const auto& row : rows) tally.Add(row);
+  return tally.Finish();
 }
 
 std::string FormatOnTimeRate(const std::optional<double>& rate) {

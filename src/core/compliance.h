@@ -42,6 +42,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -89,6 +90,16 @@ struct PriorPublication {
   Date last_published_on;
 };
 
+// The unpublished rows of one (unit, item) pair that RowNeeded(row, cutoff)
+// leaves out (see SummaryCutoff): how many are neither withheld nor
+// cancelled. An entry with open == 0 only names the unit and item (e.g.
+// the pair's only old rows are withheld).
+struct PriorBacklog {
+  std::string unit;
+  int item_number = 0;
+  int open = 0;
+};
+
 struct ComplianceOptions {
   Date today;                        // for "overdue now" and the snapshot days
   std::set<int> event_driven_items;  // items published only when something happens: no events, no gap
@@ -96,6 +107,12 @@ struct ComplianceOptions {
   // feed the coverage's "last published" dates (and name their unit and
   // item). With them, the report equals the one over every row.
   std::vector<PriorPublication> prior_publications;
+  // With RowNeeded(row, SummaryCutoff(period, today)) instead, fewer rows
+  // are read: the left-out published rows go into prior_publications as
+  // above (latest counted publication per pair), and the left-out
+  // unpublished ones here. Each such row counts only toward the backlog
+  // (期末逾期未公开, and every month's) of its unit, item, area and the site.
+  std::vector<PriorBacklog> prior_backlog;
 };
 
 // Whether `row` can change any figure of a period starting on `from`:
@@ -106,6 +123,18 @@ struct ComplianceOptions {
 // as a PriorPublication instead, so storage can read far fewer rows for a
 // recent period.
 bool RowMatters(const ComplianceRow& row, Date from);
+
+// The figures alone need fewer rows than RowMatters() keeps (drill-down
+// lists need those). For a period and today, the cutoff is
+// min(period.from, today); a row is needed when it is not cancelled and is
+// due on or after the cutoff, or published (not withheld) on or after it.
+// Every other row that is not cancelled is due before the cutoff and counts
+// toward nothing but, when unpublished and not withheld, the backlog: pass
+// them summarised (ComplianceOptions::prior_publications for published
+// rows, prior_backlog for the rest) and the report equals the one over every
+// row. RowNeeded(row, c) implies RowMatters(row, c).
+Date SummaryCutoff(const CompliancePeriod& period, Date today);
+bool RowNeeded(const ComplianceRow& row, Date cutoff);
 
 // ---- metrics and the shared predicate ---------------------------------------
 
@@ -275,6 +304,30 @@ struct ComplianceReport {
                                                          std::span<const ComplianceRow> rows,
                                                          const CompliancePeriod& period,
                                                          const ComplianceOptions& options);
+
+// ComputeCompliance() a row at a time, for rows streamed from storage
+// without keeping them: Start() validates as ComputeCompliance() does; Add()
+// takes each row (it keeps nothing that points into the row, so the caller
+// may reuse it); Finish() returns the report, once. `catalog` and
+// `calendar` must outlive the tally. ComputeCompliance(rows) equals Start,
+// Add of every row in any order, Finish.
+class ComplianceTally {
+ public:
+  [[nodiscard]] static Result<ComplianceTally> Start(const Catalog& catalog, const WorkingCalendar& calendar,
+                                                     const CompliancePeriod& period, const ComplianceOptions& options);
+  ComplianceTally(ComplianceTally&&) noexcept;
+  ComplianceTally& operator=(ComplianceTally&&) noexcept;
+  ~ComplianceTally();
+
+  void Add(const ComplianceRow& row);
+  std::size_t rows_added() const;
+  [[nodiscard]] ComplianceReport Finish();
+
+ private:
+  struct State;
+  explicit ComplianceTally(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 // The rows behind one figure, in input order: those `key` contains whose
 // ClassifyRow() has `metric`. Pointers point into `rows` (keep it alive).

@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "codec/test_calendar.h"
@@ -693,6 +694,107 @@ TEST(ComplianceTest, RowsBeforeThePeriodCanBeSummarised) {
     ASSERT_TRUE(summarised.has_value());
     EXPECT_EQ(Fingerprint(*summarised), Fingerprint(*full));
   }
+}
+
+// Reading only the rows RowNeeded() keeps for SummaryCutoff(), with the
+// others summarised as prior publications and backlog counts, gives exactly
+// the report over every row; also for periods that start after today (the
+// cutoff is then today) and with rows fed one at a time through one reused
+// row object (ComplianceTally keeps nothing that points into it).
+TEST(ComplianceTest, RowsBeforeTheCutoffCanBeSummarisedAsCounts) {
+  std::mt19937 rng(20261205);
+  const Catalog catalog = TestCatalog();
+  const char* units[] = {kA, kB, kC, kD, "戊中心", "一个名称很长的不在目录中的单位"};
+  const int items[] = {1, 2, 3, 4, 9, -3};
+  const ObligationState states[] = {S::kOpen, S::kPublished, S::kWithheld, S::kCancelled};
+  const Date base = D("2023-01-01");
+  std::vector<ComplianceRow> rows;
+  for (int k = 0; k < 4000; ++k) {
+    ComplianceRow r;
+    r.obligation_id = k;
+    r.unit = units[rng() % std::size(units)];
+    r.item_number = items[rng() % std::size(items)];
+    r.formed_on = base.AddDays(static_cast<int>(rng() % 1000));
+    r.due_on = r.formed_on.AddDays(static_cast<int>(rng() % 40));
+    r.state = states[rng() % std::size(states)];
+    r.provisional = rng() % 9 == 0;
+    if (rng() % 4 != 0) r.published_on = r.formed_on.AddDays(static_cast<int>(rng() % 80) - 5);
+    rows.push_back(std::move(r));
+  }
+  // Units and items seen only in old rows: one withheld (named by a backlog
+  // entry with no open rows), one unpublished, one cancelled (never listed).
+  for (auto [unit, item, state] : {std::tuple{"己所", 77, S::kWithheld}, std::tuple{"庚站", 78, S::kOpen},
+                                   std::tuple{"辛队", 79, S::kCancelled}}) {
+    ComplianceRow old;
+    old.unit = unit;
+    old.item_number = item;
+    old.formed_on = D("2023-02-01");
+    old.due_on = D("2023-02-10");
+    old.state = state;
+    rows.push_back(old);
+  }
+  for (int trial = 0; trial < 16; ++trial) {
+    const Date from = D("2024-01-01").AddDays(static_cast<int>(rng() % 600));
+    const CompliancePeriod period{from, from.AddDays(static_cast<int>(rng() % 300))};
+    // Today mostly after the start, sometimes before it.
+    const Date today = from.AddDays(static_cast<int>(rng() % 400) - (trial % 4 == 0 ? 420 : 0));
+    ComplianceOptions options{today, {3}, {}, {}};
+    const Date cutoff = SummaryCutoff(period, today);
+    EXPECT_EQ(cutoff, std::min(from, today));
+    SCOPED_TRACE(fmt::format("{}..{} today {}", period.from.ToString(), period.to.ToString(), today.ToString()));
+    auto full = ComputeCompliance(catalog, Official(), rows, period, options);
+    ASSERT_TRUE(full.has_value());
+    std::vector<const ComplianceRow*> kept;
+    std::map<std::pair<std::string, int>, Date> prior;
+    std::map<std::pair<std::string, int>, int> backlog;
+    for (const auto& r : rows) {
+      if (RowNeeded(r, cutoff)) {
+        EXPECT_TRUE(RowMatters(r, cutoff));
+        kept.push_back(&r);
+        continue;
+      }
+      if (r.state == S::kCancelled) continue;
+      ASSERT_LT(r.due_on, cutoff);
+      const std::pair<std::string, int> key{r.unit, r.item_number};
+      if (r.state != S::kWithheld && r.published_on) {
+        ASSERT_LT(*r.published_on, cutoff);
+        auto [it, fresh] = prior.try_emplace(key, *r.published_on);
+        if (!fresh && it->second < *r.published_on) it->second = *r.published_on;
+      } else {
+        backlog[key] += r.state == S::kWithheld ? 0 : 1;
+      }
+    }
+    EXPECT_LT(kept.size(), rows.size());
+    for (const auto& [key, date] : prior) options.prior_publications.push_back({key.first, key.second, date});
+    for (const auto& [key, open] : backlog) options.prior_backlog.push_back({key.first, key.second, open});
+    // Fed backwards through one reused row object.
+    auto tally = ComplianceTally::Start(catalog, Official(), period, options);
+    ASSERT_TRUE(tally.has_value());
+    ComplianceRow reused;
+    for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
+      reused = **it;
+      tally->Add(reused);
+    }
+    reused.unit = "被改写的名称";
+    EXPECT_EQ(tally->rows_added(), kept.size());
+    const ComplianceReport summarised = tally->Finish();
+    EXPECT_EQ(Fingerprint(summarised), Fingerprint(*full));
+    const bool listed = std::any_of(summarised.units.begin(), summarised.units.end(),
+                                    [](const GroupCompliance& g) { return g.label == "己所"; });
+    const bool cancelled_listed = std::any_of(summarised.units.begin(), summarised.units.end(),
+                                              [](const GroupCompliance& g) { return g.label == "辛队"; });
+    EXPECT_TRUE(listed);
+    EXPECT_FALSE(cancelled_listed);
+  }
+}
+
+TEST(ComplianceTest, TallyRefusesAnInvalidPeriodAsComputeDoes) {
+  const Catalog catalog = TestCatalog();
+  ComplianceOptions options;
+  options.today = D("2025-06-01");
+  auto tally = ComplianceTally::Start(catalog, Official(), CompliancePeriod{D("2025-05-01"), D("2025-04-01")}, options);
+  ASSERT_FALSE(tally.has_value());
+  EXPECT_EQ(tally.error().field, "to");
 }
 
 }  // namespace

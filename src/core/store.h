@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -367,6 +368,22 @@ class Store {
   // those over every row (ComplianceOptions::prior_publications).
   [[nodiscard]] virtual Result<std::vector<PriorPublication>> ListPriorPublications(std::int64_t site_id,
                                                                                    Date before) = 0;
+  // The figures' input for a period whose SummaryCutoff() is `cutoff`
+  // (core/compliance.h): every row with RowNeeded(row, cutoff), without
+  // element and title, passed to `visit` one at a time in no particular
+  // order (the row object is reused between calls: copy what you keep).
+  [[nodiscard]] virtual Status VisitNeededComplianceRows(std::int64_t site_id, Date cutoff,
+                                                         const std::function<void(const ComplianceRow&)>& visit) = 0;
+  // ... and the rows it leaves out, summarised per (unit, item) pair: the
+  // latest counted publication before `cutoff` (as ListPriorPublications)
+  // and, for every pair with a row that is not cancelled, how many are
+  // unpublished, neither withheld nor cancelled, and due before `cutoff`.
+  // With both in ComplianceOptions, the figures equal those over every row.
+  struct ComplianceSummary {
+    std::vector<PriorPublication> publications;
+    std::vector<PriorBacklog> backlog;
+  };
+  [[nodiscard]] virtual Result<ComplianceSummary> SummariseComplianceRows(std::int64_t site_id, Date cutoff) = 0;
 
   // Every record of the site ever published (withdrawn ones included), with
   // Beijing dates, for the annual report (core/annual_report.h).

@@ -1,8 +1,128 @@
 #include "storage/sqlite/migrations.h"
 
+#include <fmt/core.h>
+
+#include <string>
+
 namespace gongkai::sqlite {
 
+namespace {
+
+// Days since 1970-01-01 (Date::serial()) of a YYYY-MM-DD text column, 0 when
+// Date::Parse() would refuse it (as DateOr() reads it): exactly that shape,
+// year 0001..9999 and a real calendar date (julianday() takes 2026-02-30 as
+// 2026-03-02, so the day must convert back to the same text).
+std::string DaySql(std::string_view column) {
+  return fmt::format(
+      "(CASE WHEN {0} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND {0} >= '0001' AND "
+      "date(julianday({0})) = {0} THEN CAST(julianday({0}) - 2440587.5 AS INTEGER) ELSE 0 END)",
+      column);
+}
+
+// Migration 10: integer columns derived from compliance_facts' own text
+// columns, for the dashboard's figures (see the comments in the SQL).
+std::string IntegerComplianceFacts() {
+  // The derived columns of a compliance row, in two layers: days and state
+  // code from the text columns, then the selection keys from those.
+  const std::string days = fmt::format(
+      "{} AS formed_day, {} AS due_day, CASE WHEN published_on = '' THEN NULL ELSE {} END AS pub_day, "
+      "CASE state WHEN 'published' THEN 1 WHEN 'withheld' THEN 2 WHEN 'cancelled' THEN 3 ELSE 0 END AS state_code",
+      DaySql("formed_on"), DaySql("due_on"), DaySql("published_on"));
+  const std::string keys =
+      "CASE WHEN state_code = 3 THEN NULL WHEN state_code = 2 OR pub_day IS NULL THEN due_day "
+      "WHEN pub_day > due_day THEN pub_day ELSE due_day END AS need_day, "
+      "CASE state_code WHEN 3 THEN 0 WHEN 2 THEN 1 ELSE CASE WHEN pub_day IS NULL THEN 2 ELSE 3 END END AS tally, "
+      "CASE WHEN state_code IN (2, 3) THEN 0 WHEN pub_day IS NULL THEN due_day ELSE pub_day END AS tally_day";
+  const std::string cols =
+      "fact_key, site_id, obligation_id, record_id, unit_name, item_number, element, title, formed_on, due_on, "
+      "provisional, state, published_on, late_days, horizon, counted_pub, formed_day, due_day, pub_day, state_code, "
+      "need_day, tally, tally_day";
+  std::string sql = R"SQL(
+-- The dashboard's figures read rows as integers (no date text to parse) and
+-- fewer of them: ComplianceOptions::prior_backlog summarises the old
+-- unpublished rows (core/compliance.h, RowNeeded and SummaryCutoff).
+--   formed_day, due_day, pub_day: Date::serial() of formed_on, due_on and
+--     published_on (0 for text Date::Parse refuses; pub_day NULL for none).
+--   state_code: 0 open (and unknown), 1 published, 2 withheld, 3 cancelled.
+--   need_day: RowNeeded(row, C) <=> need_day >= C; NULL for cancelled rows.
+--   tally, tally_day: 0 cancelled, 1 withheld, 2 unpublished (tally_day =
+--     due_day), 3 counted publication (tally_day = pub_day): per (unit,
+--     item) the latest publication and the backlog before C are index seeks.
+DROP TRIGGER compliance_facts_obligation_insert;
+DROP TRIGGER compliance_facts_obligation_update;
+DROP TRIGGER compliance_facts_obligation_delete;
+DROP TRIGGER compliance_facts_deadline_update;
+DROP TRIGGER compliance_facts_record_insert;
+DROP TRIGGER compliance_facts_record_update;
+DROP TRIGGER compliance_facts_record_delete;
+DROP INDEX compliance_facts_pairs;
+ALTER TABLE compliance_facts ADD COLUMN formed_day INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE compliance_facts ADD COLUMN due_day INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE compliance_facts ADD COLUMN pub_day INTEGER;
+ALTER TABLE compliance_facts ADD COLUMN state_code INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE compliance_facts ADD COLUMN need_day INTEGER;
+ALTER TABLE compliance_facts ADD COLUMN tally INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE compliance_facts ADD COLUMN tally_day INTEGER NOT NULL DEFAULT 0;
+)SQL";
+  for (const char* kind : {"obligation", "record"})
+    sql += fmt::format("CREATE VIEW compliance_{0}_facts AS SELECT *, {1} FROM (SELECT *, {2} FROM compliance_{0}_rows);\n",
+                       kind, keys, days);
+  // The triggers of migration 9, from the new views and writing every column.
+  sql += fmt::format(R"SQL(
+CREATE TRIGGER compliance_facts_obligation_insert AFTER INSERT ON obligations BEGIN
+  INSERT OR REPLACE INTO compliance_facts ({0})
+  SELECT * FROM compliance_obligation_facts WHERE fact_key = NEW.id;
+END;
+CREATE TRIGGER compliance_facts_obligation_update AFTER UPDATE ON obligations BEGIN
+  INSERT OR REPLACE INTO compliance_facts ({0})
+  SELECT * FROM compliance_obligation_facts WHERE fact_key = NEW.id;
+END;
+CREATE TRIGGER compliance_facts_obligation_delete AFTER DELETE ON obligations BEGIN
+  DELETE FROM compliance_facts WHERE fact_key = OLD.id;
+END;
+CREATE TRIGGER compliance_facts_deadline_update AFTER UPDATE OF due_date, provisional ON deadlines BEGIN
+  INSERT OR REPLACE INTO compliance_facts ({0})
+  SELECT * FROM compliance_obligation_facts WHERE fact_key IN (SELECT id FROM obligations WHERE deadline_id = NEW.id);
+END;
+CREATE TRIGGER compliance_facts_record_insert AFTER INSERT ON records BEGIN
+  INSERT OR REPLACE INTO compliance_facts ({0})
+  SELECT * FROM compliance_record_facts WHERE record_id = NEW.id;
+  INSERT OR REPLACE INTO compliance_facts ({0})
+  SELECT * FROM compliance_obligation_facts WHERE fact_key IN (SELECT id FROM obligations WHERE record_id = NEW.id);
+END;
+CREATE TRIGGER compliance_facts_record_update AFTER UPDATE OF obligation_id, published_version, first_published_at,
+    late_days, published_title, unit_name, item_number, element, formed_on, due_on, provisional ON records BEGIN
+  DELETE FROM compliance_facts WHERE fact_key = -NEW.id;
+  INSERT INTO compliance_facts ({0})
+  SELECT * FROM compliance_record_facts WHERE record_id = NEW.id;
+  INSERT OR REPLACE INTO compliance_facts ({0})
+  SELECT * FROM compliance_obligation_facts WHERE fact_key IN (SELECT id FROM obligations WHERE record_id = NEW.id);
+END;
+CREATE TRIGGER compliance_facts_record_delete AFTER DELETE ON records BEGIN
+  DELETE FROM compliance_facts WHERE fact_key = -OLD.id;
+END;
+
+-- Every row again, through the new views; then the new indexes.
+DELETE FROM compliance_facts;
+INSERT INTO compliance_facts ({0})
+SELECT * FROM compliance_obligation_facts UNION ALL SELECT * FROM compliance_record_facts;
+)SQL",
+                     cols);
+  sql += R"SQL(
+-- The figures' read: one range of this covering index (fact_key, the rowid,
+-- gives the obligation id).
+CREATE INDEX compliance_facts_need ON compliance_facts (site_id, need_day, unit_name, item_number, record_id,
+  formed_day, due_day, provisional, state_code, pub_day, late_days);
+-- Per (unit, item): the distinct pairs, and seeks for the summaries.
+CREATE INDEX compliance_facts_tally ON compliance_facts (site_id, unit_name, item_number, tally, tally_day);
+)SQL";
+  return sql;
+}
+
+}  // namespace
+
 const std::vector<Migration>& Migrations() {
+  static const std::string kIntegerComplianceFacts = IntegerComplianceFacts();
   static const std::vector<Migration> kAll = {
       {1, "sites and catalogue", R"SQL(
 CREATE TABLE sites (
@@ -461,6 +581,7 @@ INSERT INTO compliance_facts (fact_key, site_id, obligation_id, record_id, unit_
   formed_on, due_on, provisional, state, published_on, late_days, horizon, counted_pub)
 SELECT * FROM compliance_obligation_rows UNION ALL SELECT * FROM compliance_record_rows;
 )SQL"},
+      {10, "integer compliance facts for the figures", kIntegerComplianceFacts},
       {11, "publication events and the publication ledger", R"SQL(
 CREATE TABLE publication_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,

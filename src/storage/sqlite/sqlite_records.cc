@@ -571,20 +571,28 @@ Result<std::vector<ComplianceRow>> SqliteStore::ListComplianceRows(std::int64_t 
   return out;
 }
 
-Result<std::vector<PriorPublication>> SqliteStore::ListPriorPublications(std::int64_t site_id, Date before) {
-  auto c = pool_->Acquire();
-  // Walks the distinct (unit, item) pairs by index seeks, then takes each
-  // pair's latest counted publication before `before`, also by a seek.
-  GK_TRY(next, c->PrepareCached(
+namespace {
+
+// Per (unit, item) pair, by index seeks on compliance_facts_tally (migration
+// 10): the latest counted publication before `before` and, when
+// `with_backlog`, the pair's unpublished rows due before it.
+Result<Store::ComplianceSummary> SummariseFacts(sqlite::Connection& c, std::int64_t site_id, Date before,
+                                               bool with_backlog) {
+  GK_TRY(next, c.PrepareCached(
                    "SELECT unit_name, item_number FROM compliance_facts WHERE site_id = ?1 AND "
                    "(unit_name, item_number) > (?2, ?3) ORDER BY unit_name, item_number LIMIT 1"));
-  GK_TRY(latest, c->PrepareCached(
-                     "SELECT counted_pub FROM compliance_facts WHERE site_id = ?1 AND unit_name = ?2 AND "
-                     "item_number = ?3 AND counted_pub > '' AND counted_pub < ?4 ORDER BY counted_pub DESC LIMIT 1"));
-  std::vector<PriorPublication> out;
+  GK_TRY(latest, c.PrepareCached(
+                     "SELECT tally_day FROM compliance_facts WHERE site_id = ?1 AND unit_name = ?2 AND "
+                     "item_number = ?3 AND tally = 3 AND tally_day < ?4 ORDER BY tally_day DESC LIMIT 1"));
+  GK_TRY(kept, c.PrepareCached(
+                   "SELECT 1 FROM compliance_facts WHERE site_id = ?1 AND unit_name = ?2 AND item_number = ?3 "
+                   "AND tally > 0 LIMIT 1"));
+  GK_TRY(backlog, c.PrepareCached(
+                      "SELECT count(*) FROM compliance_facts WHERE site_id = ?1 AND unit_name = ?2 AND "
+                      "item_number = ?3 AND tally = 2 AND tally_day < ?4"));
+  Store::ComplianceSummary out;
   std::string unit;
   std::int64_t item = std::numeric_limits<std::int64_t>::min();
-  const std::string limit = before.ToString();
   while (true) {
     next.Reset();
     next.Bind(1, site_id).Bind(2, unit).Bind(3, item);
@@ -593,11 +601,80 @@ Result<std::vector<PriorPublication>> SqliteStore::ListPriorPublications(std::in
     unit = next.Text(0);
     item = next.Int(1);
     latest.Reset();
-    latest.Bind(1, site_id).Bind(2, unit).Bind(3, item).Bind(4, limit);
+    latest.Bind(1, site_id).Bind(2, unit).Bind(3, item).Bind(4, before.serial());
     GK_TRY(found, latest.Step());
-    if (found) out.push_back(PriorPublication{unit, static_cast<int>(item), DateOr(latest.Text(0))});
+    if (found)
+      out.publications.push_back(
+          PriorPublication{unit, static_cast<int>(item), Date::FromSerial(static_cast<int>(latest.Int(0)))});
+    if (!with_backlog) continue;
+    kept.Reset();
+    kept.Bind(1, site_id).Bind(2, unit).Bind(3, item);
+    GK_TRY(any, kept.Step());
+    if (!any) continue;  // only cancelled rows: they count for nothing
+    backlog.Reset();
+    backlog.Bind(1, site_id).Bind(2, unit).Bind(3, item).Bind(4, before.serial());
+    GK_TRY(counted, backlog.Step());
+    out.backlog.push_back(PriorBacklog{unit, static_cast<int>(item), counted ? static_cast<int>(backlog.Int(0)) : 0});
   }
   return out;
+}
+
+ObligationState StateOfCode(std::int64_t code) {
+  switch (code) {
+    case 1:
+      return ObligationState::kPublished;
+    case 2:
+      return ObligationState::kWithheld;
+    case 3:
+      return ObligationState::kCancelled;
+    default:
+      return ObligationState::kOpen;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<PriorPublication>> SqliteStore::ListPriorPublications(std::int64_t site_id, Date before) {
+  auto c = pool_->Acquire();
+  GK_TRY(summary, SummariseFacts(*c, site_id, before, false));
+  return std::move(summary.publications);
+}
+
+Result<Store::ComplianceSummary> SqliteStore::SummariseComplianceRows(std::int64_t site_id, Date cutoff) {
+  auto c = pool_->Acquire();
+  return SummariseFacts(*c, site_id, cutoff, true);
+}
+
+Status SqliteStore::VisitNeededComplianceRows(std::int64_t site_id, Date cutoff,
+                                              const std::function<void(const ComplianceRow&)>& visit) {
+  auto c = pool_->Acquire();
+  // One range of the covering index compliance_facts_need, integers only.
+  GK_TRY(st, c->PrepareCached(
+                 "SELECT fact_key, record_id, unit_name, item_number, formed_day, due_day, provisional, state_code, "
+                 "pub_day, late_days FROM compliance_facts WHERE site_id = ?1 AND need_day >= ?2"));
+  st.Bind(1, site_id).Bind(2, cutoff.serial());
+  ComplianceRow x;
+  while (true) {
+    GK_TRY(row, st.Step());
+    if (!row) break;
+    const std::int64_t key = st.Int(0);
+    x.obligation_id = key > 0 ? key : 0;
+    x.record_id = st.Int(1);
+    x.unit.assign(st.TextView(2));
+    x.item_number = static_cast<int>(st.Int(3));
+    x.formed_on = Date::FromSerial(static_cast<int>(st.Int(4)));
+    x.due_on = Date::FromSerial(static_cast<int>(st.Int(5)));
+    x.provisional = st.Bool(6);
+    x.state = StateOfCode(st.Int(7));
+    if (st.IsNull(8)) {
+      x.published_on.reset();
+    } else {
+      x.published_on = Date::FromSerial(static_cast<int>(st.Int(8)));
+    }
+    x.late_days = static_cast<int>(st.Int(9));
+    visit(x);
+  }
+  return Ok();
 }
 
 Result<std::vector<RecordVersion>> SqliteStore::ListVersions(std::int64_t record_id) {

@@ -67,7 +67,9 @@ Result<int> SqliteStore::Migrate() {
     GK_TRY(st, c->PrepareCached("SELECT count(*) FROM schema_migrations WHERE version = ?"));
     st.Bind(1, m.version);
     GK_TRY(row, st.Step());
-    if (row && st.Int(0) > 0) {
+    const bool applied = row && st.Int(0) > 0;
+    st.Reset();  // a statement left running would lock out DROP in the migration
+    if (applied) {
       version = m.version;
       continue;
     }

@@ -73,6 +73,9 @@ class SqliteStore final : public Store {
   using Store::ListComplianceRows;
   Result<std::vector<ComplianceRow>> ListComplianceRows(std::int64_t site_id, const ComplianceRowQuery& query) override;
   Result<std::vector<PriorPublication>> ListPriorPublications(std::int64_t site_id, Date before) override;
+  Status VisitNeededComplianceRows(std::int64_t site_id, Date cutoff,
+                                   const std::function<void(const ComplianceRow&)>& visit) override;
+  Result<ComplianceSummary> SummariseComplianceRows(std::int64_t site_id, Date cutoff) override;
   Result<std::vector<AnnualRecordRow>> ListAnnualRecordRows(std::int64_t site_id) override;
   Result<std::string> GetSiteSetting(std::int64_t site_id, const std::string& key) override;
   Status SetSiteSetting(std::int64_t site_id, const std::string& key, const std::string& value,
