@@ -231,7 +231,11 @@ struct Routes {
     if (limit < 1 || limit > 1000)
       return Unexpected(Error::Invalid(fmt::format("条数（limit）{}无效，应为1至1000", limit), "limit"));
     GK_TRY(size_seq, d.store.LedgerSize(d.site.id));
-    GK_TRY(leaves, d.store.ListLedgerLeaves(d.site.id, start, static_cast<int>(limit)));
+    std::vector<LedgerLeaf> leaves;
+    if (start < size_seq.first) {
+      GK_TRY(found, d.store.ListLedgerLeaves(d.site.id, start, static_cast<int>(limit)));
+      leaves = std::move(found);
+    }
     ojson list = ojson::array();
     for (const auto& l : leaves) list.push_back(LeafDoc(l));
     ojson j;
@@ -253,13 +257,17 @@ struct Routes {
       const LedgerLeaf* found = nullptr;
       for (const auto& l : leaves) {
         if (l.data.find("\"kind\":\"withdraw\"") != std::string::npos) continue;
-        if (version == 0 || l.version == static_cast<int>(version)) found = &l;
+        if (version == 0 || static_cast<std::uint64_t>(l.version) == version) found = &l;
       }
       if (!found)
         return Unexpected(Error::NotFound(
             fmt::format("账本中没有公开信息{}{}的记录（新发布的信息会在几秒内写入账本）", record,
                         version ? fmt::format("第{}版", version) : "")));
       index = found->index;
+      if (tree_size != 0 && index >= tree_size)
+        return Unexpected(Error::Invalid(
+            fmt::format("公开信息{}的这一版是账本第{}条，大小为{}的树（tree_size）尚不包含它", record, index, tree_size),
+            "tree_size"));
     } else {
       GK_TRY(i, SizeParam(req, "index", "叶子序号", 0));
       if (!req.has_param("index"))

@@ -157,8 +157,10 @@ Status SqliteStore::AddLedgerKey(std::int64_t site_id, const std::string& verifi
                      "UPDATE ledger_keys SET retired_at = ? WHERE site_id = ? AND retired_at = '' AND verifier_key <> ?"));
   retire.Bind(1, at).Bind(2, site_id).Bind(3, verifier_key);
   GK_CHECK(retire.Run());
+  // A key taken back into use (an old key file restored) is current again.
   GK_TRY(add, c->PrepareCached(
-                  "INSERT OR IGNORE INTO ledger_keys (site_id, verifier_key, created_at) VALUES (?, ?, ?)"));
+                  "INSERT INTO ledger_keys (site_id, verifier_key, created_at) VALUES (?, ?, ?) "
+                  "ON CONFLICT (site_id, verifier_key) DO UPDATE SET retired_at = '' WHERE retired_at <> ''"));
   add.Bind(1, site_id).Bind(2, verifier_key).Bind(3, at);
   GK_CHECK(add.Run());
   if (c->Changes() > 0) {  // the 公开指南 page shows the keys
