@@ -1,5 +1,7 @@
 #include "app/crypto.h"
 
+#include "core/utf8.h"
+
 #include <fmt/core.h>
 #include <sodium.h>
 
@@ -24,28 +26,9 @@ long CountCodePoints(std::string_view s) {
   long count = 0;
   std::size_t i = 0;
   while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    char32_t min = 0;
     char32_t cp = 0;
-    if (c < 0x80) {
-      len = 1, min = 0, cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2, min = 0x80, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, min = 0x800, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, min = 0x10000, cp = c & 0x07;
-    } else {
-      return -1;
-    }
-    if (s.size() - i < len) return -1;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return -1;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+    const std::size_t len = DecodeUtf8(s, i, cp);
+    if (len == 0) return -1;
     i += len;
     ++count;
   }

@@ -423,16 +423,20 @@ void PrintSequence(const SequenceOutcome& s) {
              s.signed_head ? "，已签署新的树头" : "", s.appended, s.size, s.signed_head ? ", new tree head signed" : "");
 }
 
-int RunLedgerSync(const std::string& db, const std::string& site_slug, const std::string& key_path) {
-  auto opened = OpenSite(db, site_slug);
-  if (!opened) return Fail(opened.error());
+// Opens the site and brings its ledger up to date with its signing key
+// (created if missing): what `ledger sync` does, and `dump` first.
+Result<OpenedSite> OpenAndSequence(const std::string& db, const std::string& site_slug, const std::string& key_path) {
+  GK_TRY(opened, OpenSite(db, site_slug));
   SystemClock clock;
-  auto key = EnsureLedgerKey(*opened->store, opened->site, LedgerKeyPath(db, key_path), true, clock.Now());
-  if (!key) return Fail(key.error());
-  auto done = SequenceLedger(*opened->store, opened->site, &*key, clock.Now());
-  if (!done) return Fail(done.error());
-  PrintSequence(*done);
-  return 0;
+  GK_TRY(key, EnsureLedgerKey(*opened.store, opened.site, LedgerKeyPath(db, key_path), true, clock.Now()));
+  GK_TRY(done, SequenceLedger(*opened.store, opened.site, &key, clock.Now()));
+  PrintSequence(done);
+  return opened;
+}
+
+int RunLedgerSync(const std::string& db, const std::string& site_slug, const std::string& key_path) {
+  auto opened = OpenAndSequence(db, site_slug, key_path);
+  return opened ? 0 : Fail(opened.error());
 }
 
 int RunLedgerRotate(const std::string& db, const std::string& site_slug, const std::string& key_path) {
@@ -450,13 +454,8 @@ int RunLedgerRotate(const std::string& db, const std::string& site_slug, const s
 
 int RunDump(const std::string& db, const std::string& site_slug, const std::string& key_path, const std::string& out,
             bool with_files) {
-  auto opened = OpenSite(db, site_slug);
+  auto opened = OpenAndSequence(db, site_slug, key_path);
   if (!opened) return Fail(opened.error());
-  SystemClock clock;
-  auto key = EnsureLedgerKey(*opened->store, opened->site, LedgerKeyPath(db, key_path), true, clock.Now());
-  if (!key) return Fail(key.error());
-  auto done = SequenceLedger(*opened->store, opened->site, &*key, clock.Now());
-  if (!done) return Fail(done.error());
   auto sum = WriteDump(*opened->store, opened->site, out, with_files);
   if (!sum) return Fail(sum.error());
   fmt::print("已导出到{}：公开信息{}条（{}个版本），账本{}条，附件{}条{}。\n", out, sum->records, sum->versions,
