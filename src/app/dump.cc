@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <fstream>
+#include <limits>
 #include <set>
 
 #include "app/record_json.h"
@@ -73,36 +74,45 @@ Result<DumpSummary> WriteDump(Store& store, const Site& site, const std::filesys
   GK_CHECK(records.Open(dir / "records.jsonl"));
   GK_CHECK(attachments.Open(dir / "attachments.jsonl"));
   std::set<std::string> written;
-  RecordFilter f;
-  f.after_id = 0;
-  f.limit = 500;
-  while (true) {
-    GK_TRY(page, store.ListRecords(site.id, f));
-    if (page.empty()) break;
-    f.after_id = page.back().id;
-    for (const auto& r : page) {
-      if (r.status == RecordStatus::kWithdrawn) continue;
-      ++sum.records;
-      GK_TRY(versions, store.ListVersions(r.id));
-      for (const auto& v : versions) {
-        if (v.version > r.published_version || !signed_versions.contains({r.id, v.version})) continue;
-        records.Add(CanonicalJson(RecordVersionDoc(site.slug, r, v)));
-        for (const auto& a : PublicAttachments(v.content.attachments)) {
-          nlohmann::json j{{"filename", a.filename}, {"mime", a.mime},     {"record_id", r.id},
-                           {"sha256", a.sha256},     {"size", a.size},     {"version", v.version}};
-          attachments.Add(CanonicalJson(j));
-          if (with_files && written.insert(a.sha256).second) {
-            GK_TRY(file, store.GetFile(a.sha256));
-            std::ofstream out(dir / "files" / a.sha256, std::ios::binary | std::ios::trunc);
-            out << file.content;
-            out.close();
-            if (!out) return Unexpected(Error::Storage(fmt::format("无法写入附件{}", a.sha256)));
-            ++sum.files;
-          }
+  // Every record the signed ledger names, in id order, each read by its id.
+  // (Paging through ListRecords by id cursor was quadratic: without table
+  // statistics SQLite serves that query from the records_public index and
+  // sorts, reading every later record for each page of 500.)
+  for (auto it = signed_versions.begin(); it != signed_versions.end();) {
+    const std::int64_t id = it->first;
+    it = signed_versions.lower_bound({id + 1, std::numeric_limits<int>::min()});
+    auto found = store.GetRecord(id);
+    if (!found) {
+      if (found.error().code == ErrorCode::kNotFound) continue;
+      return Unexpected(found.error());
+    }
+    const Record& r = *found;
+    if (r.site_id != site.id || r.published_version == 0 || r.status == RecordStatus::kWithdrawn) continue;
+    GK_TRY(versions, store.ListVersions(r.id));
+    for (const auto& v : versions) {
+      if (v.version > r.published_version || !signed_versions.contains({r.id, v.version})) continue;
+      records.Add(CanonicalJson(RecordVersionDoc(site.slug, r, v)));
+      for (const auto& a : PublicAttachments(v.content.attachments)) {
+        nlohmann::json j{{"filename", a.filename}, {"mime", a.mime},     {"record_id", r.id},
+                         {"sha256", a.sha256},     {"size", a.size},     {"version", v.version}};
+        attachments.Add(CanonicalJson(j));
+        if (with_files && written.insert(a.sha256).second) {
+          GK_TRY(file, store.GetFile(a.sha256));
+          std::ofstream out(dir / "files" / a.sha256, std::ios::binary | std::ios::trunc);
+          out << file.content;
+          out.close();
+          if (!out) return Unexpected(Error::Storage(fmt::format("无法写入附件{}", a.sha256)));
+          ++sum.files;
         }
       }
     }
   }
+  // Every published record not withdrawn, including those with no version
+  // under the signed head yet (published after it was signed).
+  RecordFilter live;
+  live.statuses = {RecordStatus::kDraft, RecordStatus::kSubmitted, RecordStatus::kApproved, RecordStatus::kPublished};
+  GK_TRY(live_records, store.CountRecords(site.id, live));
+  sum.records = live_records;
   sum.versions = records.count();
   sum.attachments = attachments.count();
   GK_CHECK(records.Close());
