@@ -44,6 +44,23 @@ struct AuditEntry {
   std::string after_json = "null";
 };
 
+// A per-unit API token (接口令牌) for a unit's own systems: it acts for one
+// unit in one role (liaison or leader) through the write endpoints of API
+// v1. The secret is shown once at creation; only its SHA-256 is stored.
+struct ApiToken {
+  std::int64_t id = 0;
+  std::int64_t site_id = 0;
+  std::string name;          // a label chosen by the office, e.g. "财政局业务系统"
+  std::string unit;          // the unit it acts for
+  Role role = Role::kLiaison;
+  std::string token_hash;    // SHA-256 hex of the secret
+  std::string created_by;    // username of the office member
+  std::string created_at;    // ISO 8601 UTC
+  std::string last_used_at;  // ISO 8601 UTC; "" = never used
+  std::string revoked_at;    // ISO 8601 UTC; "" = in force
+  bool revoked() const { return !revoked_at.empty(); }
+};
+
 // Username rules: 3-64 characters of [A-Za-z0-9._-]. Chinese message naming
 // the field on failure.
 [[nodiscard]] Status ValidateUsername(std::string_view username);

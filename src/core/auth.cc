@@ -37,6 +37,7 @@ constexpr Permission kPermissions[] = {
     {Action::kViewCompliance,          true,  false,  false, true,   false},
     {Action::kConfigureCompliance,     true,  false,  false, false,  false},
     {Action::kSendReminders,           true,  false,  false, false,  false},
+    {Action::kManageApiTokens,         true,  false,  false, false,  false},
 };
 
 const Permission* Find(Action a) {
@@ -101,6 +102,7 @@ const char* ActionLabel(Action action) {
     case Action::kViewCompliance: return "查看公开工作督查统计";
     case Action::kConfigureCompliance: return "设置督查统计口径";
     case Action::kSendReminders: return "发送到期提醒";
+    case Action::kManageApiTokens: return "管理接口令牌";
   }
   return "操作";
 }

@@ -63,6 +63,7 @@ enum class Action {
   kViewCompliance,     // the compliance dashboard over all units (公开办, auditors)
   kConfigureCompliance,// which items are event-driven, the annual report mapping (公开办)
   kSendReminders,      // run the deadline reminders (公开办, the console, the server's timer)
+  kManageApiTokens,    // create and revoke the units' API tokens (公开办)
 };
 
 const char* ActionLabel(Action action);  // Chinese, for messages and the audit log

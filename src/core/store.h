@@ -271,6 +271,20 @@ class Store {
                                                        const std::string& since) = 0;
   [[nodiscard]] virtual Status ClearLoginFailures(std::int64_t site_id, const std::string& username) = 0;
 
+  // --- API tokens (only the secret's hash is stored) ---
+  // Stores a new token with `audit`; returns it with its id. Conflict if the hash exists.
+  [[nodiscard]] virtual Result<ApiToken> CreateApiToken(const ApiToken& token, const AuditEntry& audit) = 0;
+  // NotFound when absent.
+  [[nodiscard]] virtual Result<ApiToken> GetApiToken(std::int64_t id) = 0;
+  // The token whose secret hashes to `token_hash` (revoked ones too), or NotFound.
+  [[nodiscard]] virtual Result<ApiToken> FindApiToken(const std::string& token_hash) = 0;
+  // The site's tokens, oldest first.
+  [[nodiscard]] virtual Result<std::vector<ApiToken>> ListApiTokens(std::int64_t site_id) = 0;
+  // Sets revoked_at (if not yet revoked) and writes `audit`, in one transaction. NotFound.
+  [[nodiscard]] virtual Status RevokeApiToken(std::int64_t id, const std::string& at, const AuditEntry& audit) = 0;
+  // Sets last_used_at (no audit entry: every use would be one).
+  [[nodiscard]] virtual Status TouchApiToken(std::int64_t id, const std::string& at) = 0;
+
   // --- liaison registration ---
   [[nodiscard]] virtual Result<RegistrationRound> CreateRound(const RegistrationRound& round,
                                                               const AuditEntry& audit) = 0;

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "app/annual_report_actions.h"
+#include "app/api_token_actions.h"
 #include "app/compliance_actions.h"
 #include "codec/annual_mapping.h"
 #include "http/annual_view.h"
@@ -222,6 +223,23 @@ class Admin {
         return Accounts(req, res, "", s.error().message, 400);
       }
       Redirect(res, "/admin/accounts");
+    });
+    http.Get("/admin/tokens", [this](const httplib::Request& req, httplib::Response& res) {
+      Tokens(req, res, "", "", "", 200);
+    });
+    http.Post("/admin/tokens", [this](const httplib::Request& req, httplib::Response& res) { CreateToken(req, res); });
+    http.Post(R"(/admin/tokens/(\d+)/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto id = ParseId(req.matches[1]);
+      auto s = id ? RevokeApiToken(Ctx(a), *id) : Status(Unexpected(id.error()));
+      if (!s) {
+        if (s.error().code == ErrorCode::kForbidden || s.error().code == ErrorCode::kUnauthenticated ||
+            s.error().code == ErrorCode::kNotFound)
+          return SendError(req, res, a, s.error());
+        return Tokens(req, res, "", "", s.error().message, 409);
+      }
+      Tokens(req, res, "接口令牌已吊销，使用它的请求将被拒绝。", "", "", 200);
     });
     http.Get("/admin/rounds", [this](const httplib::Request& req, httplib::Response& res) { Rounds(req, res, ""); });
     http.Post("/admin/rounds", [this](const httplib::Request& req, httplib::Response& res) { CreateRound(req, res); });
@@ -906,6 +924,7 @@ class Admin {
     add(Action::kViewRoll, "/admin/rounds", "联络员登记", "发起登记、查看各单位登记和纸质表签收情况、导出名册");
     add(Action::kEditUnits, "/admin/units", "责任单位", "单位信息、组织机构代码、负责事项");
     add(Action::kManageAccounts, "/admin/accounts", "账号管理", "新建账号、设置初始密码、停用账号");
+    add(Action::kManageApiTokens, "/admin/tokens", "接口令牌", "为各单位业务系统创建、吊销接口令牌（按单位和角色授权）");
     add(Action::kViewAudit, "/admin/audit", "操作日志", "所有变更的记录");
     add(Action::kViewCompliance, "/admin/compliance", "公开工作督查", "各单位、各事项按时公开情况，公开空白，月度趋势，导出Excel");
     add(Action::kViewCompliance, "/admin/annual", "年度报告", "政府信息公开工作年度报告“主动公开政府信息情况”表及公开时效附表，导出Excel");
@@ -1124,6 +1143,71 @@ class Admin {
       return Accounts(req, res, "", acc.error().message, 400);
     }
     Accounts(req, res, fmt::format("已创建账号“{}”。", acc->username), "", 200);
+  }
+
+  // The units' API tokens. `secret` is a token just created, shown once.
+  void Tokens(const httplib::Request& req, httplib::Response& res, const std::string& message,
+              const std::string& secret, const std::string& error, int status) {
+    Auth a = Authenticate(req);
+    auto tokens = ListApiTokens(Ctx(a));
+    if (!tokens) return SendError(req, res, a, tokens.error());
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    Data d;
+    d.set("csrf", a.csrf);
+    if (!message.empty()) d.set("message", message);
+    if (!secret.empty()) d.set("secret", secret);
+    if (!error.empty()) d.set("error", error);
+    d.set("count", fmt::format("{}", tokens->size()));
+    Data list{Data::type::list};
+    for (const auto& t : *tokens) {
+      Data td;
+      td.set("id", fmt::format("{}", t.id));
+      td.set("name", t.name);
+      td.set("unit", t.unit);
+      td.set("role", RoleLabel(t.role));
+      td.set("created", Beijing(t.created_at));
+      td.set("created_by", t.created_by);
+      td.set("last_used", t.last_used_at.empty() ? std::string("从未使用") : Beijing(t.last_used_at));
+      if (t.revoked()) td.set("revoked", Beijing(t.revoked_at));
+      td.set("csrf", a.csrf);
+      list.push_back(td);
+    }
+    d.set("tokens", list);
+    if (tokens->empty()) d.set("none", true);
+    Data roles{Data::type::list};
+    for (Role r : {Role::kLiaison, Role::kLeader}) {
+      Data rd;
+      rd.set("value", RoleName(r));
+      rd.set("label", RoleLabel(r));
+      roles.push_back(rd);
+    }
+    d.set("roles", roles);
+    Data units{Data::type::list};
+    for (const auto& u : (*snap)->catalog.units) units.push_back(Data(u.name));
+    d.set("units", units);
+    Send(res, a, &(*snap)->catalog, "接口令牌", "admin_tokens", d, status);
+  }
+
+  void CreateToken(const httplib::Request& req, httplib::Response& res) {
+    Auth a = Authenticate(req);
+    if (!CheckCsrf(req, res, a)) return;
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    NewApiToken n;
+    n.name = Field(req, "name");
+    n.unit = Field(req, "unit");
+    n.role = ParseRole(Field(req, "role")).value_or(Role::kPublic);
+    auto created = CreateApiToken(Ctx(a), (*snap)->catalog, n);
+    if (!created) {
+      if (created.error().code == ErrorCode::kForbidden || created.error().code == ErrorCode::kUnauthenticated)
+        return SendError(req, res, a, created.error());
+      return Tokens(req, res, "", "", created.error().message, 400);
+    }
+    Tokens(req, res,
+           fmt::format("已为{}（{}）创建接口令牌“{}”。", created->token.unit, RoleLabel(created->token.role),
+                       created->token.name),
+           created->secret, "", 200);
   }
 
   void Rounds(const httplib::Request& req, httplib::Response& res, const std::string& error, int status = 200) {

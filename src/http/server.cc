@@ -22,6 +22,7 @@
 #include "core/resources.h"
 #include "http/admin.h"
 #include "http/api.h"
+#include "http/api_write_routes.h"
 #include "http/open_data_routes.h"
 #include "http/snapshot.h"
 #include "http/views.h"
@@ -590,6 +591,9 @@ struct PortalServer::Impl {
                              SendError(req, res, e, snap ? &snap->catalog : nullptr);
                            },
                            options.public_url});
+    RegisterApiWriteRoutes(http, ApiWriteDeps{store, clock, site, [this] { return Current(); },
+                                              [this](const httplib::Request& req, httplib::Response& res,
+                                                     const Error& e) { SendError(req, res, e); }});
 
     http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) { SetSecurityHeaders(res); });
   }

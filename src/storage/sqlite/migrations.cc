@@ -646,6 +646,21 @@ CREATE TABLE ledger_heads (
 );
 CREATE INDEX ledger_heads_site ON ledger_heads (site_id, id);
 )SQL"},
+      {12, "per-unit API tokens", R"SQL(
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  unit_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT NOT NULL DEFAULT '',
+  revoked_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX api_tokens_site ON api_tokens (site_id, id);
+)SQL"},
   };
   return kAll;
 }

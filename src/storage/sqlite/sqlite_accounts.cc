@@ -116,6 +116,7 @@ Status SqliteStore::UpdateUnit(std::int64_t site_id, const std::string& name, co
   if (u.name != name) {
     for (const char* sql :
          {"UPDATE accounts SET unit_name = ? WHERE site_id = ? AND unit_name = ?",
+          "UPDATE api_tokens SET unit_name = ? WHERE site_id = ? AND unit_name = ?",
           "UPDATE units SET parent_name = ? WHERE site_id = ? AND parent_name = ?",
           "UPDATE unit_item_changes SET unit_name = ? WHERE site_id = ? AND unit_name = ?",
           "UPDATE registrations SET unit_name = ? WHERE unit_name = ? AND round_id IN "

@@ -93,6 +93,12 @@ class SqliteStore final : public Store {
   Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Result<std::vector<PublicationEvent>> ListPublicationEvents(std::int64_t site_id, const EventQuery& query) override;
+  Result<ApiToken> CreateApiToken(const ApiToken& token, const AuditEntry& audit) override;
+  Result<ApiToken> GetApiToken(std::int64_t id) override;
+  Result<ApiToken> FindApiToken(const std::string& token_hash) override;
+  Result<std::vector<ApiToken>> ListApiTokens(std::int64_t site_id) override;
+  Status RevokeApiToken(std::int64_t id, const std::string& at, const AuditEntry& audit) override;
+  Status TouchApiToken(std::int64_t id, const std::string& at) override;
   Result<std::pair<std::uint64_t, std::int64_t>> LedgerSize(std::int64_t site_id) override;
   Result<Digest> LedgerNodeHash(std::int64_t site_id, int level, std::uint64_t index) override;
   Status AppendLedger(std::int64_t site_id, std::span<const LedgerLeaf> leaves,
