@@ -22,6 +22,8 @@
 #include "app/dump.h"
 #include "app/ledger_actions.h"
 #include "app/ledger_verify.h"
+#include "app/webhook_actions.h"
+#include "net/http_poster.h"
 #include "app/reminder_actions.h"
 #include "app/search_actions.h"
 #include "core/timestamp.h"
@@ -512,6 +514,48 @@ int RunVerify(const std::string& dir, const std::string& record, const std::stri
   return report.ok() ? 0 : 1;
 }
 
+int RunWebhookAdd(const std::string& db, const std::string& site_slug, const std::string& url,
+                  const std::string& description) {
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  auto s = AddWebhook(ctx, url, description);
+  if (!s) return Fail(s.error());
+  fmt::print("已添加推送订阅{}：{}\n从事件{}之后开始推送。请把以下密钥交给接收方，用于核验签名（只显示这一次）：\n{}\n", s->id,
+             s->url, s->delivered_seq, s->secret);
+  return 0;
+}
+
+int RunWebhookList(const std::string& db, const std::string& site_slug) {
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  auto subs = opened->store->ListSubscribers(opened->site.id);
+  if (!subs) return Fail(subs.error());
+  for (const auto& s : *subs)
+    fmt::print("{}\t{}\t{}\t已推送至事件{}\t连续失败{}次\t{}\t{}\n", s.id, s.active ? "启用" : "暂停", s.url, s.delivered_seq,
+               s.failures, s.next_attempt_at.empty() ? "-" : "下次重试 " + s.next_attempt_at, s.last_error);
+  auto log = opened->store->ListDeliveries(opened->site.id, 0, 50);
+  if (!log) return Fail(log.error());
+  if (!log->empty()) fmt::print("最近的推送记录：\n");
+  for (const auto& d : *log)
+    fmt::print("{}\t订阅{}\t事件{}\t{}\tHTTP {}\t{}{}\n", d.at, d.subscriber_id, d.event_seq, d.ok ? "成功" : "失败",
+               d.http_status, d.replay ? "（重发）" : "", d.error);
+  return 0;
+}
+
+int RunWebhookReplay(const std::string& db, const std::string& site_slug, std::int64_t id, std::int64_t seq) {
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  CurlPoster poster;
+  auto d = ReplayWebhook(ctx, opened->site, poster, id, seq);
+  if (!d) return Fail(d.error());
+  fmt::print("已重发事件{}到订阅{}：{}\n", seq, id, d->ok ? fmt::format("成功（HTTP {}）", d->http_status) : d->error);
+  return d->ok ? 0 : 1;
+}
+
 int RunRemind(const std::string& db, const std::string& site_slug, const MailOptions& mail, bool force) {
   auto mailer = MakeMailer(mail);
   if (!mailer) return Fail(mailer.error());
@@ -639,6 +683,23 @@ int main(int argc, char** argv) {
   verify->add_option("--proof", v_proof, "包含证明JSON文件（/api/v1/ledger/proof/inclusion） (an inclusion proof)");
   verify->add_option("--checkpoint", v_checkpoint, "签名树头文件（/api/v1/ledger/checkpoint） (a signed tree head)");
   verify->add_option("--key", v_keys, "站点公布的公钥，或每行一个公钥的文件；可重复 (verifier key or file; repeatable)");
+
+  auto* webhook = app.add_subcommand(
+      "webhook", "信息推送：发布、修订、撤回时向政务新媒体等渠道推送签名事件 (signed event pushes)");
+  webhook->require_subcommand(1);
+  auto* w_add = webhook->add_subcommand("add", "添加接收地址 (add a subscriber)");
+  auto* w_list = webhook->add_subcommand("list", "列出订阅和最近的推送记录 (subscribers and delivery log)");
+  auto* w_replay = webhook->add_subcommand("replay", "重发一个事件 (send one event again)");
+  std::string w_url, w_description;
+  std::int64_t w_id = 0, w_seq = 0;
+  for (auto* c : {w_add, w_list, w_replay}) {
+    c->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+    c->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+  }
+  w_add->add_option("--url", w_url, "接收地址 http(s)://… (receiver URL)")->required();
+  w_add->add_option("--description", w_description, "说明，如“政务微信公众号” (description)");
+  w_replay->add_option("--id", w_id, "订阅编号 (subscriber id)")->required();
+  w_replay->add_option("--event", w_seq, "事件序号 (event sequence number)")->required();
 
   // remind
   auto* remind = app.add_subcommand(
@@ -826,6 +887,9 @@ int main(int argc, char** argv) {
     options.ledger_key_path = LedgerKeyPath(db, ledger_key);
     return RunServe(db, listen, port_file, serve_mail, std::move(options));
   }
+  if (w_add->parsed()) return RunWebhookAdd(db, site, w_url, w_description);
+  if (w_list->parsed()) return RunWebhookList(db, site);
+  if (w_replay->parsed()) return RunWebhookReplay(db, site, w_id, w_seq);
   if (l_sync->parsed()) return RunLedgerSync(db, site, ledger_key);
   if (l_rotate->parsed()) return RunLedgerRotate(db, site, ledger_key);
   if (dump->parsed()) return RunDump(db, site, ledger_key, dump_out, dump_files);

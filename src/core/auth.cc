@@ -38,6 +38,7 @@ constexpr Permission kPermissions[] = {
     {Action::kConfigureCompliance,     true,  false,  false, false,  false},
     {Action::kSendReminders,           true,  false,  false, false,  false},
     {Action::kManageApiTokens,         true,  false,  false, false,  false},
+    {Action::kManageWebhooks,          true,  false,  false, false,  false},
 };
 
 const Permission* Find(Action a) {
@@ -103,6 +104,7 @@ const char* ActionLabel(Action action) {
     case Action::kConfigureCompliance: return "设置督查统计口径";
     case Action::kSendReminders: return "发送到期提醒";
     case Action::kManageApiTokens: return "管理接口令牌";
+    case Action::kManageWebhooks: return "管理信息推送订阅";
   }
   return "操作";
 }

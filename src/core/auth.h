@@ -64,6 +64,7 @@ enum class Action {
   kConfigureCompliance,// which items are event-driven, the annual report mapping (公开办)
   kSendReminders,      // run the deadline reminders (公开办, the console, the server's timer)
   kManageApiTokens,    // create and revoke the units' API tokens (公开办)
+  kManageWebhooks,     // add, pause and replay event subscribers (政务新媒体, the province's platform)
 };
 
 const char* ActionLabel(Action action);  // Chinese, for messages and the audit log

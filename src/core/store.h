@@ -18,6 +18,7 @@
 #include "core/compliance.h"
 #include "core/ledger.h"
 #include "core/records.h"
+#include "core/webhooks.h"
 #include "core/reminders.h"
 #include "core/registration.h"
 #include "core/catalog.h"
@@ -363,6 +364,20 @@ class Store {
   [[nodiscard]] virtual Status AddLedgerKey(std::int64_t site_id, const std::string& verifier_key,
                                             const std::string& at) = 0;
   [[nodiscard]] virtual Result<std::vector<LedgerKeyInfo>> ListLedgerKeys(std::int64_t site_id) = 0;
+
+  // --- event subscribers (webhooks) ---
+  [[nodiscard]] virtual Result<WebhookSubscriber> CreateSubscriber(const WebhookSubscriber& s,
+                                                                   const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<std::vector<WebhookSubscriber>> ListSubscribers(std::int64_t site_id) = 0;
+  [[nodiscard]] virtual Result<WebhookSubscriber> GetSubscriber(std::int64_t id) = 0;
+  [[nodiscard]] virtual Status SetSubscriberActive(std::int64_t id, bool active, const AuditEntry& audit) = 0;
+  // Logs an attempt and, unless it is a replay, moves the subscriber's
+  // progress (delivered_seq, failures, next_attempt_at, last_error) to
+  // `progress`'s, in one transaction.
+  [[nodiscard]] virtual Status RecordDelivery(const WebhookDelivery& attempt, const WebhookSubscriber& progress) = 0;
+  // Newest first; subscriber_id 0 = every subscriber of the site.
+  [[nodiscard]] virtual Result<std::vector<WebhookDelivery>> ListDeliveries(std::int64_t site_id,
+                                                                            std::int64_t subscriber_id, int limit) = 0;
 
   // Every obligation of the site (with its record's first publication, if
   // any) and every published record without an obligation, as rows for the

@@ -15,6 +15,7 @@
 
 #include "app/calendar_actions.h"
 #include "app/ledger_actions.h"
+#include "app/webhook_actions.h"
 #include "app/reminder_actions.h"
 #include "app/search_actions.h"
 #include "core/timestamp.h"
@@ -26,6 +27,7 @@
 #include "http/open_data_routes.h"
 #include "http/snapshot.h"
 #include "http/views.h"
+#include "net/http_poster.h"
 
 namespace gongkai {
 
@@ -74,6 +76,7 @@ struct PortalServer::Impl {
   // signs tree heads (after each burst, and at least daily).
   std::optional<ledger::SigningKey> ledger_key;
   std::thread sequencer;
+  CurlPoster poster;  // pushes events to the subscribers (webhooks)
 
   void SequencerLoop() {
     std::unique_lock lock(timer_mu);
@@ -87,6 +90,10 @@ struct PortalServer::Impl {
         spdlog::info("账本：追加{}条，共{}条{} (ledger appended)", done->appended, done->size,
                      done->signed_head ? "，已签署新树头" : "");
       }
+      // The same events go to the subscribers, in order, with backoff.
+      auto pushed = DeliverWebhooks(store, site, poster, clock.Now());
+      if (!pushed) spdlog::error("信息推送失败 (webhook delivery failed): {}", pushed.error().Describe());
+      else if (pushed->failed > 0) spdlog::warn("信息推送：{}次失败，稍后重试 (webhook attempts failed)", pushed->failed);
       lock.lock();
       timer_cv.wait_for(lock, std::chrono::milliseconds(std::max(50, options.ledger_interval_ms)),
                         [this] { return timer_stop; });

@@ -661,6 +661,33 @@ CREATE TABLE api_tokens (
 );
 CREATE INDEX api_tokens_site ON api_tokens (site_id, id);
 )SQL"},
+      {13, "event subscribers (webhooks) and their delivery log", R"SQL(
+CREATE TABLE webhook_subscribers (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  description TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  delivered_seq INTEGER NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  subscriber_id INTEGER NOT NULL REFERENCES webhook_subscribers(id),
+  event_seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  replay INTEGER NOT NULL,
+  error TEXT NOT NULL
+);
+CREATE INDEX webhook_deliveries_subscriber ON webhook_deliveries (subscriber_id, id);
+)SQL"},
   };
   return kAll;
 }

@@ -220,7 +220,11 @@ struct FilterSql {
 
 FilterSql RecordFilterSql(std::int64_t site_id, const RecordFilter& f) {
   FilterSql out;
-  out.where = " WHERE site_id = ?";
+  // With a cursor the rows are read in id order from the cursor on: '+' keeps
+  // SQLite from choosing a site index (and a sort of every later row) over
+  // the rowid range. Without table statistics it would (measured: O(N) per page).
+  const bool cursor = f.after_id >= 0;
+  out.where = cursor ? " WHERE +site_id = ?" : " WHERE site_id = ?";
   out.args.emplace_back(site_id);
   auto add = [&](std::string_view clause, auto value) {
     out.where += clause;
@@ -237,7 +241,7 @@ FilterSql RecordFilterSql(std::int64_t site_id, const RecordFilter& f) {
   }
   if (!f.unit.empty()) add(" AND unit_name = ?", f.unit);
   if (!f.element.empty()) add(" AND element = ?", f.element);
-  if (f.published_only) out.where += " AND published_version > 0";
+  if (f.published_only) out.where += cursor ? " AND +published_version > 0" : " AND published_version > 0";
   if (!f.statuses.empty()) {
     out.where += " AND status IN (";
     for (std::size_t i = 0; i < f.statuses.size(); ++i) out.where += (i ? ",'" : "'") + std::string(RecordStatusName(f.statuses[i])) + "'";

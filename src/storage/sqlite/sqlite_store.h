@@ -109,6 +109,13 @@ class SqliteStore final : public Store {
   Result<std::vector<SignedTreeHead>> ListTreeHeads(std::int64_t site_id, int limit) override;
   Status AddLedgerKey(std::int64_t site_id, const std::string& verifier_key, const std::string& at) override;
   Result<std::vector<LedgerKeyInfo>> ListLedgerKeys(std::int64_t site_id) override;
+  Result<WebhookSubscriber> CreateSubscriber(const WebhookSubscriber& s, const AuditEntry& audit) override;
+  Result<std::vector<WebhookSubscriber>> ListSubscribers(std::int64_t site_id) override;
+  Result<WebhookSubscriber> GetSubscriber(std::int64_t id) override;
+  Status SetSubscriberActive(std::int64_t id, bool active, const AuditEntry& audit) override;
+  Status RecordDelivery(const WebhookDelivery& attempt, const WebhookSubscriber& progress) override;
+  Result<std::vector<WebhookDelivery>> ListDeliveries(std::int64_t site_id, std::int64_t subscriber_id,
+                                                      int limit) override;
   Result<SearchResult> Search(std::int64_t site_id, const SearchRequest& request) override;
   Result<int> Reindex(std::int64_t site_id) override;
   Result<IndexCheck> CheckIndex(std::int64_t site_id) override;
