@@ -101,6 +101,7 @@ std::optional<Hash> FromHex(std::string_view hex) {
 
 std::string Base64Encode(std::span<const std::uint8_t> bytes) {
   RequireSodium();
+  if (bytes.empty()) return {};
   const std::size_t encoded_len = sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
   std::string out(encoded_len, '\0');  // includes the terminating NUL
   sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
@@ -111,6 +112,7 @@ std::string Base64Encode(std::span<const std::uint8_t> bytes) {
 std::optional<std::vector<std::uint8_t>> Base64Decode(std::string_view b64) {
   RequireSodium();
   if (b64.size() % 4 != 0) return std::nullopt;
+  if (b64.empty()) return std::vector<std::uint8_t>{};  // libsodium may not be given null pointers
   std::vector<std::uint8_t> out(b64.size() / 4 * 3);
   std::size_t len = 0;
   const char* end = nullptr;
