@@ -22,6 +22,7 @@
 #include "app/dump.h"
 #include "app/ledger_actions.h"
 #include "app/ledger_verify.h"
+#include "app/api_token_actions.h"
 #include "app/webhook_actions.h"
 #include "net/http_poster.h"
 #include "app/reminder_actions.h"
@@ -514,6 +515,50 @@ int RunVerify(const std::string& dir, const std::string& record, const std::stri
   return report.ok() ? 0 : 1;
 }
 
+// gongkai token add|list|revoke: the units' API tokens, as on /admin/tokens.
+int RunTokenAdd(const std::string& db, const std::string& site_slug, const std::string& name, const std::string& unit,
+                const std::string& role_text, bool secret_only) {
+  auto role = ParseRole(role_text);
+  if (!role) return Fail(Error::Invalid(fmt::format("角色“{}”无效（可选：liaison、leader）", role_text), "--role"));
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  auto t = CreateApiToken(ctx, opened->catalog, NewApiToken{name, unit, *role});
+  if (!t) return Fail(t.error());
+  if (secret_only) {
+    fmt::print("{}\n", t->secret);
+    return 0;
+  }
+  fmt::print("已创建接口令牌{}“{}”（{}，{}）。令牌只显示这一次，请交给该单位的系统保管：\n{}\n", t->token.id, t->token.name,
+             t->token.unit, RoleLabel(t->token.role), t->secret);
+  return 0;
+}
+
+int RunTokenList(const std::string& db, const std::string& site_slug) {
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  auto tokens = ListApiTokens(ctx);
+  if (!tokens) return Fail(tokens.error());
+  for (const auto& t : *tokens)
+    fmt::print("{}\t{}\t{}\t{}\t创建于{}\t{}\t{}\n", t.id, t.name, t.unit, RoleLabel(t.role), t.created_at,
+               t.last_used_at.empty() ? "从未使用" : "最近使用" + t.last_used_at,
+               t.revoked() ? "已吊销" + t.revoked_at : "有效");
+  return 0;
+}
+
+int RunTokenRevoke(const std::string& db, const std::string& site_slug, std::int64_t id) {
+  auto opened = OpenSite(db, site_slug);
+  if (!opened) return Fail(opened.error());
+  SystemClock clock;
+  Context ctx{*opened->store, clock, Actor::Console(opened->site.id)};
+  if (auto s = RevokeApiToken(ctx, id); !s) return Fail(s.error());
+  fmt::print("已吊销接口令牌{}，自下一个请求起失效。\n", id);
+  return 0;
+}
+
 int RunWebhookAdd(const std::string& db, const std::string& site_slug, const std::string& url,
                   const std::string& description) {
   auto opened = OpenSite(db, site_slug);
@@ -701,6 +746,24 @@ int main(int argc, char** argv) {
   w_replay->add_option("--id", w_id, "订阅编号 (subscriber id)")->required();
   w_replay->add_option("--event", w_seq, "事件序号 (event sequence number)")->required();
 
+  auto* token = app.add_subcommand("token", "单位接口令牌：创建、列出、吊销 (the units' API tokens)");
+  token->require_subcommand(1);
+  auto* t_add = token->add_subcommand("add", "创建令牌，只显示一次 (create a token; the secret is shown once)");
+  auto* t_list = token->add_subcommand("list", "列出令牌（不含密钥） (list tokens, without secrets)");
+  auto* t_revoke = token->add_subcommand("revoke", "吊销令牌 (revoke a token)");
+  std::string t_name, t_unit, t_role = "liaison";
+  std::int64_t t_id = 0;
+  bool t_secret_only = false;
+  for (auto* c : {t_add, t_list, t_revoke}) {
+    c->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+    c->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
+  }
+  t_add->add_option("--name", t_name, "名称，如“财政局业务系统” (a label)")->required();
+  t_add->add_option("--unit", t_unit, "所属单位 (the unit it acts for)")->required();
+  t_add->add_option("--role", t_role, "liaison（联络员）或 leader（分管领导） (role)")->capture_default_str();
+  t_add->add_flag("--secret-only", t_secret_only, "只输出令牌本身，供脚本使用 (print only the secret)");
+  t_revoke->add_option("--id", t_id, "令牌编号 (token id)")->required();
+
   // remind
   auto* remind = app.add_subcommand(
       "remind", "生成今日到期提醒：站内提醒，配置邮件服务器时同时发邮件；供cron每个工作日调用 (deadline reminders)");
@@ -887,6 +950,9 @@ int main(int argc, char** argv) {
     options.ledger_key_path = LedgerKeyPath(db, ledger_key);
     return RunServe(db, listen, port_file, serve_mail, std::move(options));
   }
+  if (t_add->parsed()) return RunTokenAdd(db, site, t_name, t_unit, t_role, t_secret_only);
+  if (t_list->parsed()) return RunTokenList(db, site);
+  if (t_revoke->parsed()) return RunTokenRevoke(db, site, t_id);
   if (w_add->parsed()) return RunWebhookAdd(db, site, w_url, w_description);
   if (w_list->parsed()) return RunWebhookList(db, site);
   if (w_replay->parsed()) return RunWebhookReplay(db, site, w_id, w_seq);

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <regex>
 
 #include "codec/xlsx.h"
 #include "tests/blackbox/harness.h"
@@ -146,6 +147,44 @@ TEST_F(CliTest, ExportFromUninitialisedDatabaseSaysWhatToDo) {
   auto r = RunGongkai({"catalog", "export", "--db", (dir_ / "empty.db").string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("gongkai init"), std::string::npos) << r.err;
+}
+
+// gongkai token add|list|revoke: what the office does on /admin/tokens.
+TEST_F(CliTest, TokensAreCreatedListedAndRevoked) {
+  auto add = Gk({"token", "add", "--name", "财政局业务系统", "--unit", "区财政局", "--role", "leader"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(add.out, m, std::regex("gk_[A-Za-z0-9_-]{43}"))) << add.out;
+  const std::string secret = m.str();
+  auto only = Gk({"token", "add", "--name", "只要令牌", "--unit", "区财政局", "--secret-only"});
+  ASSERT_EQ(only.exit_code, 0) << only.err;
+  EXPECT_TRUE(std::regex_match(only.out, std::regex("gk_[A-Za-z0-9_-]{43}\n"))) << only.out;
+  // Only the hash is stored.
+  auto stored = Query(db_, "SELECT token_hash FROM api_tokens");
+  ASSERT_EQ(stored.size(), 2u);
+  for (const auto& row : stored) {
+    EXPECT_EQ(row[0].size(), 64u);
+    EXPECT_EQ(add.out.find(row[0]), std::string::npos);
+  }
+  auto list = Gk({"token", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("财政局业务系统\t区财政局\t分管领导"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(secret), std::string::npos) << "list must not show secrets";
+  EXPECT_EQ(list.out.find("已吊销"), std::string::npos);
+  auto revoke = Gk({"token", "revoke", "--id", "1"});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  EXPECT_NE(Gk({"token", "list"}).out.find("已吊销"), std::string::npos);
+  auto again = Gk({"token", "revoke", "--id", "1"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("已被吊销"), std::string::npos) << again.err;
+  // Bad input names what is wrong and stores nothing.
+  auto bad_role = Gk({"token", "add", "--name", "x", "--unit", "区财政局", "--role", "admin"});
+  EXPECT_NE(bad_role.exit_code, 0);
+  EXPECT_NE(bad_role.err.find("role"), std::string::npos) << bad_role.err;
+  auto bad_unit = Gk({"token", "add", "--name", "x", "--unit", "没有这个单位"});
+  EXPECT_NE(bad_unit.exit_code, 0);
+  EXPECT_NE(bad_unit.err.find("没有这个单位"), std::string::npos) << bad_unit.err;
+  EXPECT_EQ(Query(db_, "SELECT count(*) FROM api_tokens")[0][0], "2");
 }
 
 TEST_F(CliTest, ServeReadsAConfigFile) {

@@ -27,7 +27,7 @@
 //     zip file;
 //   - the request only uses documented parameters, and, for a 2xx request,
 //     their values match the parameters' schemas (as does every parameter's
-//     `example`).
+//     `example`) and its JSON body matches the documented requestBody.
 // It also fails when an operation has no x-contract entry, when an entry is
 // malformed, when a documented status other than 5XX is never exercised, and
 // it follows paging once: `next` and `next_cursor` of list responses (the next
@@ -41,7 +41,13 @@
 //                  are strings (sent URL-encoded), or arrays for repeats
 //   "headers"      extra request headers, e.g. {"Accept-Language": "zh-CN"}
 //   "body"         a JSON request body (sent with Content-Type
-//                  application/json), for operations other than GET
+//                  application/json unless "headers" sets another), for
+//                  operations other than GET
+//   "raw_body"     instead of "body", a request body sent as this string
+//   "body_bytes"   instead of "body", a JSON object of exactly this many
+//                  bytes (to exceed a size limit)
+//   "save"         a name under which the JSON response is kept, for the
+//                  "saved" values of later requests
 //   "match"        JSON Pointer → exact value the JSON response must hold
 //                  there, e.g. {"/records/0/status": "withdrawn"}, or a
 //                  lookup (below) whose value, as found (not as a string),
@@ -60,6 +66,14 @@
 // array in its JSON and `where` its first element with those members;
 // `pointer` is then applied (to the element, or to the whole body). Each
 // lookup URL is fetched once per run.
+// Two more kinds of value, for the write operations:
+//   {"env": "CONTRACT_TOKEN_LIAISON", "prefix": "Bearer "}  the value of an
+//       environment variable run.sh sets (API tokens it creates), with an
+//       optional prefix; the run fails if it is unset;
+//   {"saved": "draft", "pointer": "/id"}  a value in the response an
+//       earlier request kept with "save".
+// Operations run in document order, but every GET first: the write
+// operations (POST) change the data the reads' expectations describe.
 //
 // A status the handler can return but the demo server never does (e.g. a
 // 404 before the ledger's first signed tree head, which `init` already
@@ -112,11 +126,12 @@ function pass(what) {
 }
 
 // ---- HTTP -----------------------------------------------------------------------
-async function request(method, pathAndQuery, { headers = {}, body } = {}) {
+async function request(method, pathAndQuery, { headers = {}, body, rawBody } = {}) {
   const init = { method: method.toUpperCase(), headers: { ...headers }, redirect: 'manual' };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers['Content-Type'] = 'application/json';
+  const hasType = Object.keys(init.headers).some((k) => k.toLowerCase() === 'content-type');
+  if (body !== undefined || rawBody !== undefined) {
+    init.body = rawBody !== undefined ? rawBody : JSON.stringify(body);
+    if (!hasType) init.headers['Content-Type'] = 'application/json';
   }
   const res = await fetch(base + pathAndQuery, init);
   const bytes = Buffer.from(await res.arrayBuffer());
@@ -251,7 +266,19 @@ const LOOKUP = {
     pointer: { type: 'string' },
   },
 };
-const VALUE = { oneOf: [{ type: 'string' }, LOOKUP] };
+const ENV = {
+  type: 'object',
+  required: ['env'],
+  additionalProperties: false,
+  properties: { env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' }, prefix: { type: 'string' } },
+};
+const SAVED = {
+  type: 'object',
+  required: ['saved', 'pointer'],
+  additionalProperties: false,
+  properties: { saved: { type: 'string', minLength: 1 }, pointer: { type: 'string' } },
+};
+const VALUE = { oneOf: [{ type: 'string' }, LOOKUP, ENV, SAVED] };
 const ENTRY_SCHEMA = {
   type: 'object',
   required: ['expect'],
@@ -263,6 +290,9 @@ const ENTRY_SCHEMA = {
     query: { type: 'object', additionalProperties: { oneOf: [VALUE, { type: 'array', items: { type: 'string' } }] } },
     headers: { type: 'object', additionalProperties: VALUE },
     body: {},
+    raw_body: { type: 'string' },
+    body_bytes: { type: 'integer', minimum: 16 },
+    save: { type: 'string', minLength: 1 },
     match: { type: 'object', propertyNames: { pattern: '^(/.*)?$' } },
     known_issue: { type: 'string', minLength: 1 },
   },
@@ -271,8 +301,21 @@ const ENTRY_SCHEMA = {
 // ---- one operation ----------------------------------------------------------------
 const lookupCache = new Map();
 
+const saved = new Map();
+
 async function resolveValue(v) {
   if (typeof v === 'string' || Array.isArray(v)) return v;
+  if (typeof v.env === 'string') {
+    const value = process.env[v.env];
+    if (value === undefined || value === '') throw new Error(`environment variable ${v.env} is not set (run.sh sets it)`);
+    return (v.prefix ?? '') + value;
+  }
+  if (typeof v.saved === 'string') {
+    if (!saved.has(v.saved)) throw new Error(`no response was saved as "${v.saved}" by an earlier request`);
+    const got = pointerGet(saved.get(v.saved), v.pointer);
+    if (!got.found) throw new Error(`saved "${v.saved}": nothing at ${v.pointer}`);
+    return String(got.value);
+  }
   return String(await lookupValue(v));
 }
 
@@ -468,7 +511,22 @@ async function runOperation(ctx, template, method, pathItem, op) {
             }
           }
         }
-        res = await request(method, target, { headers, body: entry.body });
+        // A request body sent expecting success must match the documented one.
+        if (entry.expect >= 200 && entry.expect < 300 && entry.body !== undefined) {
+          const rb = op.requestBody ? deref(spec, op.requestBody) : undefined;
+          const schema = rb?.content?.['application/json']?.schema;
+          if (!schema) {
+            checks.add('the request has a JSON body but the operation documents none');
+          } else {
+            const validate = ctx.ajv.compile(rewriteRefs(schema, SPEC_ID));
+            if (!validate(entry.body)) checks.add(`the request body does not match the documented requestBody:\n${formatErrors(validate.errors)}`);
+          }
+        }
+        const bodies = ['body', 'raw_body', 'body_bytes'].filter((k) => entry[k] !== undefined);
+        if (bodies.length > 1) checks.add(`give at most one of ${bodies.join(', ')}`);
+        let rawBody = entry.raw_body;
+        if (entry.body_bytes !== undefined) rawBody = `{"padding":"${'x'.repeat(entry.body_bytes - 14)}"}`;
+        res = await request(method, target, { headers, body: entry.body, rawBody });
         // Status: the expected one, and documented.
         const key = statusKey(responses, res.status);
         if (res.status !== entry.expect) checks.add(`status ${res.status}, expected ${entry.expect}`);
@@ -483,6 +541,10 @@ async function runOperation(ctx, template, method, pathItem, op) {
           const got = json === undefined ? { found: false } : pointerGet(json, ptr);
           if (!got.found) checks.add(`match ${ptr}: nothing there (expected ${JSON.stringify(want)})`);
           else if (!deepEqual(got.value, want)) checks.add(`match ${ptr}: ${JSON.stringify(got.value)}, expected ${JSON.stringify(want)}`);
+        }
+        if (entry.save !== undefined) {
+          if (json === undefined) checks.add(`save "${entry.save}": the response is not JSON`);
+          else saved.set(entry.save, json);
         }
       }
     } catch (e) {
@@ -630,17 +692,20 @@ async function main() {
     process.exit(1);
   }
   const ctx = { spec, ajv, ajvCoerce, validators: new Map(), validateEntry: new Ajv2020({ allErrors: true }).compile(ENTRY_SCHEMA) };
-  let operations = 0;
+  const ops = [];
   for (const [template, pathItemRaw] of Object.entries(spec.paths ?? {})) {
     const pathItem = deref(spec, pathItemRaw);
-    for (const method of METHODS) {
-      if (!pathItem[method]) continue;
-      operations++;
-      try {
-        await runOperation(ctx, template, method, pathItem, pathItem[method]);
-      } catch (e) {
-        fail(`${method.toUpperCase()} ${template}`, `the test itself failed: ${e.stack ?? e}`);
-      }
+    for (const method of METHODS) if (pathItem[method]) ops.push({ template, method, pathItem });
+  }
+  // Reads first, then writes, each in document order.
+  const ordered = [...ops.filter((o) => o.method === 'get'), ...ops.filter((o) => o.method !== 'get')];
+  let operations = 0;
+  for (const { template, method, pathItem } of ordered) {
+    operations++;
+    try {
+      await runOperation(ctx, template, method, pathItem, pathItem[method]);
+    } catch (e) {
+      fail(`${method.toUpperCase()} ${template}`, `the test itself failed: ${e.stack ?? e}`);
     }
   }
   if (operations === 0) fail('document', 'the document has no operations');

@@ -94,6 +94,22 @@ if ! "$GONGKAI" init --demo --db "$TMP/g.db" >"$TMP/init.log" 2>&1; then
   cat "$TMP/init.log"
   exit 1
 fi
+# API tokens for the write operations (x-contract values {"env": ...}): a
+# liaison and a leader of 区财政局, a liaison of another unit, a revoked one.
+token() { "$GONGKAI" token add --db "$TMP/g.db" --secret-only --name "$1" --unit "$2" --role "$3"; }
+if ! CONTRACT_TOKEN_LIAISON=$(token 契约测试联络员 区财政局 liaison) ||
+   ! CONTRACT_TOKEN_LEADER=$(token 契约测试分管领导 区财政局 leader) ||
+   ! CONTRACT_TOKEN_OTHER_UNIT=$(token 契约测试其他单位 区发改局 liaison) ||
+   ! CONTRACT_TOKEN_REVOKED=$(token 契约测试已吊销 区财政局 liaison); then
+  say "FAIL: gongkai token add failed"
+  exit 1
+fi
+revoked_id=$("$GONGKAI" token list --db "$TMP/g.db" | awk -F'\t' '$2 == "契约测试已吊销" { print $1 }')
+if [ -z "$revoked_id" ] || ! "$GONGKAI" token revoke --db "$TMP/g.db" --id "$revoked_id" >/dev/null; then
+  say "FAIL: gongkai token list/revoke failed"
+  exit 1
+fi
+export CONTRACT_TOKEN_LIAISON CONTRACT_TOKEN_LEADER CONTRACT_TOKEN_OTHER_UNIT CONTRACT_TOKEN_REVOKED
 "$GONGKAI" serve --db "$TMP/g.db" --listen 127.0.0.1:0 --port-file "$TMP/port" --threads 8 >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
