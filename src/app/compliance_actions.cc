@@ -36,9 +36,11 @@ std::vector<std::string> FigureRow(const std::string& label, const ComplianceFig
 
 }  // namespace
 
-Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog, const std::string& from,
-                                      const std::string& to, const ComplianceLoad& load) {
-  GK_CHECK(Authorize(ctx.actor, Action::kViewCompliance));
+namespace {
+
+// LoadCompliance without the permission check.
+Result<ComplianceView> ComputeView(const Context& ctx, const Catalog& catalog, const std::string& from,
+                                   const std::string& to, const ComplianceLoad& load) {
   const Date today = BeijingDate(ctx.clock.Now());
   CompliancePeriod period;
   if (from.empty()) {
@@ -93,6 +95,19 @@ Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog
                               ? std::string("内置官方日历")
                               : fmt::format("第{}版（{}）", calendar.version, calendar.note);
   return view;
+}
+
+}  // namespace
+
+Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog, const std::string& from,
+                                      const std::string& to, const ComplianceLoad& load) {
+  GK_CHECK(Authorize(ctx.actor, Action::kViewCompliance));
+  return ComputeView(ctx, catalog, from, to, load);
+}
+
+Result<ComplianceView> LoadPublicStatistics(const Context& ctx, const Catalog& catalog, const std::string& from,
+                                            const std::string& to) {
+  return ComputeView(ctx, catalog, from, to, ComplianceLoad{});
 }
 
 std::vector<XlsxSheet> ComplianceSheets(const ComplianceView& view, const Catalog& catalog) {

@@ -41,6 +41,14 @@ struct ComplianceLoad {
 [[nodiscard]] Result<ComplianceView> LoadCompliance(const Context& ctx, const Catalog& catalog, const std::string& from,
                                                     const std::string& to, const ComplianceLoad& load = {});
 
+// The public statistics (公开情况统计, API v1 /api/v1/statistics): the whole
+// site's figures for [from, to], computed exactly as LoadCompliance computes
+// them but readable by anyone, so the caller must show only what published
+// records already reveal (PublicStatisticsJson does: publications and the
+// timeliness of published records, never unpublished obligations).
+[[nodiscard]] Result<ComplianceView> LoadPublicStatistics(const Context& ctx, const Catalog& catalog,
+                                                          const std::string& from, const std::string& to);
+
 // The dashboard as a workbook: one sheet per view (全区, 单位, 事项, 领域,
 // 公开空白, 月度趋势, 统计口径), Chinese headers, frozen header rows.
 [[nodiscard]] std::vector<XlsxSheet> ComplianceSheets(const ComplianceView& view, const Catalog& catalog);

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include <nlohmann/json.hpp>
+
 #include "codec/csv.h"
 #include "codec/xlsx.h"
 #include "core/date.h"
@@ -190,6 +192,65 @@ Result<std::string> RecordXlsx(const Catalog& catalog, const std::vector<Record>
   sheet.rows = RecordTable(catalog, records);
   sheet.column_widths = {22, 40, 24, 8, 24, 16, 8, 6, 12, 18, 10, 18, 24, 16};
   return WriteXlsx({sheet});
+}
+
+namespace {
+
+nlohmann::ordered_json PublicFigures(const ComplianceFigures& f) {
+  nlohmann::ordered_json j;
+  j["published"] = f.published_in_period();
+  j["on_time"] = f.on_time();
+  j["late"] = f.late();
+  const int judged = f.on_time() + f.late();
+  j["on_time_rate"] = judged > 0 ? nlohmann::ordered_json(static_cast<double>(f.on_time()) / judged) : nullptr;
+  j["median_working_days_to_publish"] = f.formation_to_publication_median
+                                            ? nlohmann::ordered_json(*f.formation_to_publication_median)
+                                            : nlohmann::ordered_json(nullptr);
+  return j;
+}
+
+}  // namespace
+
+std::string PublicStatisticsJson(const ComplianceView& view) {
+  using ojson = nlohmann::ordered_json;
+  const ComplianceReport& r = view.report;
+  ojson j;
+  j["from"] = r.period.from.ToString();
+  j["to"] = r.period.to.ToString();
+  j["as_of"] = r.today.ToString();
+  j["calendar"] = view.calendar_version;
+  j["provisional"] = !r.missing_notice_years.empty();
+  j["site"] = PublicFigures(r.site.figures);
+  auto group = [](const GroupCompliance& g, const char* key, ojson id) {
+    ojson e;
+    e[key] = std::move(id);
+    e["title"] = g.label;
+    e.update(PublicFigures(g.figures));
+    return e;
+  };
+  ojson areas = ojson::array(), items = ojson::array(), units = ojson::array(), months = ojson::array();
+  for (const auto& g : r.areas) areas.push_back(group(g, "area", g.key.number));
+  for (const auto& g : r.items)
+    if (g.in_catalog) items.push_back(group(g, "item", g.key.number));
+  for (const auto& g : r.units) {
+    if (!g.in_catalog) continue;
+    ojson e;
+    e["unit"] = g.label;
+    e.update(PublicFigures(g.figures));
+    units.push_back(std::move(e));
+  }
+  for (const auto& m : r.trend) {
+    ojson e;
+    e["month"] = fmt::format("{}-{:02}", m.year, m.month);
+    e["on_time"] = m.on_time;
+    e["late"] = m.late;
+    months.push_back(std::move(e));
+  }
+  j["areas"] = std::move(areas);
+  j["items"] = std::move(items);
+  j["units"] = std::move(units);
+  j["months"] = std::move(months);
+  return j.dump();
 }
 
 }  // namespace gongkai

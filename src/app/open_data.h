@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/compliance_actions.h"
 #include "app/context.h"
 #include "core/catalog.h"
 #include "core/error.h"
@@ -57,5 +58,13 @@ std::vector<std::vector<std::string>> RecordTable(const Catalog& catalog, const 
 // UTF-8 with a BOM (so Excel opens it as UTF-8), RFC 4180.
 std::string RecordCsv(const Catalog& catalog, const std::vector<Record>& records);
 [[nodiscard]] Result<std::string> RecordXlsx(const Catalog& catalog, const std::vector<Record>& records);
+
+// The public statistics as API v1 JSON (/api/v1/statistics): for the site,
+// each area, item and unit, and each month of the period: records published
+// in the period, and of the published records due in it, how many on time
+// and how many late, the on-time share among them and the median working
+// days from formation to publication. Nothing about obligations not yet
+// published: only what the published records already show.
+std::string PublicStatisticsJson(const ComplianceView& view);
 
 }  // namespace gongkai

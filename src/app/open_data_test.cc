@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <map>
+
 #include "app/record_json.h"
 #include "app/test_site.h"
 #include "codec/csv.h"
@@ -21,11 +25,12 @@ class OpenDataTest : public TempSiteTest {
     rules_ = *LoadDeadlineRules();
   }
   // A published record of `unit` for `item`, published at the clock's time.
-  std::int64_t Published(const std::string& unit, int item, const std::string& title) {
+  std::int64_t Published(const std::string& unit, int item, const std::string& title,
+                         const std::string& formed_on = "2026-09-01") {
     NewDraft nd;
     nd.unit = unit;
     nd.item = item;
-    nd.formed_on = "2026-09-01";
+    nd.formed_on = formed_on;
     nd.content = Content(title);
     auto r = CreateDraft(As(Role::kLiaison, unit), catalog_, rules_, nd);
     EXPECT_TRUE(r.has_value()) << r.error().Describe();
@@ -81,6 +86,58 @@ TEST_F(OpenDataTest, EveryPublicationWritesOneEventInOrder) {
   auto later = *store_->ListPublicationEvents(site_.id, after);
   ASSERT_EQ(later.size(), 2u);
   EXPECT_EQ(later[0].kind, PublicationKind::kWithdraw);
+}
+
+// /api/v1/statistics: anyone reads them; they count publications and the
+// timeliness of published records, and say nothing of unpublished ones.
+TEST_F(OpenDataTest, PublicStatisticsCountPublishedRecordsOnly) {
+  clock_.SetBeijing("2026-09-25T10:00:00+08:00");
+  Published("区财政局", 12, "按时的采购公告");
+  Published("区财政局", 12, "逾期的采购公告", "2026-06-01");
+  Published("区发改局", 1, "按时的批复");
+  // A draft long overdue: a backlog the public figures must not show.
+  NewDraft nd;
+  nd.unit = "区发改局";
+  nd.item = 1;
+  nd.formed_on = "2026-03-02";
+  nd.content = Content("未发布的草稿");
+  ASSERT_TRUE(CreateDraft(As(Role::kLiaison, "区发改局"), catalog_, rules_, nd).has_value());
+  clock_.SetBeijing("2026-10-10T10:00:00+08:00");
+
+  Context pub{*store_, clock_, Actor::Public(site_.id)};
+  auto refused = LoadCompliance(pub, catalog_, "2026-01-01", "2026-09-30");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);  // the dashboard needs a signed-in office member
+  auto view = LoadPublicStatistics(pub, catalog_, "2026-01-01", "2026-09-30");
+  ASSERT_TRUE(view.has_value()) << view.error().Describe();
+  auto j = nlohmann::json::parse(PublicStatisticsJson(*view));
+  EXPECT_EQ(j["from"], "2026-01-01");
+  EXPECT_EQ(j["to"], "2026-09-30");
+  EXPECT_EQ(j["site"]["published"], 3);
+  EXPECT_EQ(j["site"]["on_time"], 2);
+  EXPECT_EQ(j["site"]["late"], 1);
+  EXPECT_NEAR(j["site"]["on_time_rate"].get<double>(), 2.0 / 3.0, 1e-9);
+  std::map<std::string, int> published, late;
+  for (const auto& u : j["units"]) {
+    published[u["unit"]] = u["published"];
+    late[u["unit"]] = u["late"];
+  }
+  EXPECT_EQ(published["区财政局"], 2);
+  EXPECT_EQ(late["区财政局"], 1);
+  EXPECT_EQ(published["区发改局"], 1);
+  EXPECT_EQ(late["区发改局"], 0);
+  EXPECT_EQ(j["units"].size(), catalog_.units.size());
+  int by_item = 0;
+  for (const auto& it : j["items"]) by_item += it["published"].get<int>();
+  EXPECT_EQ(by_item, 3);
+  // Nothing about obligations still open, anywhere in the document.
+  const std::string text = j.dump();
+  for (const char* hidden : {"overdue", "pending", "due\"", "withheld", "backlog"})
+    EXPECT_EQ(text.find(hidden), std::string::npos) << hidden;
+  // Same validation as the dashboard.
+  auto bad = LoadPublicStatistics(pub, catalog_, "2026-13-01", "");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().field, "from");
 }
 
 TEST_F(OpenDataTest, RecordQueryErrorsNameTheParameter) {

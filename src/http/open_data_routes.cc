@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <charconv>
+#include <map>
+#include <mutex>
 
 #include "app/ledger_actions.h"
 #include "app/open_data.h"
@@ -64,8 +66,18 @@ std::string NextUrl(const httplib::Request& req, const std::string& cursor) {
   return url + "cursor=" + cursor;
 }
 
+struct StatsCache {
+  struct Entry {
+    std::chrono::sys_seconds at;
+    std::string json;
+  };
+  std::mutex mu;
+  std::map<std::string, Entry> entries;
+};
+
 struct Routes {
   OpenDataDeps d;
+  std::shared_ptr<StatsCache> stats = std::make_shared<StatsCache>();
 
   template <typename F>
   void Guard(const httplib::Request& req, httplib::Response& res, F body) {
@@ -114,6 +126,35 @@ struct Routes {
       res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.csv\"", name));
       res.set_content(RecordCsv(snap->catalog, records), "text/csv; charset=utf-8");
     }
+    return Ok();
+  }
+
+  // The public statistics, kept for a minute per period: publication
+  // bursts need not recompute them for every reader.
+  Status Statistics(const httplib::Request& req, httplib::Response& res) {
+    const std::string from = req.get_param_value("from"), to = req.get_param_value("to");
+    const auto now = d.clock.Now();
+    const std::string key = from + "|" + to;
+    {
+      std::lock_guard lock(stats->mu);
+      auto it = stats->entries.find(key);
+      if (it != stats->entries.end() && now - it->second.at < std::chrono::seconds(60)) {
+        res.set_header("Cache-Control", "public, max-age=60");
+        res.set_content(it->second.json, kJson);
+        return Ok();
+      }
+    }
+    GK_TRY(snap, Snap());
+    Context ctx{d.store, d.clock, Actor::Public(d.site.id)};
+    GK_TRY(view, LoadPublicStatistics(ctx, snap->catalog, from, to));
+    std::string json = PublicStatisticsJson(view);
+    {
+      std::lock_guard lock(stats->mu);
+      if (stats->entries.size() > 256) stats->entries.clear();  // bounded: odd periods cannot grow it
+      stats->entries[key] = StatsCache::Entry{now, json};
+    }
+    res.set_header("Cache-Control", "public, max-age=60");
+    res.set_content(std::move(json), kJson);
     return Ok();
   }
 
@@ -422,6 +463,8 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Export(q, s, true); });
   get(R"(/api/v1/records/(\d+))",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.OneRecord(q, s); });
+  get("/api/v1/statistics",
+      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Statistics(q, s); });
   get("/api/v1/events", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Events(q, s); });
 
   get(R"(/feeds/site\.atom)", [](Routes& x, const httplib::Request& q, httplib::Response& s) {

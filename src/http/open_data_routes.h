@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "app/context.h"
 #include "core/error.h"
 #include "core/store.h"
 #include "http/snapshot.h"
@@ -17,6 +18,7 @@ namespace gongkai {
 
 struct OpenDataDeps {
   Store& store;
+  const Clock& clock;
   const Site& site;
   std::function<Result<std::shared_ptr<const Snapshot>>()> snapshot;
   // Sends an error (JSON under /api/, an HTML page elsewhere).

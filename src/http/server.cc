@@ -588,7 +588,7 @@ struct PortalServer::Impl {
                                                 Reminders()});
 
     RegisterOpenDataRoutes(
-        http, OpenDataDeps{store, site, [this] { return Current(); },
+        http, OpenDataDeps{store, clock, site, [this] { return Current(); },
                            [this](const httplib::Request& req, httplib::Response& res, const Error& e) {
                              std::shared_ptr<const Snapshot> snap;
                              {
