@@ -87,6 +87,21 @@ Status SetWebhookActive(const Context& ctx, std::int64_t id, bool active) {
       id, active, ctx.Audit(active ? "恢复信息推送" : "暂停信息推送", fmt::format("推送订阅:{}", id)));
 }
 
+Result<WebhookOverview> ListWebhooks(const Context& ctx, int log_limit) {
+  GK_CHECK(Authorize(ctx.actor, Action::kManageWebhooks));
+  WebhookOverview out;
+  GK_TRY(subscribers, ctx.store.ListSubscribers(ctx.actor.site_id));
+  for (auto& s : subscribers) s.secret.clear();
+  out.subscribers = std::move(subscribers);
+  GK_TRY(log, ctx.store.ListDeliveries(ctx.actor.site_id, 0, log_limit));
+  out.log = std::move(log);
+  EventQuery newest;
+  newest.limit = 1;
+  GK_TRY(events, ctx.store.ListPublicationEvents(ctx.actor.site_id, newest));
+  out.newest_seq = events.empty() ? 0 : events[0].seq;
+  return out;
+}
+
 std::string WebhookBody(const std::string& site_slug, const PublicationEvent& e) {
   nlohmann::ordered_json j;
   j["id"] = fmt::format("{}-{}", site_slug, e.seq);

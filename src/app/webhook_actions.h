@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "app/context.h"
 #include "core/webhooks.h"
@@ -28,6 +29,16 @@ namespace gongkai {
                                                    const std::string& description);
 // Pauses or resumes a subscriber (resuming retries at once).
 [[nodiscard]] Status SetWebhookActive(const Context& ctx, std::int64_t id, bool active);
+
+// What the office sees of the pushes: every subscriber (secrets blanked),
+// the newest attempts (newest first, at most `log_limit`) and the newest
+// event's sequence number, to tell how far behind each subscriber is.
+struct WebhookOverview {
+  std::vector<WebhookSubscriber> subscribers;
+  std::vector<WebhookDelivery> log;
+  std::int64_t newest_seq = 0;
+};
+[[nodiscard]] Result<WebhookOverview> ListWebhooks(const Context& ctx, int log_limit = 50);
 
 // The JSON body for `event` and its signature header value.
 std::string WebhookBody(const std::string& site_slug, const PublicationEvent& event);

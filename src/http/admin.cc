@@ -11,6 +11,7 @@
 
 #include "app/annual_report_actions.h"
 #include "app/api_token_actions.h"
+#include "app/webhook_actions.h"
 #include "app/compliance_actions.h"
 #include "codec/annual_mapping.h"
 #include "http/annual_view.h"
@@ -223,6 +224,56 @@ class Admin {
         return Accounts(req, res, "", s.error().message, 400);
       }
       Redirect(res, "/admin/accounts");
+    });
+    http.Get("/admin/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
+      Webhooks(req, res, WebhookPage{});
+    });
+    http.Post("/admin/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto s = AddWebhook(Ctx(a), Field(req, "url"), Field(req, "description"));
+      if (!s) {
+        if (s.error().code == ErrorCode::kForbidden || s.error().code == ErrorCode::kUnauthenticated)
+          return SendError(req, res, a, s.error());
+        return Webhooks(req, res, WebhookPage{.error = s.error().message, .status = 400});
+      }
+      Webhooks(req, res,
+               WebhookPage{.message = fmt::format("已添加推送订阅{}（{}），从事件{}之后开始推送。", s->id, s->url,
+                                                  s->delivered_seq),
+                           .secret = s->secret});
+    });
+    http.Post(R"(/admin/webhooks/(\d+)/(pause|resume))", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto id = ParseId(req.matches[1]);
+      const bool resume = req.matches[2] == "resume";
+      auto s = id ? SetWebhookActive(Ctx(a), *id, resume) : Status(Unexpected(id.error()));
+      if (!s) return SendError(req, res, a, s.error());
+      Redirect(res, "/admin/webhooks");
+    });
+    http.Post(R"(/admin/webhooks/(\d+)/replay)", [this](const httplib::Request& req, httplib::Response& res) {
+      Auth a = Authenticate(req);
+      if (!CheckCsrf(req, res, a)) return;
+      auto id = ParseId(req.matches[1]);
+      if (!id) return SendError(req, res, a, id.error());
+      const std::string seq_text = Field(req, "event");
+      std::int64_t seq = 0;
+      auto [p, ec] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq);
+      if (ec != std::errc() || p != seq_text.data() + seq_text.size() || seq <= 0)
+        return Webhooks(req, res,
+                        WebhookPage{.error = fmt::format("事件序号“{}”应为正整数", seq_text.substr(0, 40)), .status = 400});
+      if (!d_.poster) return SendError(req, res, a, Error::Internal("本服务未配置推送"));
+      auto sent = ReplayWebhook(Ctx(a), d_.site, *d_.poster, *id, seq);
+      if (!sent) {
+        if (sent.error().code == ErrorCode::kNotFound)
+          return Webhooks(req, res, WebhookPage{.error = sent.error().message, .status = 404});
+        return SendError(req, res, a, sent.error());
+      }
+      if (sent->ok)
+        return Webhooks(req, res, WebhookPage{.message = fmt::format("已向订阅{}重发事件{}：对方已确认（HTTP {}）。", *id, seq,
+                                                                     sent->http_status)});
+      Webhooks(req, res, WebhookPage{.error = fmt::format("已向订阅{}重发事件{}，但未成功：{}", *id, seq, sent->error),
+                                     .status = 502});
     });
     http.Get("/admin/tokens", [this](const httplib::Request& req, httplib::Response& res) {
       Tokens(req, res, "", "", "", 200);
@@ -924,6 +975,7 @@ class Admin {
     add(Action::kViewRoll, "/admin/rounds", "联络员登记", "发起登记、查看各单位登记和纸质表签收情况、导出名册");
     add(Action::kEditUnits, "/admin/units", "责任单位", "单位信息、组织机构代码、负责事项");
     add(Action::kManageAccounts, "/admin/accounts", "账号管理", "新建账号、设置初始密码、停用账号");
+    add(Action::kManageWebhooks, "/admin/webhooks", "信息推送", "向政务新媒体、省级平台等渠道推送发布、修订、撤回事件：订阅、推送记录、重发");
     add(Action::kManageApiTokens, "/admin/tokens", "接口令牌", "为各单位业务系统创建、吊销接口令牌（按单位和角色授权）");
     add(Action::kViewAudit, "/admin/audit", "操作日志", "所有变更的记录");
     add(Action::kViewCompliance, "/admin/compliance", "公开工作督查", "各单位、各事项按时公开情况，公开空白，月度趋势，导出Excel");
@@ -1143,6 +1195,65 @@ class Admin {
       return Accounts(req, res, "", acc.error().message, 400);
     }
     Accounts(req, res, fmt::format("已创建账号“{}”。", acc->username), "", 200);
+  }
+
+  // The pushes to other channels (webhooks). `secret` is a subscriber's
+  // secret just created, shown once.
+  struct WebhookPage {
+    std::string message, secret, error;
+    int status = 200;
+  };
+  void Webhooks(const httplib::Request& req, httplib::Response& res, const WebhookPage& page) {
+    Auth a = Authenticate(req);
+    auto overview = ListWebhooks(Ctx(a));
+    if (!overview) return SendError(req, res, a, overview.error());
+    auto snap = Snap();
+    if (!snap) return SendError(req, res, a, snap.error());
+    Data d;
+    d.set("csrf", a.csrf);
+    if (!page.message.empty()) d.set("message", page.message);
+    if (!page.secret.empty()) d.set("secret", page.secret);
+    if (!page.error.empty()) d.set("error", page.error);
+    d.set("newest", fmt::format("{}", overview->newest_seq));
+    d.set("count", fmt::format("{}", overview->subscribers.size()));
+    std::map<std::int64_t, std::string> names;
+    Data list{Data::type::list};
+    for (const auto& s : overview->subscribers) {
+      names[s.id] = s.description.empty() ? s.url : s.description;
+      Data sd;
+      sd.set("id", fmt::format("{}", s.id));
+      sd.set("url", s.url);
+      sd.set("description", s.description.empty() ? std::string("（无说明）") : s.description);
+      sd.set("active", s.active);
+      sd.set("delivered", fmt::format("{}", s.delivered_seq));
+      const std::int64_t behind = std::max<std::int64_t>(0, overview->newest_seq - s.delivered_seq);
+      sd.set("behind", fmt::format("{}", behind));
+      if (behind == 0) sd.set("caught_up", true);
+      if (s.failures > 0) sd.set("failures", fmt::format("{}", s.failures));
+      if (!s.next_attempt_at.empty()) sd.set("next_attempt", Beijing(s.next_attempt_at));
+      if (!s.last_error.empty()) sd.set("last_error", s.last_error);
+      sd.set("created", Beijing(s.created_at));
+      sd.set("created_by", s.created_by);
+      sd.set("csrf", a.csrf);
+      list.push_back(sd);
+    }
+    d.set("subscribers", list);
+    if (overview->subscribers.empty()) d.set("none", true);
+    Data log{Data::type::list};
+    for (const auto& e : overview->log) {
+      Data ed;
+      ed.set("at", Beijing(e.at));
+      ed.set("subscriber", names.count(e.subscriber_id) ? names[e.subscriber_id] : fmt::format("{}", e.subscriber_id));
+      ed.set("event", fmt::format("{}", e.event_seq));
+      ed.set("ok", e.ok);
+      ed.set("http", e.http_status > 0 ? fmt::format("{}", e.http_status) : std::string("无应答"));
+      ed.set("replay", e.replay);
+      ed.set("error", e.error);
+      log.push_back(ed);
+    }
+    d.set("log", log);
+    if (overview->log.empty()) d.set("no_log", true);
+    Send(res, a, &(*snap)->catalog, "信息推送", "admin_webhooks", d, page.status);
   }
 
   // The units' API tokens. `secret` is a token just created, shown once.

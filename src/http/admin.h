@@ -10,6 +10,7 @@
 
 #include "app/account_actions.h"
 #include "app/reminder_actions.h"
+#include "core/webhooks.h"
 #include "app/context.h"
 #include "core/store.h"
 #include "http/snapshot.h"
@@ -24,6 +25,7 @@ struct AdminDeps {
   std::function<Result<std::shared_ptr<const Snapshot>>()> snapshot;
   std::size_t max_attachment_bytes = 50 * 1024 * 1024;
   ReminderSettings reminders;  // for the office's "send reminders now" button
+  WebhookPoster* poster = nullptr;  // for the office's "send again" (replay); null: replay refused
 };
 
 inline constexpr const char* kSessionCookie = "gk_session";

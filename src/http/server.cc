@@ -585,7 +585,7 @@ struct PortalServer::Impl {
     policy.session_ttl = std::chrono::seconds(options.session_ttl_seconds);
     admin = RegisterAdminRoutes(http, AdminDeps{store, clock, site, policy, [this] { return Current(); },
                                                 static_cast<std::size_t>(options.max_attachment_mb) * 1024 * 1024,
-                                                Reminders()});
+                                                Reminders(), &poster});
 
     RegisterOpenDataRoutes(
         http, OpenDataDeps{store, clock, site, [this] { return Current(); },

@@ -39,16 +39,7 @@ class ApiTokensTest : public ::testing::Test {
     db_ = new std::filesystem::path(*dir_ / "tokens.db");
     auto r = RunGongkai({"init", "--db", db_->string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const auto& a : kAccounts) {
-      std::vector<std::string> args = {"user", "add", "--username", a.username, "--role", a.role,
-                                       "--name", a.username, "--db", db_->string()};
-      if (*a.unit) {
-        args.push_back("--unit");
-        args.push_back(a.unit);
-      }
-      auto add = RunGongkai(args, {}, std::string(a.password) + "\n");
-      ASSERT_EQ(add.exit_code, 0) << a.username << ": " << add.err;
-    }
+    for (const auto& a : kAccounts) ASSERT_TRUE(AddAccount(*db_, a.username, a.role, a.unit, a.password));
     server_ = new ServerProcess(*db_);
     ASSERT_TRUE(server_->Start());
     office_ = new WebSession(WebLogin(*server_, kAccounts[0].username, kAccounts[0].password));

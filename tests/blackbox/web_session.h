@@ -120,4 +120,20 @@ inline WebSession WebLogin(const ServerProcess& server, const std::string& usern
   return s;
 }
 
+// Adds an account with `gongkai user add` (the password on standard input);
+// `unit` "" for the office's and auditors' accounts. False (with a test
+// failure naming the account) when the command fails.
+inline bool AddAccount(const std::filesystem::path& db, const std::string& username, const std::string& role,
+                       const std::string& unit, const std::string& password) {
+  std::vector<std::string> args = {"user", "add", "--username", username, "--role", role,
+                                   "--name", username, "--db", db.string()};
+  if (!unit.empty()) {
+    args.push_back("--unit");
+    args.push_back(unit);
+  }
+  auto r = RunGongkai(args, {}, password + "\n");
+  EXPECT_EQ(r.exit_code, 0) << username << ": " << r.err;
+  return r.exit_code == 0;
+}
+
 }  // namespace gongkai::testing
