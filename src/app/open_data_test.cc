@@ -140,6 +140,44 @@ TEST_F(OpenDataTest, PublicStatisticsCountPublishedRecordsOnly) {
   EXPECT_EQ(bad.error().field, "from");
 }
 
+// Sitemaps' lastmod: a record's latest publication event (revision or
+// withdrawal), not its first publication.
+TEST_F(OpenDataTest, LastPublicationTimesFollowRevisionsAndWithdrawals) {
+  clock_.SetBeijing("2026-09-25T10:00:00+08:00");
+  const auto a = Published("区财政局", 12, "采购公告");
+  const auto b = Published("区发改局", 1, "批复");
+  clock_.SetBeijing("2026-09-25T11:00:00+08:00");
+  const auto c = Published("区发改局", 1, "未改动的批复");
+  clock_.SetBeijing("2026-10-09T09:30:00+08:00");
+  ASSERT_TRUE(StartRevision(As(Role::kLiaison, "区财政局"), a).has_value());
+  ASSERT_TRUE(UpdateDraft(As(Role::kLiaison, "区财政局"), a, Content("采购公告（更正）"), "更正").has_value());
+  ASSERT_TRUE(Publish(a, "区财政局").has_value());
+  clock_.SetBeijing("2026-10-10T15:00:00+08:00");
+  ASSERT_TRUE(WithdrawRecord(As(Role::kLeader, "区发改局"), b, "信息有误").has_value());
+  // A draft never published has no time.
+  NewDraft nd;
+  nd.unit = "区财政局";
+  nd.item = 12;
+  nd.formed_on = "2026-09-01";
+  nd.content = Content("草稿");
+  auto draft = CreateDraft(As(Role::kLiaison, "区财政局"), catalog_, rules_, nd);
+  ASSERT_TRUE(draft.has_value());
+
+  auto times = store_->ListLastPublicationTimes(site_.id, 0, 1'000'000, 100);
+  ASSERT_TRUE(times.has_value()) << times.error().Describe();
+  ASSERT_EQ(times->size(), 3u);
+  EXPECT_EQ((*times)[0], std::make_pair(a, std::string("2026-10-09T01:30:00Z")));
+  EXPECT_EQ((*times)[1], std::make_pair(b, std::string("2026-10-10T07:00:00Z")));
+  EXPECT_EQ((*times)[2], std::make_pair(c, std::string("2026-09-25T03:00:00Z")));
+  // The id range and the limit.
+  auto only_b = store_->ListLastPublicationTimes(site_.id, a, b, 100);
+  ASSERT_TRUE(only_b.has_value());
+  ASSERT_EQ(only_b->size(), 1u);
+  EXPECT_EQ((*only_b)[0].first, b);
+  EXPECT_EQ(store_->ListLastPublicationTimes(site_.id, 0, 1'000'000, 2)->size(), 2u);
+  EXPECT_TRUE(store_->ListLastPublicationTimes(site_.id + 1, 0, 1'000'000, 100)->empty());
+}
+
 TEST_F(OpenDataTest, RecordQueryErrorsNameTheParameter) {
   struct Case {
     RecordQueryInput in;

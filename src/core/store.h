@@ -337,6 +337,11 @@ class Store {
   [[nodiscard]] virtual Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) = 0;
   // Publication events (written by PublishRecord(s) and by SaveRecord when
   // a record is withdrawn, in the same transaction).
+  // For each record of the site with an id in (after_id, max_id] that has
+  // publication events, its id and the time of its latest one (ISO 8601
+  // UTC), by id; at most `limit` (for sitemaps' lastmod).
+  [[nodiscard]] virtual Result<std::vector<std::pair<std::int64_t, std::string>>> ListLastPublicationTimes(
+      std::int64_t site_id, std::int64_t after_id, std::int64_t max_id, int limit) = 0;
   [[nodiscard]] virtual Result<std::vector<PublicationEvent>> ListPublicationEvents(std::int64_t site_id,
                                                                                   const EventQuery& query) = 0;
 

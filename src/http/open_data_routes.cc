@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <map>
+#include <unordered_map>
 #include <mutex>
 
 #include "app/ledger_actions.h"
@@ -75,9 +76,43 @@ struct StatsCache {
   std::map<std::string, Entry> entries;
 };
 
+// Feeds and sitemaps as rendered for one revision of the site's content
+// (publishing, revising and withdrawing move it, in any process).
+struct XmlCache {
+  struct Entry {
+    std::int64_t revision = -1;
+    std::string body;
+  };
+  std::mutex mu;
+  std::unordered_map<std::string, Entry> entries;
+};
+
 struct Routes {
   OpenDataDeps d;
   std::shared_ptr<StatsCache> stats = std::make_shared<StatsCache>();
+  std::shared_ptr<XmlCache> xml = std::make_shared<XmlCache>();
+
+  // Serves `render`'s body from the cache while the site's revision has not
+  // moved; keyed by base URL and target, since links are absolute.
+  template <typename F>
+  Status CachedXml(const httplib::Request& req, httplib::Response& res, const char* type, F render) {
+    GK_TRY(snap, Snap());
+    const std::string key = BaseUrl(d.public_url, req) + req.target;
+    {
+      std::lock_guard lock(xml->mu);
+      auto it = xml->entries.find(key);
+      if (it != xml->entries.end() && it->second.revision == snap->revision) {
+        res.set_content(it->second.body, type);
+        return Ok();
+      }
+    }
+    GK_TRY(body, render(*snap));
+    res.set_content(body, type);
+    std::lock_guard lock(xml->mu);
+    if (xml->entries.size() >= 1024) xml->entries.clear();  // bounded
+    xml->entries[key] = XmlCache::Entry{snap->revision, std::move(body)};
+    return Ok();
+  }
 
   template <typename F>
   void Guard(const httplib::Request& req, httplib::Response& res, F body) {
@@ -344,14 +379,19 @@ struct Routes {
 
   Status SendFeed(const httplib::Request& req, httplib::Response& res, const EventQuery& q, std::string title,
                   std::string page_path) {
-    GK_TRY(snap, Snap());
+    return CachedXml(req, res, kAtom, [&](const Snapshot& s) { return RenderFeed(req, s, q, title, page_path); });
+  }
+
+  Result<std::string> RenderFeed(const httplib::Request& req, const Snapshot& snapshot, const EventQuery& q,
+                                 const std::string& title, const std::string& page_path) {
+    const Snapshot* snap = &snapshot;
     GK_TRY(events, d.store.ListPublicationEvents(d.site.id, q));
     const std::string base = BaseUrl(d.public_url, req);
     Feed feed;
     feed.id = base + req.path;
     feed.self_url = base + req.path;
     feed.page_url = base + page_path;
-    feed.title = std::move(title);
+    feed.title = title;
     feed.subtitle = fmt::format("{}政府信息公开：新发布、修订和撤回的信息", d.site.name);
     feed.author = snap->catalog.office.name.empty() ? d.site.name : snap->catalog.office.name;
     // A feed with no entries has not changed since the epoch of this software's first release year.
@@ -375,8 +415,7 @@ struct Routes {
       if (it) entry.categories.push_back(it->title);
       feed.entries.push_back(std::move(entry));
     }
-    res.set_content(RenderAtom(feed), kAtom);
-    return Ok();
+    return RenderAtom(feed);
   }
 
   // --- sitemaps ---
@@ -422,16 +461,12 @@ struct Routes {
   Status SitemapRecords(const httplib::Request& req, httplib::Response& res) {
     GK_TRY(k, PathNumber(req.matches[1], "站点地图"));
     const std::string base = BaseUrl(d.public_url, req);
-    RecordFilter f;
-    f.after_id = (k - 1) * kSitemapUrls;
-    f.max_id = k * kSitemapUrls;
-    f.limit = kSitemapUrls;
-    GK_TRY(page, d.store.ListRecords(d.site.id, f));
+    // lastmod: the record's latest publication event (its latest revision,
+    // or its withdrawal).
+    GK_TRY(page, d.store.ListLastPublicationTimes(d.site.id, (k - 1) * kSitemapUrls, k * kSitemapUrls, kSitemapUrls));
     if (page.empty()) return Unexpected(Error::NotFound(fmt::format("站点地图records-{}.xml不存在", k)));
     std::vector<SitemapUrl> urls;
-    for (const auto& r : page)
-      urls.push_back({fmt::format("{}/records/{}", base, r.id),
-                      BeijingRfc3339(r.status == RecordStatus::kWithdrawn ? r.withdrawn_at : r.first_published_at)});
+    for (const auto& [id, at] : page) urls.push_back({fmt::format("{}/records/{}", base, id), BeijingRfc3339(at)});
     res.set_content(RenderSitemap(urls), kXml);
     return Ok();
   }
@@ -505,11 +540,20 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
     return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site.name, name), views::UnitUrl(name));
   });
 
-  get(R"(/sitemap\.xml)", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapIndex(q, s); });
-  get(R"(/sitemaps/pages\.xml)",
-      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapPages(q, s); });
-  get(R"(/sitemaps/records-(\d+)\.xml)",
-      [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.SitemapRecords(q, s); });
+  // Sitemaps, rendered once per revision of the site's content.
+  auto sitemap = [&get](const std::string& pattern, Status (Routes::*render)(const httplib::Request&,
+                                                                              httplib::Response&)) {
+    get(pattern, [render](Routes& x, const httplib::Request& q, httplib::Response& s) {
+      return x.CachedXml(q, s, kXml, [&](const Snapshot&) -> Result<std::string> {
+        httplib::Response rendered;
+        GK_CHECK((x.*render)(q, rendered));
+        return rendered.body;
+      });
+    });
+  };
+  sitemap(R"(/sitemap\.xml)", &Routes::SitemapIndex);
+  sitemap(R"(/sitemaps/pages\.xml)", &Routes::SitemapPages);
+  sitemap(R"(/sitemaps/records-(\d+)\.xml)", &Routes::SitemapRecords);
   get("/api/v1/ledger/key", [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.LedgerKeys(q, s); });
   get("/api/v1/ledger/checkpoint",
       [](Routes& x, const httplib::Request& q, httplib::Response& s) { return x.Checkpoint(q, s); });

@@ -132,6 +132,16 @@ TEST(WebhooksPageTest, TheOfficeSubscribesSeesDeliveriesReplaysAndPauses) {
   EXPECT_EQ(page->body.find(secret), std::string::npos) << "the secret must not be shown again";
   EXPECT_NE(page->body.find("政务微信公众号"), std::string::npos);
 
+  // The feed and the sitemaps before (cached per content revision: they
+  // must change when a record is published).
+  auto feed_before = server.Client()->Get("/feeds/site.atom");
+  ASSERT_TRUE(feed_before);
+  ASSERT_EQ(feed_before->status, 200);
+  EXPECT_EQ(feed_before->body.find("推送测试公告"), std::string::npos);
+  auto index_before = server.Client()->Get("/sitemap.xml");
+  ASSERT_TRUE(index_before);
+  EXPECT_EQ(index_before->body.find("records-1.xml"), std::string::npos) << "no public record yet";
+
   // A unit's system publishes a record through API v1.
   auto created = ApiPost(server, "/api/v1/records", liaison_token,
                          R"({"unit":"区财政局","item":12,"formed_on":"2026-11-20","title":"推送测试公告","body":"为测试推送发布的公告。"})");
@@ -146,6 +156,20 @@ TEST(WebhooksPageTest, TheOfficeSubscribesSeesDeliveriesReplaysAndPauses) {
                 ->status,
             200);
   ASSERT_EQ(ApiPost(server, base + "/publish", liaison_token, "{}")->status, 200);
+
+  auto feed_after = server.Client()->Get("/feeds/site.atom");
+  ASSERT_TRUE(feed_after);
+  EXPECT_NE(feed_after->body.find("推送测试公告"), std::string::npos) << "a stale cached feed";
+  auto unit_feed = server.Client()->Get("/feeds/units/区财政局.atom");
+  ASSERT_TRUE(unit_feed);
+  EXPECT_NE(unit_feed->body.find("推送测试公告"), std::string::npos);
+  auto index_after = server.Client()->Get("/sitemap.xml");
+  ASSERT_TRUE(index_after);
+  EXPECT_NE(index_after->body.find("records-1.xml"), std::string::npos) << index_after->body;
+  auto records_map = server.Client()->Get("/sitemaps/records-1.xml");
+  ASSERT_TRUE(records_map);
+  EXPECT_NE(records_map->body.find("/records/" + std::to_string(id) + "</loc>"), std::string::npos)
+      << records_map->body;
 
   // The server pushes it, signed.
   auto got = receiver.WaitFor(1);

@@ -16,6 +16,9 @@ class SqliteStore final : public Store {
   [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, int connections = 8);
 
   Result<int> Migrate() override;
+  // PRAGMA synchronous of a pooled connection (2 = FULL, which every commit
+  // but the ledger append keeps): for tests and diagnostics.
+  Result<int> SynchronousLevel();
   Result<int> SchemaVersion() override;
   Result<Site> FindSite(std::string_view slug) override;
   Result<std::vector<Site>> ListSites() override;
@@ -93,6 +96,10 @@ class SqliteStore final : public Store {
   Result<std::vector<Record>> ListRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Result<int> CountRecords(std::int64_t site_id, const RecordFilter& filter) override;
   Result<std::vector<PublicationEvent>> ListPublicationEvents(std::int64_t site_id, const EventQuery& query) override;
+  Result<std::vector<std::pair<std::int64_t, std::string>>> ListLastPublicationTimes(std::int64_t site_id,
+                                                                                    std::int64_t after_id,
+                                                                                    std::int64_t max_id,
+                                                                                    int limit) override;
   Result<ApiToken> CreateApiToken(const ApiToken& token, const AuditEntry& audit) override;
   Result<ApiToken> GetApiToken(std::int64_t id) override;
   Result<ApiToken> FindApiToken(const std::string& token_hash) override;

@@ -107,5 +107,30 @@ TEST_F(SqliteStoreTest, SitesAreIsolated) {
   EXPECT_EQ(store_->LoadCatalog(other->id)->ItemCount(), 8u);
 }
 
+// The ledger append commits without an fsync (its leaves are re-derived
+// from durable events if lost); every other commit must stay FULL, so the
+// append must hand its connection back as it found it, also when it fails.
+TEST_F(SqliteStoreTest, LedgerAppendLeavesTheConnectionFullySynchronous) {
+  auto one = SqliteStore::Open((dir_ / "t.db").string(), 1);  // one connection: the append's is the next one's
+  ASSERT_TRUE(one.has_value()) << one.error().Describe();
+  auto& store = **one;
+  ASSERT_EQ(*store.SynchronousLevel(), 2);
+  LedgerLeaf leaf;
+  leaf.site_id = site_.id;
+  leaf.index = 0;
+  leaf.event_seq = 1;
+  leaf.record_id = 1;
+  leaf.version = 1;
+  leaf.data = "{}";
+  ASSERT_TRUE(store.AppendLedger(site_.id, std::span<const LedgerLeaf>(&leaf, 1), {}).has_value());
+  EXPECT_EQ(*store.SynchronousLevel(), 2);
+  EXPECT_EQ(store.LedgerSize(site_.id)->first, 1u);
+  // Refused (the ledger already has leaf 0): still FULL afterwards.
+  auto again = store.AppendLedger(site_.id, std::span<const LedgerLeaf>(&leaf, 1), {});
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(*store.SynchronousLevel(), 2);
+}
+
 }  // namespace
 }  // namespace gongkai
