@@ -614,7 +614,11 @@ struct PortalServer::Impl {
                                               [this](const httplib::Request& req, httplib::Response& res,
                                                      const Error& e) { SendError(req, res, e); }});
 
-    http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) { SetSecurityHeaders(res); });
+    http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+      SetSecurityHeaders(res);
+      // A request refused before routing (malformed) must not inherit this one's display mode.
+      display::SetCurrentPrefs({});
+    });
   }
 };
 
