@@ -228,6 +228,17 @@ for (const [u, st, heading] of errorPages) {
   summary.axe += await checkPage(pub, new URL(u, BASE).href, `error ${status} ${u}`, status);
   summary.pages++;
 }
+// A bad request is answered in context: the search page says what is wrong.
+{
+  const u = new URL('/search?q=%22', BASE).href;
+  const page = await pub.newPage();
+  const resp = await page.goto(u);
+  if (resp.status() !== 400) fail(`bad request ${u}: HTTP ${resp.status()}, expected 400`);
+  if (!(await page.$('main [role=alert]'))) fail(`bad request ${u}: no error message (role=alert)`);
+  await page.close();
+  summary.axe += await checkPage(pub, u, 'error 400 /search?q="', 400);
+  summary.pages++;
+}
 console.log(`[browser] public checks: ${secs(t)}`);
 
 // ---- keyboard alone --------------------------------------------------------------------
