@@ -13,6 +13,9 @@ PKGS=(
   # tests, fuzzing, benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   wrk nginx-light curl python3-openpyxl sqlite3
+  # the browser suite (tests/browser): Debian's Chromium, a CJK font for
+  # screenshots, fontconfig's fc-list to check for it
+  chromium chromium-driver fonts-noto-cjk fontconfig
 )
 
 missing=()
@@ -25,6 +28,8 @@ done
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+# The browser suite's Nu HTML checker (vnu.jar) needs a Java runtime (>= 11).
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 
 node_check() {
   command -v node >/dev/null 2>&1 || return 0

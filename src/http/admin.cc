@@ -872,9 +872,9 @@ class Admin {
       if (at.evidence) ad.set("evidence", true);
       ad.set("filename", at.filename);
       if (auto f = d_.store.GetFile(at.sha256); f && !at.evidence) {
-        if (f->text_status == "ok") ad.set("text_state", "已提取文字，可被检索");
-        if (f->text_status == "truncated") ad.set("text_state", "已提取部分文字（文件过大、页数过多或超时），其余部分不能被检索");
-        if (f->text_status == "failed") ad.set("text_state", fmt::format("未能提取文字（{}），只能按文件名检索", f->text_note));
+        if (f->text_status == "ok") ad.set("text_state", "已提取文字，可被搜索");
+        if (f->text_status == "truncated") ad.set("text_state", "已提取部分文字（文件过大、页数过多或超时），其余部分不能被搜索");
+        if (f->text_status == "failed") ad.set("text_state", fmt::format("未能提取文字（{}），只能按文件名搜索", f->text_note));
       }
       ad.set("type", at.mime);
       ad.set("size", views::HumanSize(at.size));

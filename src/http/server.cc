@@ -24,6 +24,7 @@
 #include "http/admin.h"
 #include "http/api.h"
 #include "http/api_write_routes.h"
+#include "http/display_prefs.h"
 #include "http/open_data_routes.h"
 #include "http/snapshot.h"
 #include "http/views.h"
@@ -204,6 +205,12 @@ struct PortalServer::Impl {
   // Serves a GET from the cache or renders it with `render`, which returns
   // (status, content type, body) or an Error.
   // Responses that depend on the query string are rendered every time.
+  // Pages differ by the 适老化 display preferences (a class on <html>).
+  static std::string CacheKey(const httplib::Request& req) {
+    std::string prefs = display::FormatPrefs(display::CurrentPrefs());
+    return prefs.empty() ? req.target : req.target + '\x1f' + prefs;
+  }
+
   template <typename Render>
   void Cached(const httplib::Request& req, httplib::Response& res, Render render, bool cacheable = true) {
     auto current = Current();
@@ -212,7 +219,7 @@ struct PortalServer::Impl {
     std::int64_t rev = snap->revision;
     if (cacheable) {
       std::shared_lock lock(cache_mu);
-      auto it = cache.find(req.target);
+      auto it = cache.find(CacheKey(req));
       if (it != cache.end() && it->second.revision == rev) {
         res.status = it->second.status;
         res.set_content(it->second.body, it->second.content_type.c_str());
@@ -227,7 +234,7 @@ struct PortalServer::Impl {
     if (cacheable && out->status == 200) {
       std::unique_lock lock(cache_mu);
       if (cache.size() >= kMaxCachedResponses) cache.clear();
-      cache[req.target] = std::move(*out);
+      cache[CacheKey(req)] = std::move(*out);
     }
   }
 
@@ -561,6 +568,11 @@ struct PortalServer::Impl {
       auto css = FindResource("static/site.css");
       res.set_content(std::string(css ? *css : std::string_view()), "text/css; charset=utf-8");
     });
+    display::RegisterDisplayRoutes(http);
+    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+      display::BeginRequest(req);
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain; charset=utf-8"); });
 
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -602,7 +614,11 @@ struct PortalServer::Impl {
                                               [this](const httplib::Request& req, httplib::Response& res,
                                                      const Error& e) { SendError(req, res, e); }});
 
-    http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) { SetSecurityHeaders(res); });
+    http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+      SetSecurityHeaders(res);
+      // A request refused before routing (malformed) must not inherit this one's display mode.
+      display::SetCurrentPrefs({});
+    });
   }
 };
 

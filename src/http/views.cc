@@ -1,4 +1,5 @@
 #include "http/views.h"
+#include "http/display_prefs.h"
 
 #include <algorithm>
 #include <fmt/core.h>
@@ -38,6 +39,7 @@ std::string RenderPage(const Site& site, const Catalog* catalog, std::string_vie
                        const std::vector<Crumb>& crumbs, const std::string& content, const Viewer* viewer) {
   Data d;
   d.set("page_title", std::string(title));
+  if (auto cls = display::HtmlClass(display::CurrentPrefs()); !cls.empty()) d.set("html_class", cls);
   d.set("site_name", site.name);
   d.set("content", content);
   d.set("office_name", catalog ? catalog->office.name : std::string("政务公开办公室"));
@@ -586,9 +588,31 @@ std::string ErrorPage(const Site& site, const Catalog* catalog, int status, cons
     case 404: heading = "页面不存在"; break;
     default: heading = "服务暂时出现问题"; break;
   }
+  // What the reader can do next, first the step most likely to help.
+  std::vector<std::string> steps;
+  switch (status) {
+    case 400:
+      steps.push_back("检查网址或您填写的内容是否完整、格式是否正确（日期请写成“2026-03-02”），然后重新提交；");
+      break;
+    case 401: steps.push_back("工作人员请先<a href=\"/login\">登录</a>，登录后将回到此页面；"); break;
+    case 403:
+      steps.push_back("此页面只对具有相应权限的工作人员开放；如确需办理，请联系公开办管理员为您的账号开通权限；");
+      steps.push_back("返回<a href=\"/admin\">管理后台首页</a>查看您可以办理的事项；");
+      break;
+    case 404:
+      steps.push_back("检查网址是否输入正确；信息可能已经撤回或地址已经变更；");
+      steps.push_back("使用页面顶部的搜索框，按标题、文号或索引号搜索已公开的信息；");
+      break;
+    default: steps.push_back("稍等片刻后刷新页面再试；问题持续出现时，请将下方的错误代码告诉我们；"); break;
+  }
+  steps.push_back("返回<a href=\"/\">信息公开目录首页</a>，按领域和事项浏览；");
+  steps.push_back("查看<a href=\"/guide\">政府信息公开指南</a>，了解获取信息的方式；");
+  Data step_list{Data::type::list};
+  for (const auto& st : steps) step_list.push_back(Data{st});
   Data d;
   d.set("heading", heading);
   d.set("message", message);
+  d.set("steps", step_list);
   d.set("status", fmt::format("{}", status));
   d.set("office_name", catalog ? catalog->office.name : std::string("政务公开办公室"));
   d.set("office_phones", catalog ? Join(catalog->office.phones, "、") : std::string());

@@ -177,5 +177,44 @@ TEST_F(PortalTest, PagesFollowAnImportWithoutRestart) {
   EXPECT_EQ(Get("/items/1")->body.find("（已更新）"), std::string::npos);
 }
 
+// 适老化: the switches set a cookie and go back to the page they were on; the
+// server renders the mode as classes on <html>, per request (the page cache
+// must not hand one reader's mode to another).
+TEST_F(PortalTest, DisplaySwitchesPersistInACookieWithoutJavaScript) {
+  std::string host = "127.0.0.1:" + std::to_string(server_->port());
+  httplib::Headers from_item = {{"Referer", "http://" + host + "/items/12?page=1"}};
+  auto on = server_->Client()->Get("/display?large=1", from_item);
+  ASSERT_TRUE(on);
+  EXPECT_EQ(on->status, 303);
+  EXPECT_EQ(on->get_header_value("Location"), "/items/12?page=1");
+  std::string cookie = on->get_header_value("Set-Cookie");
+  EXPECT_EQ(cookie.rfind("gk_display=large;", 0), 0u) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+
+  ASSERT_TRUE(Get("/items/12"));  // cached without a mode
+  httplib::Headers large = {{"Cookie", "gk_display=large"}};
+  auto page = server_->Client()->Get("/items/12", large);
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("<html lang=\"zh-CN\" class=\"gk-large\">"), std::string::npos);
+  httplib::Headers both = {{"Cookie", "gk_display=large.contrast"}};
+  auto both_page = server_->Client()->Get("/no-such-page", both);
+  ASSERT_TRUE(both_page);
+  EXPECT_EQ(both_page->status, 404);
+  EXPECT_NE(both_page->body.find("class=\"gk-large gk-contrast\""), std::string::npos);
+  EXPECT_NE(Get("/items/12")->body.find("<html lang=\"zh-CN\">"), std::string::npos);
+
+  // Turning contrast on keeps large text; another site's Referer goes home.
+  httplib::Headers elsewhere = {{"Cookie", "gk_display=large"}, {"Referer", "http://evil.example/x"}};
+  auto contrast = server_->Client()->Get("/display?contrast=1", elsewhere);
+  ASSERT_TRUE(contrast);
+  EXPECT_EQ(contrast->get_header_value("Location"), "/");
+  EXPECT_EQ(contrast->get_header_value("Set-Cookie").rfind("gk_display=large.contrast;", 0), 0u);
+  // Both off: the cookie is deleted.
+  httplib::Headers off_cookie = {{"Cookie", "gk_display=contrast"}};
+  auto off = server_->Client()->Get("/display?contrast=0", off_cookie);
+  ASSERT_TRUE(off);
+  EXPECT_NE(off->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace gongkai::testing

@@ -1025,7 +1025,7 @@ TEST_F(RecordsTest, AttachmentTextIsSearchedAndScanned) {
                                 *czj_liaison_);
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << ErrorBox(res->body);
-    EXPECT_TRUE(Has(res->body, "已提取文字，可被检索")) << After(res->body, "<h2>附件</h2>", "</ul>");
+    EXPECT_TRUE(Has(res->body, "已提取文字，可被搜索")) << After(res->body, "<h2>附件</h2>", "</ul>");
     // The ID number inside the attachment is found, and named by the file.
     EXPECT_TRUE(Has(res->body, "附件“补偿明细.docx”第2行")) << After(res->body, "个人信息</h2>", "</section>");
     EXPECT_FALSE(Has(res->body, "11010119900307803X")) << "the page shows the unmasked number";
