@@ -14,6 +14,9 @@
 //      (instr) over a normalised copy of every record's indexed text, and
 //      the recall of the index against it.
 // Usage: search_bench [N=100000] [QUERIES=300] [SCAN_SAMPLE=20] [DB_PATH]
+//   (GONGKAI_BENCH_REUSE=1 and GONGKAI_BENCH_SKIP_BUILD=1 reuse DB_PATH from
+//   an earlier run, for profiling one phase; see main.) Wall and CPU time are
+//   both printed: on a shared machine the wall time includes waiting.
 // The query set mixes what citizens type (see kinds below); it is drawn
 // from the generated vocabulary so every query has hits.
 #include <fmt/core.h>
