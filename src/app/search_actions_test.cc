@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -12,6 +13,8 @@
 #include "codec/catalog_json.h"
 #include "codec/rules_codec.h"
 #include "search/normalize.h"
+#include "search/query.h"
+#include "storage/sqlite/fts.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace gongkai {
@@ -181,6 +184,59 @@ TEST_F(SearchTest, IndexFollowsPublishReviseWithdrawAndFailedTransactions) {
   Publish("扶贫资金分配公示", "扶贫资金。");
   EXPECT_EQ(*store_->Reindex(site_.id), 1);
   EXPECT_EQ(Ids("扶贫资金").size(), 1u);
+}
+
+// The order of hits is FTS5's own bm25() with the title boost, then newest,
+// then highest id: compared with that SQL on a second connection.
+TEST_F(SearchTest, RankingIsBm25WithTitleBoostThenRecency) {
+  const std::vector<std::string> vocab = {"扶贫", "资金", "金桥村", "征地", "补偿", "土地", "出让", "采购",
+                                          "公告", "项目", "道路", "改造"};
+  std::mt19937 rng(5);
+  for (int i = 0; i < 40; ++i) {
+    std::string title, body;
+    for (int k = 0; k < 1 + static_cast<int>(rng() % 3); ++k) title += vocab[rng() % vocab.size()];
+    for (int k = 0; k < 3 + static_cast<int>(rng() % 30); ++k) body += vocab[rng() % vocab.size()] + "。";
+    Publish(title, body);
+  }
+  // Identical records tie on BM25: the newer (here: higher id) first.
+  std::int64_t a = Publish("道路改造", "道路改造。");
+  std::int64_t b = Publish("道路改造", "道路改造。");
+  auto other = sqlite::Connection::Open((dir_ / "t.db").string());
+  ASSERT_TRUE(other.has_value());
+  ASSERT_TRUE(sqlite::RegisterSearchTokenizer(**other).has_value());
+  auto ordered = [&](const std::string& q) {
+    SearchParams p;
+    p.q = q;
+    p.per_page = 100;
+    auto o = RunSearch(*store_, site_, catalog_, p);
+    EXPECT_TRUE(o.has_value());
+    std::vector<std::int64_t> ids;
+    if (o)
+      for (const auto& h : o->hits) ids.push_back(h.record.id);
+    return ids;
+  };
+  auto bm25 = [&](const std::string& q) {
+    auto st = (*other)->Prepare(
+        "SELECT m.record_id FROM search_index JOIN search_meta m ON m.record_id = search_index.rowid "
+        "WHERE search_index MATCH ? ORDER BY bm25(search_index, 10.0, 5.0, 1.0, 2.0, 2.0, 1.0), "
+        "m.published_at DESC, m.record_id DESC");
+    EXPECT_TRUE(st.has_value());
+    st->Bind(1, search::ToFts5Match(*search::ParseSearchQuery(q)));
+    std::vector<std::int64_t> ids;
+    while (*st->Step()) ids.push_back(st->Int(0));
+    return ids;
+  };
+  int compared = 0;
+  for (const auto& q : vocab) {
+    EXPECT_EQ(ordered(q), bm25(q)) << q;
+    compared += static_cast<int>(bm25(q).size());
+  }
+  for (const char* q : {"扶贫 资金", "征地 -补偿", "\"道路改造\" 项目", "地", "金"}) EXPECT_EQ(ordered(q), bm25(q)) << q;
+  EXPECT_GT(compared, 100);
+  auto top = ordered("道路改造");
+  auto pa = std::find(top.begin(), top.end(), a), pb = std::find(top.begin(), top.end(), b);
+  ASSERT_TRUE(pa != top.end() && pb != top.end());
+  EXPECT_EQ(pb + 1, pa);
 }
 
 TEST_F(SearchTest, MalformedQueriesAreClearErrorsAndHighlightsAreEscaped) {

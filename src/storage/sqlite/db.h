@@ -50,6 +50,11 @@ class Statement {
   Statement& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
   Statement& Bind(int index, const std::string& v) { return Bind(index, std::string_view(v)); }
   Statement& BindNull(int index) { sqlite3_bind_null(stmt_, index); return *this; }
+  // A pointer for a function that reads it with sqlite3_value_pointer(v, type); not owned.
+  Statement& BindPointer(int index, void* p, const char* type) {
+    sqlite3_bind_pointer(stmt_, index, p, type, nullptr);
+    return *this;
+  }
   Statement& BindBlob(int index, std::string_view v) {
     sqlite3_bind_blob64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT);
     return *this;

@@ -1,5 +1,6 @@
 #include "storage/sqlite/fts.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "search/normalize.h"
@@ -41,6 +42,58 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int length,
   return rc;
 }
 
+int CountRow(const Fts5ExtensionApi*, Fts5Context*, void* n) {
+  ++*static_cast<std::int64_t*>(n);
+  return SQLITE_OK;
+}
+
+void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int n, sqlite3_value** args) {
+  auto* q = n >= 1 ? static_cast<RankQuery*>(sqlite3_value_pointer(args[0], kRankQueryType)) : nullptr;
+  if (!q || !q->columns) return sqlite3_result_error(ctx, "gongkai_rank: no query state", -1);
+  const SearchRow* row = q->columns->Find(api->xRowid(fts));
+  if (!row || !q->Accept(*row)) return sqlite3_result_null(ctx);
+  const int phrases = api->xPhraseCount(fts);
+  if (!q->ready) {
+    sqlite3_int64 rows = 0, tokens = 0;
+    if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
+      return sqlite3_result_error(ctx, "gongkai_rank: no index statistics", -1);
+    q->avgdl = rows > 0 && tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
+    q->idf.assign(static_cast<std::size_t>(phrases), 1.0);
+    if (phrases > 1)
+      for (int i = 0; i < phrases; ++i) {
+        std::int64_t hits = 0;
+        if (api->xQueryPhrase(fts, i, &hits, CountRow) != SQLITE_OK)
+          return sqlite3_result_error(ctx, "gongkai_rank: phrase count failed", -1);
+        double idf = std::log((static_cast<double>(rows) - static_cast<double>(hits) + 0.5) /
+                              (static_cast<double>(hits) + 0.5));
+        q->idf[static_cast<std::size_t>(i)] = idf <= 0.0 ? 1e-6 : idf;
+      }
+    q->freq.assign(static_cast<std::size_t>(phrases), 0.0);
+    q->ready = true;
+  }
+  std::fill(q->freq.begin(), q->freq.end(), 0.0);
+  int inst = 0;
+  if (api->xInstCount(fts, &inst) != SQLITE_OK) return sqlite3_result_error(ctx, "gongkai_rank: xInstCount", -1);
+  constexpr int kColumns = static_cast<int>(std::size(kRankWeights));
+  for (int i = 0; i < inst; ++i) {
+    int phrase = 0, column = 0, offset = 0;
+    if (api->xInst(fts, i, &phrase, &column, &offset) != SQLITE_OK) return sqlite3_result_error(ctx, "gongkai_rank: xInst", -1);
+    if (phrase >= 0 && phrase < phrases) q->freq[static_cast<std::size_t>(phrase)] += column < kColumns ? kRankWeights[column] : 1.0;
+  }
+  double length = row->length;
+  if (length <= 0) {
+    int tokens = 0;
+    if (api->xColumnSize(fts, -1, &tokens) == SQLITE_OK) length = tokens;
+  }
+  constexpr double k1 = 1.2, b = 0.75;
+  double score = 0;
+  for (std::size_t i = 0; i < q->freq.size(); ++i) {
+    const double f = q->freq[i];
+    score += q->idf[i] * (f * (k1 + 1.0)) / (f + k1 * (1.0 - b + b * length / q->avgdl));
+  }
+  sqlite3_result_double(ctx, -score);
+}
+
 fts5_api* Api(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* st = nullptr;
@@ -59,11 +112,23 @@ Status RegisterSearchTokenizer(Connection& c) {
   static fts5_tokenizer tokenizer{Create, Delete, Tokenize};
   if (api->xCreateTokenizer(api, "gongkai", nullptr, &tokenizer, nullptr) != SQLITE_OK)
     return Unexpected(Error::Storage("无法注册中文分词器"));
+  if (api->xCreateFunction(api, "gongkai_rank", nullptr, Rank, nullptr) != SQLITE_OK)
+    return Unexpected(Error::Storage("无法注册搜索排序函数"));
   return Ok();
 }
 
-Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace) {
-  if (replace) GK_CHECK(UnindexRecord(c, r.record_id));
+namespace {
+
+Status LogChange(Connection& c, std::int64_t record_id) {
+  GK_TRY(st, c.PrepareCached("INSERT INTO search_changes (record_id) VALUES (?)"));
+  st.Bind(1, record_id);
+  return st.Run();
+}
+
+}  // namespace
+
+Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace, bool log) {
+  if (replace) GK_CHECK(UnindexRecord(c, r.record_id, false));
   GK_TRY(st, c.PrepareCached(
                  "INSERT INTO search_index (rowid, title, doc_number, body, unit, item, attachments) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -75,16 +140,18 @@ Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace) {
                    "VALUES (?, ?, ?, ?, ?, ?, ?)"));
   meta.Bind(1, r.record_id).Bind(2, r.site_id).Bind(3, r.item_number).Bind(4, r.unit).Bind(5, r.year);
   meta.Bind(6, r.genre).Bind(7, r.published_at);
-  return meta.Run();
+  GK_CHECK(meta.Run());
+  return log ? LogChange(c, r.record_id) : Ok();
 }
 
-Status UnindexRecord(Connection& c, std::int64_t record_id) {
+Status UnindexRecord(Connection& c, std::int64_t record_id, bool log) {
   GK_TRY(st, c.PrepareCached("DELETE FROM search_index WHERE rowid = ?"));
   st.Bind(1, record_id);
   GK_CHECK(st.Run());
   GK_TRY(meta, c.PrepareCached("DELETE FROM search_meta WHERE record_id = ?"));
   meta.Bind(1, record_id);
-  return meta.Run();
+  GK_CHECK(meta.Run());
+  return log ? LogChange(c, record_id) : Ok();
 }
 
 }  // namespace gongkai::sqlite

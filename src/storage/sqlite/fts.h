@@ -5,13 +5,15 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "storage/sqlite/db.h"
+#include "storage/sqlite/search_cache.h"
 
 namespace gongkai::sqlite {
 
-// Registers the tokenizer on `c`. Documents are normalised (NFKC,
+// Registers the tokenizer and the gongkai_rank() auxiliary function on `c`. Documents are normalised (NFKC,
 // Traditional→Simplified, case folding) and cut into CJK bigrams, single
 // CJK characters (marked) and whole Latin/digit words; query strings are
 // already tokens (space separated), made by search/query.h.
@@ -30,10 +32,50 @@ struct IndexedRecord {
   std::string published_at;   // first publication, ISO 8601 UTC
 };
 
-// Replaces the record's row and meta row (inside the caller's transaction).
+// Replaces the record's row and meta row (inside the caller's transaction)
+// and notes the change in search_changes (see search_cache.h).
 // `replace` false: the caller knows there is no row yet (first publication).
-[[nodiscard]] Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace = true);
+// `log` false: the caller (a rebuild) notes one reset for all its rows.
+[[nodiscard]] Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace = true, bool log = true);
 // Removes the record's row, if any (inside the caller's transaction).
-[[nodiscard]] Status UnindexRecord(Connection& c, std::int64_t record_id);
+[[nodiscard]] Status UnindexRecord(Connection& c, std::int64_t record_id, bool log = true);
+
+// Column weights of the ranking: title, 文号, body, unit, item, attachments.
+inline constexpr double kRankWeights[] = {10.0, 5.0, 1.0, 2.0, 2.0, 1.0};
+
+// One search's state for `gongkai_rank(search_index, ?)`, the argument
+// bound with sqlite3_bind_pointer and type kRankQueryType. For each match
+// the function returns NULL when the record fails the filters (site, unit,
+// 体裁, year, items; read from the in-memory columns, not from a table), and
+// otherwise its Okapi BM25 score negated (lower is better), computed as
+// FTS5's bm25() with kRankWeights, k1 = 1.2, b = 0.75, except that
+//  * the document length comes from `columns` instead of a %_docsize
+//    lookup per row (the same numbers), and
+//  * with a single phrase the IDF factor is left out: it is a positive
+//    constant then, so the order is that of bm25() without the extra pass
+//    over the phrase's matches that computing it costs.
+inline constexpr const char* kRankQueryType = "gongkai_rank_query";
+struct RankQuery {
+  const SearchColumns* columns = nullptr;
+  std::int32_t site = 0;
+  std::int64_t unit = -1;   // interned id, -1 = any
+  std::int64_t genre = -1;  // interned id, -1 = any
+  int year = 0;             // 0 = any
+  std::vector<char> items;  // allowed item numbers as flags; empty = any
+  // Filled at the first accepted row.
+  bool ready = false;
+  double avgdl = 1;
+  std::vector<double> idf, freq;
+
+  bool Accept(const SearchRow& r) const {
+    if (r.site != site) return false;
+    if (unit >= 0 && static_cast<std::int64_t>(r.unit) != unit) return false;
+    if (genre >= 0 && static_cast<std::int64_t>(r.genre) != genre) return false;
+    if (year > 0 && r.year != year) return false;
+    if (!items.empty() && (r.item < 0 || static_cast<std::size_t>(r.item) >= items.size() || !items[static_cast<std::size_t>(r.item)]))
+      return false;
+    return true;
+  }
+};
 
 }  // namespace gongkai::sqlite

@@ -688,6 +688,17 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_subscriber ON webhook_deliveries (subscriber_id, id);
 )SQL"},
+      // Belongs to the SQLite adapter like migrations 5 and 6: which records
+      // the index changed for, in commit order, so that every process's
+      // in-memory search columns (search_cache.h) can catch up. record_id 0:
+      // the whole index was rebuilt.
+      {14, "search index change log", R"SQL(
+CREATE TABLE search_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  record_id INTEGER NOT NULL
+);
+INSERT INTO search_changes (record_id) VALUES (0);
+)SQL"},
   };
   return kAll;
 }

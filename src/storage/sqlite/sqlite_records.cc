@@ -779,52 +779,23 @@ Result<std::vector<PublicationEvent>> SqliteStore::ListPublicationEvents(std::in
 
 namespace {
 
-// WHERE clause over search_index JOIN search_meta m for a request; binds in order.
-struct SearchSql {
-  std::string where;
-  std::vector<std::string> texts;  // bound after site_id, in order of appearance
-  std::vector<std::int64_t> ints;  // bound after the texts
-};
-
-SearchSql BuildSearchSql(const SearchRequest& q) {
-  SearchSql out;
-  out.where = " WHERE search_index MATCH ?1 AND m.site_id = ?2";
-  int next = 3;
-  if (!q.unit.empty()) {
-    out.where += fmt::format(" AND m.unit_name = ?{}", next++);
-    out.texts.push_back(q.unit);
-  }
-  if (!q.genre.empty()) {
-    out.where += fmt::format(" AND m.genre = ?{}", next++);
-    out.texts.push_back(q.genre);
-  }
-  if (q.year > 0) {
-    out.where += fmt::format(" AND m.year = ?{}", next++);
-    out.ints.push_back(q.year);
-  }
-  if (!q.items.empty()) {
-    out.where += " AND m.item_number IN (";
-    for (std::size_t i = 0; i < q.items.size(); ++i) out.where += (i ? "," : "") + std::to_string(q.items[i]);
-    out.where += ")";
-  }
-  return out;
-}
-
 struct Scored {
-  double score = 0;          // bm25: lower is better
-  std::string published_at;  // newer first on ties
+  double score = 0;            // negated BM25: lower is better
+  std::int64_t published = 0;  // newer first on ties
   std::int64_t id = 0;
 };
 bool Better(const Scored& a, const Scored& b) {
   if (a.score != b.score) return a.score < b.score;
-  if (a.published_at != b.published_at) return a.published_at > b.published_at;
+  if (a.published != b.published) return a.published > b.published;
   return a.id > b.id;
 }
 
-std::vector<FacetCount> Facets(const std::unordered_map<std::string, int>& counts) {
+// The 50 largest counts, then by value.
+template <typename Name>
+std::vector<FacetCount> Facets(const std::vector<int>& counts, Name name) {
   std::vector<FacetCount> out;
-  out.reserve(counts.size());
-  for (const auto& [value, n] : counts) out.push_back(FacetCount{value, n});
+  for (std::size_t k = 0; k < counts.size(); ++k)
+    if (counts[k] > 0) out.push_back(FacetCount{name(k), counts[k]});
   std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
@@ -834,26 +805,45 @@ std::vector<FacetCount> Facets(const std::unordered_map<std::string, int>& count
 
 }  // namespace
 
-// One pass over the matches: the total, the facet counts and the best
-// offset+limit hits (a bounded heap) come from the same rows; only the hits
-// shown are then read from the records table.
+// One pass over the matches inside one read transaction: FTS5 yields each
+// match's rowid and gongkai_rank() (which also applies the filters, from
+// the in-memory columns); the total, the facet counts and the best
+// offset+limit hits (a bounded heap) come from the same rows and the
+// columns; only the hits shown are then read from the records table.
 Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchRequest& q) {
   auto c = pool_->Acquire();
-  SearchSql sql = BuildSearchSql(q);
-  GK_TRY(st, c->PrepareCached(fmt::format(
-                 "SELECT m.record_id, bm25(search_index, 10.0, 5.0, 1.0, 2.0, 2.0, 1.0), m.item_number, m.unit_name, "
-                 "m.year, m.genre, m.published_at FROM search_index JOIN search_meta m ON m.record_id = search_index.rowid{}",
-                 sql.where)));
-  st.Bind(1, q.match).Bind(2, site_id);
-  int next = 3;
-  for (const auto& t : sql.texts) st.Bind(next++, t);
-  for (auto v : sql.ints) st.Bind(next++, v);
+  GK_CHECK(c->Exec("BEGIN"));  // deferred: a read snapshot, no lock taken
+  struct EndRead {
+    sqlite::Connection& c;
+    ~EndRead() { (void)c.Exec("COMMIT"); }
+  } end_read{*c};
+  GK_TRY(cols, search_cache_.Current(*c));
+  sqlite::RankQuery rq;
+  rq.columns = cols.get();
+  rq.site = static_cast<std::int32_t>(site_id);
+  constexpr std::int64_t kNone = std::int64_t{1} << 40;  // an interned id no row has
+  if (!q.unit.empty()) {
+    auto it = cols->unit_ids.find(q.unit);
+    rq.unit = it == cols->unit_ids.end() ? kNone : it->second;
+  }
+  if (!q.genre.empty()) {
+    auto it = cols->genre_ids.find(q.genre);
+    rq.genre = it == cols->genre_ids.end() ? kNone : it->second;
+  }
+  rq.year = q.year;
+  if (!q.items.empty()) {
+    rq.items.assign(static_cast<std::size_t>(cols->max_item) + 1, 0);
+    for (int n : q.items)
+      if (n >= 0 && n <= cols->max_item) rq.items[static_cast<std::size_t>(n)] = 1;
+  }
+  GK_TRY(st, c->PrepareCached(
+                 "SELECT rowid, gongkai_rank(search_index, ?2) FROM search_index WHERE search_index MATCH ?1"));
+  st.Bind(1, q.match).BindPointer(2, &rq, sqlite::kRankQueryType);
   const std::size_t keep = static_cast<std::size_t>(std::max(0, q.offset) + std::max(0, q.limit));
   std::vector<Scored> heap;  // a max-heap by Better: the worst kept hit on top
   heap.reserve(keep + 1);
-  std::unordered_map<int, int> by_item;
-  std::unordered_map<std::string, int> by_unit, by_genre;
-  std::unordered_map<int, int> by_year;
+  std::vector<int> by_item(static_cast<std::size_t>(cols->max_item) + 1), by_year(static_cast<std::size_t>(cols->max_year) + 1);
+  std::vector<int> by_unit(cols->units.size()), by_genre(cols->genres.size());
   SearchResult out;
   while (true) {
     auto row = st.Step();
@@ -862,21 +852,23 @@ Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchReque
       return Unexpected(Error::Invalid("无法理解搜索条件，请换一种写法", "q"));
     }
     if (!*row) break;
+    if (st.IsNull(1)) continue;  // filtered out
+    const std::int64_t id = st.Int(0);
+    const sqlite::SearchRow* r = cols->Find(id);
+    if (!r) continue;
     ++out.total;
-    ++by_item[static_cast<int>(st.Int(2))];
-    ++by_unit[st.Text(3)];
-    ++by_year[static_cast<int>(st.Int(4))];
-    ++by_genre[st.Text(5)];
+    if (r->item >= 0) ++by_item[static_cast<std::size_t>(r->item)];
+    ++by_year[static_cast<std::size_t>(r->year)];
+    ++by_unit[r->unit];
+    ++by_genre[r->genre];
     if (keep == 0) continue;
-    double score = st.Double(1);
-    if (heap.size() == keep && !(score <= heap.front().score)) continue;  // cannot enter: skip the string copy
-    Scored s{score, st.Text(6), st.Int(0)};
+    Scored s{st.Double(1), r->published, id};
     if (heap.size() < keep) {
-      heap.push_back(std::move(s));
+      heap.push_back(s);
       std::push_heap(heap.begin(), heap.end(), Better);
     } else if (Better(s, heap.front())) {
       std::pop_heap(heap.begin(), heap.end(), Better);
-      heap.back() = std::move(s);
+      heap.back() = s;
       std::push_heap(heap.begin(), heap.end(), Better);
     }
   }
@@ -889,15 +881,11 @@ Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchReque
     if (found) out.hits.push_back(ReadRecord(rec));
     rec.Reset();
   }
-  {
-    std::unordered_map<std::string, int> items, years;
-    for (auto [k, n] : by_item) items[std::to_string(k)] = n;
-    for (auto [k, n] : by_year) years[std::to_string(k)] = n;
-    out.by_item = Facets(items);
-    out.by_year = Facets(years);
-  }
-  out.by_unit = Facets(by_unit);
-  out.by_genre = Facets(by_genre);
+  auto number = [](std::size_t k) { return std::to_string(k); };
+  out.by_item = Facets(by_item, number);
+  out.by_year = Facets(by_year, number);
+  out.by_unit = Facets(by_unit, [&](std::size_t k) { return cols->units[k]; });
+  out.by_genre = Facets(by_genre, [&](std::size_t k) { return cols->genres[k]; });
   return out;
 }
 
@@ -914,6 +902,9 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
   GK_TRY(orow, others.Step());
   const bool alone = orow && others.Int(0) == 0;
   others.Reset();
+  // Every process's search columns reload after this (search_cache.h).
+  GK_CHECK(c->Exec("DELETE FROM search_changes"));
+  GK_CHECK(c->Exec("INSERT INTO search_changes (record_id) VALUES (0)"));
   if (alone) {
     GK_CHECK(c->Exec("DROP TABLE search_index"));
     GK_CHECK(c->Exec(std::string(sqlite::kSearchIndexDdl)));
@@ -928,7 +919,7 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
       ids.push_back(old.Int(0));
     }
     old.Reset();
-    for (auto id : ids) GK_CHECK(sqlite::UnindexRecord(*c, id));
+    for (auto id : ids) GK_CHECK(sqlite::UnindexRecord(*c, id, false));
   }
   GK_TRY(st, c->Prepare(
                  "SELECT r.id, r.unit_name, r.item_number, r.element, r.first_published_at, v.title, v.body, "
@@ -948,7 +939,7 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
     content.genre = st.Text(9);
     GK_TRY(ir, IndexedFor(*c, site_id, st.Int(0), st.Text(1), static_cast<int>(st.Int(2)), st.Text(3), content,
                           st.Text(4)));
-    GK_CHECK(sqlite::IndexRecord(*c, ir, false));
+    GK_CHECK(sqlite::IndexRecord(*c, ir, false, false));
     ++indexed;
   }
   st.Reset();

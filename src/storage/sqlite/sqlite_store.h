@@ -6,6 +6,7 @@
 
 #include "core/store.h"
 #include "storage/sqlite/db.h"
+#include "storage/sqlite/search_cache.h"
 
 namespace gongkai {
 
@@ -138,6 +139,7 @@ class SqliteStore final : public Store {
   SqliteStore(std::string path, std::unique_ptr<sqlite::Pool> pool) : path_(std::move(path)), pool_(std::move(pool)) {}
   std::string path_;
   std::unique_ptr<sqlite::Pool> pool_;
+  sqlite::SearchCache search_cache_;  // filter, facet and recency columns of the index
 };
 
 }  // namespace gongkai
