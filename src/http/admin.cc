@@ -31,6 +31,25 @@ namespace gongkai {
 namespace {
 
 using Data = kainjow::mustache::data;
+
+// The <option>s of a role select ({value, label}) and a unit select (names).
+Data RoleOptions(std::initializer_list<Role> roles) {
+  Data list{Data::type::list};
+  for (Role r : roles) {
+    Data rd;
+    rd.set("value", RoleName(r));
+    rd.set("label", RoleLabel(r));
+    list.push_back(rd);
+  }
+  return list;
+}
+
+Data UnitNames(const Catalog& catalog) {
+  Data list{Data::type::list};
+  for (const auto& u : catalog.units) list.push_back(Data(u.name));
+  return list;
+}
+
 constexpr const char* kHtml = "text/html; charset=utf-8";
 
 // The signed-in state of one request.
@@ -1162,17 +1181,8 @@ class Admin {
       list.push_back(ad);
     }
     d.set("accounts", list);
-    Data roles{Data::type::list};
-    for (Role r : {Role::kAdmin, Role::kLiaison, Role::kLeader, Role::kAuditor}) {
-      Data rd;
-      rd.set("value", RoleName(r));
-      rd.set("label", RoleLabel(r));
-      roles.push_back(rd);
-    }
-    d.set("roles", roles);
-    Data units{Data::type::list};
-    for (const auto& u : (*snap)->catalog.units) units.push_back(Data(u.name));
-    d.set("units", units);
+    d.set("roles", RoleOptions({Role::kAdmin, Role::kLiaison, Role::kLeader, Role::kAuditor}));
+    d.set("units", UnitNames((*snap)->catalog));
     Send(res, a, &(*snap)->catalog, "账号管理", "admin_accounts", d, status);
   }
 
@@ -1286,17 +1296,8 @@ class Admin {
     }
     d.set("tokens", list);
     if (tokens->empty()) d.set("none", true);
-    Data roles{Data::type::list};
-    for (Role r : {Role::kLiaison, Role::kLeader}) {
-      Data rd;
-      rd.set("value", RoleName(r));
-      rd.set("label", RoleLabel(r));
-      roles.push_back(rd);
-    }
-    d.set("roles", roles);
-    Data units{Data::type::list};
-    for (const auto& u : (*snap)->catalog.units) units.push_back(Data(u.name));
-    d.set("units", units);
+    d.set("roles", RoleOptions({Role::kLiaison, Role::kLeader}));
+    d.set("units", UnitNames((*snap)->catalog));
     Send(res, a, &(*snap)->catalog, "接口令牌", "admin_tokens", d, status);
   }
 

@@ -65,24 +65,10 @@ fi
 cp "$HERE/browser.mjs" "$DEPS/"
 
 # ---- a server on demo data --------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/gongkai-browser.XXXXXX")
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+# shellcheck source=../support/demo_server.sh
+source "$HERE/../support/demo_server.sh"
 t=$(now)
-if ! "$GONGKAI" init --demo --db "$TMP/g.db" >"$TMP/init.log" 2>&1; then
-  say "FAIL: gongkai init --demo failed:"
-  cat "$TMP/init.log"
-  exit 1
-fi
+demo_server_init browser
 export GK_ADMIN_USER=browser-admin GK_ADMIN_PASSWORD=browser-admin-password-1
 echo "$GK_ADMIN_PASSWORD" | "$GONGKAI" user add --db "$TMP/g.db" --username "$GK_ADMIN_USER" --role admin --name 测试管理员 >>"$TMP/init.log" 2>&1
 # A liaison of the first unit of the catalogue, for the 403 page.
@@ -97,19 +83,7 @@ if [ -n "$UNIT" ]; then
 else
   say "warning: no unit found in the catalogue export: the 403 page is not checked"
 fi
-"$GONGKAI" serve --db "$TMP/g.db" --listen 127.0.0.1:0 --port-file "$TMP/port" --threads 8 >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 300); do
-  [ -s "$TMP/port" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.1
-done
-if [ ! -s "$TMP/port" ]; then
-  say "FAIL: the server did not start:"
-  cat "$TMP/server.log"
-  exit 1
-fi
-BASE="http://127.0.0.1:$(cat "$TMP/port")"
+demo_server_start
 say "server on demo data at $BASE (ready in $(since "$t"))"
 
 rm -rf "$OUT"

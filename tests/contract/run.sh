@@ -76,24 +76,10 @@ fi
 cp "$HERE/contract.mjs" "$HERE/feeds.mjs" "$DEPS/"
 
 # ---- a server on demo data --------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/gongkai-contract.XXXXXX")
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+# shellcheck source=../support/demo_server.sh
+source "$HERE/../support/demo_server.sh"
 t=$(now)
-if ! "$GONGKAI" init --demo --db "$TMP/g.db" >"$TMP/init.log" 2>&1; then
-  say "FAIL: gongkai init --demo failed:"
-  cat "$TMP/init.log"
-  exit 1
-fi
+demo_server_init contract
 # API tokens for the write operations (x-contract values {"env": ...}): a
 # liaison and a leader of 区财政局, a liaison of another unit, a revoked one.
 token() { "$GONGKAI" token add --db "$TMP/g.db" --secret-only --name "$1" --unit "$2" --role "$3"; }
@@ -110,19 +96,7 @@ if [ -z "$revoked_id" ] || ! "$GONGKAI" token revoke --db "$TMP/g.db" --id "$rev
   exit 1
 fi
 export CONTRACT_TOKEN_LIAISON CONTRACT_TOKEN_LEADER CONTRACT_TOKEN_OTHER_UNIT CONTRACT_TOKEN_REVOKED
-"$GONGKAI" serve --db "$TMP/g.db" --listen 127.0.0.1:0 --port-file "$TMP/port" --threads 8 >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 300); do
-  [ -s "$TMP/port" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.1
-done
-if [ ! -s "$TMP/port" ]; then
-  say "FAIL: the server did not start:"
-  cat "$TMP/server.log"
-  exit 1
-fi
-BASE="http://127.0.0.1:$(cat "$TMP/port")"
+demo_server_start
 if ! node -e '
   const url = process.argv[1] + "/healthz";
   (async () => {
