@@ -42,26 +42,19 @@ class LedgerTest : public TempSiteTest {
  protected:
   void SetUp() override {
     TempSiteTest::SetUp();
-    rules_ = *LoadDeadlineRules();
     auto key = EnsureLedgerKey(*store_, site_, dir_ / "ledger.key", true, clock_.now);
     ASSERT_TRUE(key.has_value()) << key.error().Describe();
     key_ = *key;
     keys_ = {ledger::VerifierKey(key_)};
   }
   std::int64_t Published(const std::string& title, bool with_file = false) {
-    NewDraft nd;
-    nd.unit = "区财政局";
-    nd.item = 12;
-    nd.formed_on = "2026-09-01";
-    nd.content = Content(title);
-    auto r = CreateDraft(As(Role::kLiaison, "区财政局"), catalog_, rules_, nd);
-    EXPECT_TRUE(r.has_value()) << r.error().Describe();
+    const std::int64_t id = Draft("区财政局", 12, title);
     if (with_file) {
-      auto a = AddAttachment(As(Role::kLiaison, "区财政局"), r->id, "名单.txt", "附件正文：采购结果一览\n", 1 << 20);
+      auto a = AddAttachment(As(Role::kLiaison, "区财政局"), id, "名单.txt", "附件正文：采购结果一览\n", 1 << 20);
       EXPECT_TRUE(a.has_value()) << a.error().Describe();
     }
-    EXPECT_TRUE(Publish(r->id, "区财政局").has_value());
-    return r->id;
+    EXPECT_TRUE(Publish(id, "区财政局").has_value());
+    return id;
   }
   SequenceOutcome Sequence() {
     auto s = SequenceLedger(*store_, site_, &key_, clock_.now);
@@ -69,7 +62,6 @@ class LedgerTest : public TempSiteTest {
     return s.value_or(SequenceOutcome{});
   }
   SignedTreeHead LatestHead() { return store_->ListTreeHeads(site_.id, 1)->at(0); }
-  std::vector<DeadlineRule> rules_;
   ledger::SigningKey key_;
   std::vector<std::string> keys_;
 };

@@ -27,16 +27,7 @@ class OpenDataTest : public TempSiteTest {
   // A published record of `unit` for `item`, published at the clock's time.
   std::int64_t Published(const std::string& unit, int item, const std::string& title,
                          const std::string& formed_on = "2026-09-01") {
-    NewDraft nd;
-    nd.unit = unit;
-    nd.item = item;
-    nd.formed_on = formed_on;
-    nd.content = Content(title);
-    auto r = CreateDraft(As(Role::kLiaison, unit), catalog_, rules_, nd);
-    EXPECT_TRUE(r.has_value()) << r.error().Describe();
-    auto p = Publish(r->id, unit);
-    EXPECT_TRUE(p.has_value()) << p.error().Describe();
-    return r->id;
+    return DraftAndPublish(unit, item, title, formed_on);
   }
   Result<RecordFilter> Parse(RecordQueryInput in) { return ParseRecordQuery(catalog_, in); }
   std::vector<DeadlineRule> rules_;

@@ -15,6 +15,7 @@
 #include "app/context.h"
 #include "app/record_actions.h"
 #include "codec/catalog_json.h"
+#include "codec/rules_codec.h"
 #include "core/timestamp.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -64,6 +65,29 @@ class TempSiteTest : public ::testing::Test {
     GK_TRY(a, ApproveRecord(As(Role::kLeader, unit), catalog_, id, ReviewChecklist{true, true, true}));
     (void)a;
     return PublishRecord(As(Role::kLiaison, unit), id);
+  }
+  // A new draft of `unit` for `item`, formed on `formed_on`, with
+  // Content(title); its id, or 0 (with a test failure).
+  std::int64_t Draft(const std::string& unit, int item, const std::string& title,
+                     const std::string& formed_on = "2026-09-01") {
+    static const std::vector<DeadlineRule> rules = *LoadDeadlineRules();
+    NewDraft nd;
+    nd.unit = unit;
+    nd.item = item;
+    nd.formed_on = formed_on;
+    nd.content = Content(title);
+    auto r = CreateDraft(As(Role::kLiaison, unit), catalog_, rules, nd);
+    EXPECT_TRUE(r.has_value()) << r.error().Describe();
+    return r ? r->id : 0;
+  }
+  // Draft() then Publish(): a published record's id, or 0 (with a test failure).
+  std::int64_t DraftAndPublish(const std::string& unit, int item, const std::string& title,
+                               const std::string& formed_on = "2026-09-01") {
+    const std::int64_t id = Draft(unit, item, title, formed_on);
+    if (id == 0) return 0;
+    auto p = Publish(id, unit);
+    EXPECT_TRUE(p.has_value()) << p.error().Describe();
+    return id;
   }
   // An actor of `role` (account id `account_id`) in the site.
   Context As(Role role, const std::string& unit = "", std::int64_t account_id = 1) {

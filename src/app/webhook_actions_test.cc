@@ -36,22 +36,9 @@ class FakePoster : public WebhookPoster {
 
 class WebhookTest : public TempSiteTest {
  protected:
-  void SetUp() override {
-    TempSiteTest::SetUp();
-    rules_ = *LoadDeadlineRules();
-  }
   std::int64_t Published(const std::string& title) {
-    NewDraft nd;
-    nd.unit = "区财政局";
-    nd.item = 12;
-    nd.formed_on = "2026-09-01";
-    nd.content = Content(title);
-    auto r = CreateDraft(As(Role::kLiaison, "区财政局"), catalog_, rules_, nd);
-    EXPECT_TRUE(r.has_value());
-    EXPECT_TRUE(Publish(r->id, "区财政局").has_value());
-    return r->id;
+    return DraftAndPublish("区财政局", 12, title);
   }
-  std::vector<DeadlineRule> rules_;
 };
 
 TEST(WebhookSignature, IsHmacSha256OfTimestampDotBody) {

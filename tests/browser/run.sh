@@ -46,22 +46,10 @@ fi
 fc-list :lang=zh 2>/dev/null | grep -q . || say "warning: no CJK font (fonts-noto-cjk): screenshots will show boxes"
 
 # ---- npm packages, cached under the build directory ----------------------------
-mkdir -p "$DEPS"
-if [ ! -d "$DEPS/node_modules" ] || ! cmp -s "$HERE/package-lock.json" "$DEPS/node_modules/.browser-lock.json" \
-   || ! cmp -s "$HERE/package.json" "$DEPS/package.json"; then
-  if ! command -v npm >/dev/null 2>&1; then
-    say "FAIL: npm is missing and $DEPS/node_modules is not installed (Debian package npm; scripts/setup.sh)."
-    exit 1
-  fi
-  say "installing npm packages into $DEPS (npm ci)"
-  t=$(now)
-  cp "$HERE/package.json" "$HERE/package-lock.json" "$DEPS/"
-  rm -rf "$DEPS/node_modules"
-  # --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the system's is used.
-  (cd "$DEPS" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
-  cp "$HERE/package-lock.json" "$DEPS/node_modules/.browser-lock.json"
-  say "npm ci took $(since "$t")"
-fi
+# shellcheck source=../support/npm_deps.sh
+source "$HERE/../support/npm_deps.sh"
+# --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the system's is used.
+npm_deps .browser-lock.json --ignore-scripts
 cp "$HERE/browser.mjs" "$DEPS/"
 
 # ---- a server on demo data --------------------------------------------------------

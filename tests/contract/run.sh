@@ -56,21 +56,9 @@ if ! command -v xmllint >/dev/null 2>&1; then
 fi
 
 # ---- npm packages, cached under the build directory ----------------------------
-mkdir -p "$DEPS"
-if [ ! -d "$DEPS/node_modules" ] || ! cmp -s "$HERE/package-lock.json" "$DEPS/node_modules/.contract-lock.json" \
-   || ! cmp -s "$HERE/package.json" "$DEPS/package.json"; then
-  if ! command -v npm >/dev/null 2>&1; then
-    say "FAIL: npm is missing and $DEPS/node_modules is not installed (Debian package npm; scripts/setup.sh)."
-    exit 1
-  fi
-  say "installing npm packages into $DEPS (npm ci)"
-  t=$(now)
-  cp "$HERE/package.json" "$HERE/package-lock.json" "$DEPS/"
-  rm -rf "$DEPS/node_modules"
-  (cd "$DEPS" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$HERE/package-lock.json" "$DEPS/node_modules/.contract-lock.json"
-  say "npm ci took $(since "$t")"
-fi
+# shellcheck source=../support/npm_deps.sh
+source "$HERE/../support/npm_deps.sh"
+npm_deps .contract-lock.json
 # The scripts run from beside node_modules (ES modules resolve packages from
 # the importing file's directory, not from NODE_PATH).
 cp "$HERE/contract.mjs" "$HERE/feeds.mjs" "$DEPS/"
