@@ -73,6 +73,7 @@ Result<SearchOutcome> RunSearch(Store& store, const Site& site, const Catalog& c
   for (const auto& f : result.by_item)
     if (const Area* a = catalog.AreaOf(std::atoi(f.value.c_str()))) per_area[a->number] += f.count;
   for (auto [area, n] : per_area) out.by_area.push_back(FacetCount{std::to_string(area), n});
+  if (out.by_item.size() > SearchResult::kMaxFacetValues) out.by_item.resize(SearchResult::kMaxFacetValues);
   out.terms = query.terms;
   out.terms.insert(out.terms.end(), query.phrases.begin(), query.phrases.end());
   for (auto& r : result.hits) {

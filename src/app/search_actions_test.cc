@@ -271,5 +271,51 @@ TEST_F(SearchTest, MalformedQueriesAreClearErrorsAndHighlightsAreEscaped) {
   }
 }
 
+// A catalogue of more items than a facet lists: the area counts still add
+// up to every match (they are summed from the full per-item counts), and
+// the item facet shows the 50 largest.
+TEST_F(SearchTest, AreaFacetCountsEveryItemBeyondTheListedFifty) {
+  const Item* base = catalog_.FindItem(12);
+  ASSERT_NE(base, nullptr);
+  Area& area = catalog_.areas.back();
+  int next = 0;
+  for (const auto& a : catalog_.areas)
+    for (const auto& it : a.items) next = std::max(next, it.number);
+  for (int k = 0; k < 50; ++k) {
+    Item extra = *base;
+    extra.number = ++next;
+    extra.title = fmt::format("{}（第{}批）", base->title, k + 1);
+    area.items.push_back(extra);
+  }
+  ASSERT_TRUE(store_->SaveCatalog(site_.id, catalog_).has_value());
+  int published = 0;
+  for (const auto& a : catalog_.areas)
+    for (const auto& it : a.items) {
+      if (std::find(it.units.begin(), it.units.end(), "区财政局") == it.units.end()) continue;
+      NewDraft nd;
+      nd.unit = "区财政局";
+      nd.item = it.number;
+      nd.formed_on = "2026-09-25";
+      nd.content.title = fmt::format("事项{}的扶贫资金公示", it.number);
+      nd.content.body = "扶贫资金安排情况。";
+      auto r = CreateDraft(As(Role::kLiaison), catalog_, rules_, nd);
+      ASSERT_TRUE(r.has_value()) << it.number << ": " << r.error().Describe();
+      ASSERT_TRUE(SubmitRecord(As(Role::kLiaison), r->id).has_value());
+      ASSERT_TRUE(ApproveRecord(As(Role::kLeader), catalog_, r->id, ReviewChecklist{true, true, true}).has_value());
+      ASSERT_TRUE(PublishRecord(As(Role::kLiaison), r->id).has_value());
+      ++published;
+    }
+  ASSERT_GT(published, 50);
+  SearchParams p;
+  p.q = "扶贫资金";
+  auto o = RunSearch(*store_, site_, catalog_, p);
+  ASSERT_TRUE(o.has_value()) << o.error().Describe();
+  EXPECT_EQ(o->total, published);
+  int in_areas = 0;
+  for (const auto& f : o->by_area) in_areas += f.count;
+  EXPECT_EQ(in_areas, published);
+  EXPECT_EQ(o->by_item.size(), SearchResult::kMaxFacetValues);
+}
+
 }  // namespace
 }  // namespace gongkai

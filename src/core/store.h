@@ -145,7 +145,10 @@ struct FacetCount {
 struct SearchResult {
   std::vector<Record> hits;  // best first: BM25 with a title boost, then newest
   int total = 0;
+  // Largest count first. by_item lists every item with a match (callers sum
+  // it per area); the others at most kMaxFacetValues values.
   std::vector<FacetCount> by_item, by_unit, by_year, by_genre;
+  static constexpr std::size_t kMaxFacetValues = 50;
 };
 struct IndexCheck {
   int indexed = 0;

@@ -160,10 +160,10 @@ class Parser {
   SearchQuery query_;
 };
 
-void AppendFts5String(const std::string& normalized, std::string& out) {
+void AppendQuoted(const std::vector<std::string>& tokens, std::string& out) {
   out += '"';
   bool first = true;
-  for (const std::string& token : QueryTokens(normalized)) {
+  for (const std::string& token : tokens) {
     if (!first) out += ' ';
     first = false;
     for (char c : token) {
@@ -172,6 +172,20 @@ void AppendFts5String(const std::string& normalized, std::string& out) {
     }
   }
   out += '"';
+}
+
+// One term: the phrase of its query tokens; if it ends with a one-character
+// marker, also the same phrase ending in a prefix token for the bigrams that
+// begin with that character (tokenizer.h: the document's run may go on).
+void AppendFts5String(const std::string& normalized, std::string& out) {
+  std::vector<std::string> tokens = QueryTokens(normalized);
+  if (!EndsWithUnigram(tokens)) return AppendQuoted(tokens, out);
+  out += '(';
+  AppendQuoted(tokens, out);
+  out += " OR ";
+  tokens.back().erase(0, kUnigramMarker.size());
+  AppendQuoted(tokens, out);
+  out += "*)";
 }
 
 }  // namespace

@@ -54,6 +54,10 @@ Result<SearchQuery> ParseSearchQuery(std::string_view input);
 // there are exclusions, parenthesised and followed by NOT clauses:
 //   "扶贫 贫资 资金" AND "2024"
 //   ("扶贫 贫资 资金" AND "2024") NOT "脱贫"
+// A term whose tokens end with a one-character marker (EndsWithUnigram)
+// becomes that phrase OR the same phrase with the character as a prefix
+// token, which matches the bigrams that begin with it:
+//   ("2024 \x01年" OR "2024 年"*)
 // User text only ever appears inside quotes, so it cannot inject FTS5
 // operators. The FTS5 tokenizer must read the quoted text with
 // TokenizeMatchPhrase. Field filters are not included: the caller applies

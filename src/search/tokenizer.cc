@@ -125,26 +125,19 @@ void Tokenize(std::string_view normalized, const std::function<void(const Token&
         token.text = Slice(normalized, begin, end);
         token.begin = begin;
         token.end = end;
-        token.colocated = false;
         emit(token);
       },
       [&](const std::vector<Char>& run) {
-        for (std::size_t i = 0; i < run.size(); ++i) {
-          bool colocated = false;
-          if (i + 1 < run.size()) {
-            token.text = Slice(normalized, run[i].begin, run[i + 1].end);
-            token.begin = run[i].begin;
-            token.end = run[i + 1].end;
-            token.colocated = false;
-            emit(token);
-            colocated = true;
-          }
-          token.text = Marker(normalized, run[i]);
+        for (std::size_t i = 0; i + 1 < run.size(); ++i) {
+          token.text = Slice(normalized, run[i].begin, run[i + 1].end);
           token.begin = run[i].begin;
-          token.end = run[i].end;
-          token.colocated = colocated;
+          token.end = run[i + 1].end;
           emit(token);
         }
+        token.text = Marker(normalized, run.back());
+        token.begin = run.back().begin;
+        token.end = run.back().end;
+        emit(token);
       });
 }
 
@@ -166,6 +159,10 @@ std::vector<std::string> QueryTokens(std::string_view normalized_term) {
       });
   if (drop_last) tokens.pop_back();
   return tokens;
+}
+
+bool EndsWithUnigram(const std::vector<std::string>& query_tokens) {
+  return !query_tokens.empty() && query_tokens.back().starts_with(kUnigramMarker);
 }
 
 void TokenizeMatchPhrase(std::string_view phrase, const std::function<void(const Token&)>& emit) {

@@ -4,11 +4,10 @@
 //
 // Scheme (docs/search.md explains why):
 //   * A run of CJK ideographs (U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF,
-//     U+20000-3134F, and 〇 U+3007) gives one token POSITION per character.
-//     At the position of character i the document has
-//       - the bigram c[i]c[i+1] if c[i+1] is in the same run, and
-//       - the marker unigram kUnigramMarker + c[i], always, colocated
-//         (same position) with the bigram.
+//     U+20000-3134F, and 〇 U+3007) c[0..n) gives one token POSITION per
+//     character: the bigram c[i]c[i+1] at position i for i < n-1, and the
+//     marker unigram kUnigramMarker + c[n-1] at the run's last position. (A
+//     one-character run is just its marker.)
 //   * A run of letters and digits (ASCII [0-9a-z] and other alphanumerics
 //     that are not CJK) is one token at one position: "2024年" gives "2024"
 //     then the CJK part; "gb/t 37668" gives "gb", "t", "37668".
@@ -16,8 +15,12 @@
 //     separates tokens and takes no position.
 // Guarantee: if normalised query text q is a substring of normalised document
 // text d, and q neither starts nor ends inside a letter/digit run of d, then
-// QueryTokens(q) occurs in Tokenize(d) at consecutive positions, so an FTS5
-// phrase query (or a PostgreSQL `<->` chain) of QueryTokens(q) finds d.
+// the tokens of QueryTokens(q) occur in Tokenize(d) at consecutive positions,
+// except that when EndsWithUnigram(QueryTokens(q)) the last position may
+// instead hold a bigram that begins with that character (d's run goes on
+// after q ends). So an FTS5 query `"t1 ... \x01c" OR "t1 ... c"*` (or a
+// PostgreSQL `<->` chain ending in `c:*`) finds d; without a trailing marker,
+// the plain phrase does.
 #pragma once
 
 #include <cstddef>
@@ -36,13 +39,11 @@ struct Token {
   std::string text;
   std::size_t begin = 0;  // byte offsets into the normalised text: the
   std::size_t end = 0;    // characters the token stands for, begin < end
-  // True if the token shares the position of the token emitted before it
-  // (FTS5_TOKEN_COLOCATED); the first token is never colocated.
-  bool colocated = false;
 };
 
-// Document side. Calls `emit` for each token in text order: `begin` never
-// decreases. Bytes that are not valid UTF-8 are separators. Never fails.
+// Document side. Calls `emit` for each token in text order, one token per
+// position: `begin` increases. Bytes that are not valid UTF-8 are
+// separators. Never fails.
 void Tokenize(std::string_view normalized, const std::function<void(const Token&)>& emit);
 
 // Query side: the tokens a document must hold at consecutive positions to
@@ -53,10 +54,16 @@ void Tokenize(std::string_view normalized, const std::function<void(const Token&
 // "2024"). Empty if the term holds no letters, digits or ideographs.
 std::vector<std::string> QueryTokens(std::string_view normalized_term);
 
+// True if QueryTokens' last token is a marker unigram ("年", "2024年"): a
+// document holds that character either as a marker (its run ends there) or
+// as the first half of a bigram (its run goes on), so the search must accept
+// both; see the guarantee above.
+bool EndsWithUnigram(const std::vector<std::string>& query_tokens);
+
 // FTS5 query mode (FTS5_TOKENIZE_QUERY): the text inside one quoted phrase
 // of a MATCH string built by ToFts5Match (query.h) is QueryTokens joined by
-// single spaces. Emits each space-separated piece verbatim as one token, not
-// colocated. The FTS5 adapter must use this, not Tokenize, for queries.
+// single spaces. Emits each space-separated piece verbatim as one token.
+// The FTS5 adapter must use this, not Tokenize, for queries.
 void TokenizeMatchPhrase(std::string_view phrase, const std::function<void(const Token&)>& emit);
 
 }  // namespace gongkai::search

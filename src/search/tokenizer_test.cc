@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <random>
 #include <set>
@@ -21,46 +22,48 @@ std::vector<Token> All(std::string_view text) {
   return out;
 }
 
-// The document as positions, each holding its colocated tokens.
-std::vector<std::set<std::string>> Positions(std::string_view text) {
-  std::vector<std::set<std::string>> positions;
-  Tokenize(text, [&](const Token& t) {
-    if (!t.colocated || positions.empty()) positions.emplace_back();
-    positions.back().insert(t.text);
-  });
+// The document as positions, one token each.
+std::vector<std::string> Positions(std::string_view text) {
+  std::vector<std::string> positions;
+  Tokenize(text, [&](const Token& t) { positions.push_back(t.text); });
   return positions;
 }
 
-// FTS5 phrase semantics: token k of the phrase at position start + k.
-bool PhraseMatches(const std::vector<std::set<std::string>>& doc, const std::vector<std::string>& phrase) {
+// What the FTS5 query of ToFts5Match does: token k of the phrase at position
+// start + k; if the phrase ends with a marker unigram, its last position may
+// instead hold any token that begins with the marked character (the prefix
+// alternative).
+bool PhraseMatches(const std::vector<std::string>& doc, const std::vector<std::string>& phrase) {
   if (phrase.empty() || phrase.size() > doc.size()) return false;
+  const bool open_end = EndsWithUnigram(phrase);
   for (std::size_t start = 0; start + phrase.size() <= doc.size(); ++start) {
     bool all = true;
-    for (std::size_t k = 0; k < phrase.size() && all; ++k) all = doc[start + k].count(phrase[k]) > 0;
+    for (std::size_t k = 0; k < phrase.size() && all; ++k) {
+      const std::string& have = doc[start + k];
+      all = have == phrase[k];
+      if (!all && open_end && k + 1 == phrase.size()) {
+        all = have.starts_with(std::string_view(phrase[k]).substr(kUnigramMarker.size()));
+      }
+    }
     if (all) return true;
   }
   return false;
 }
 
-TEST(TokenizerTest, CjkRunGivesBigramsAndColocatedMarkers) {
+TEST(TokenizerTest, CjkRunGivesBigramsAndAFinalMarker) {
   const std::string text = "扶贫资金";
   const std::vector<Token> tokens = All(text);
   struct Want {
     std::string text;
     std::size_t begin, end;
-    bool colocated;
   };
-  const Want want[] = {
-      {"扶贫", 0, 6, false},  {M("扶"), 0, 3, true}, {"贫资", 3, 9, false},   {M("贫"), 3, 6, true},
-      {"资金", 6, 12, false}, {M("资"), 6, 9, true}, {M("金"), 9, 12, false},
-  };
+  const Want want[] = {{"扶贫", 0, 6}, {"贫资", 3, 9}, {"资金", 6, 12}, {M("金"), 9, 12}};
   ASSERT_EQ(tokens.size(), std::size(want));
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     SCOPED_TRACE(i);
     EXPECT_EQ(tokens[i].text, want[i].text);
     EXPECT_EQ(tokens[i].begin, want[i].begin);
     EXPECT_EQ(tokens[i].end, want[i].end);
-    EXPECT_EQ(tokens[i].colocated, want[i].colocated);
   }
 }
 
@@ -73,8 +76,9 @@ TEST(TokenizerTest, Texts) {
       {"年", {M("年")}},
       {"2024年", {"2024", M("年")}},
       {"gb/t 37668", {"gb", "t", "37668"}},
-      {"第〇号", {"第〇", M("第"), "〇号", M("〇"), M("号")}},
-      {"㐀㐁", {"㐀㐁", M("㐀"), M("㐁")}},  // Extension A
+      {"第〇号", {"第〇", "〇号", M("号")}},
+      {"㐀㐁", {"㐀㐁", M("㐁")}},  // Extension A
+      {"金桥，村", {"金桥", M("桥"), M("村")}},
       {"，。！ ", {}},
       {"a，b", {"a", "b"}},
       {"café", {"café"}},
@@ -126,14 +130,27 @@ TEST(TokenizerTest, QueryTokens) {
 TEST(TokenizerTest, QueriesMatchDocuments) {
   const auto doc = Positions(NormalizeForSearch("關於下達2024年度扶貧資金的通知（GB/T 37668）"));
   for (const char* query : {"扶贫资金", "扶", "金", "知", "2024年", "2024年度", "年度扶贫", "gb/t 37668", "GB/T",
-                            "37668", "通知", "下达2024"}) {
+                            "37668", "通知", "下达2024", "于", "达", "度扶"}) {
     SCOPED_TRACE(query);
     EXPECT_TRUE(PhraseMatches(doc, QueryTokens(NormalizeForSearch(query))));
   }
-  for (const char* query : {"资金扶贫", "扶贫的", "2025年", "gb 37668", "3766"}) {
+  for (const char* query : {"资金扶贫", "扶贫的", "2025年", "gb 37668", "3766", "省", "金2024"}) {
     SCOPED_TRACE(query);
     EXPECT_FALSE(PhraseMatches(doc, QueryTokens(NormalizeForSearch(query))));
   }
+}
+
+TEST(TokenizerTest, OnlyATrailingMarkerIsOpenEnded) {
+  EXPECT_TRUE(EndsWithUnigram(QueryTokens("年")));      // 年 in 年度 is the bigram 年度
+  EXPECT_TRUE(EndsWithUnigram(QueryTokens("2024年")));  // 2024年度
+  EXPECT_FALSE(EndsWithUnigram(QueryTokens("年度")));
+  EXPECT_FALSE(EndsWithUnigram(QueryTokens("资金2024")));  // 金 ends its run in any document
+  EXPECT_FALSE(EndsWithUnigram(QueryTokens("")));
+  // "年" inside 年度 is found through the prefix alternative only.
+  const auto doc = Positions(NormalizeForSearch("2024年度"));
+  const std::vector<std::string> year = QueryTokens("2024年");
+  EXPECT_TRUE(PhraseMatches(doc, year));
+  EXPECT_EQ(std::find(doc.begin(), doc.end(), year.back()), doc.end());
 }
 
 TEST(TokenizerTest, MatchPhraseRoundTrip) {
@@ -141,10 +158,7 @@ TEST(TokenizerTest, MatchPhraseRoundTrip) {
   std::string joined;
   for (const auto& t : tokens) joined += (joined.empty() ? "" : " ") + t;
   std::vector<std::string> got;
-  TokenizeMatchPhrase(joined, [&](const Token& t) {
-    EXPECT_FALSE(t.colocated);
-    got.push_back(t.text);
-  });
+  TokenizeMatchPhrase(joined, [&](const Token& t) { got.push_back(t.text); });
   EXPECT_EQ(got, tokens);
 }
 

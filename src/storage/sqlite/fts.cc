@@ -37,7 +37,7 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int length,
   std::string normalized = search::NormalizeForSearch(input);
   search::Tokenize(normalized, [&](const search::Token& t) {
     if (rc != SQLITE_OK) return;
-    rc = emit(ctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.text.data(), static_cast<int>(t.text.size()), 0, length);
+    rc = emit(ctx, 0, t.text.data(), static_cast<int>(t.text.size()), 0, length);
   });
   return rc;
 }

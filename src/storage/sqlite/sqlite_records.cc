@@ -790,16 +790,17 @@ bool Better(const Scored& a, const Scored& b) {
   return a.id > b.id;
 }
 
-// The 50 largest counts, then by value.
+// The `limit` largest counts, then by value.
 template <typename Name>
-std::vector<FacetCount> Facets(const std::vector<int>& counts, Name name) {
+std::vector<FacetCount> Facets(const std::vector<int>& counts, Name name,
+                               std::size_t limit = SearchResult::kMaxFacetValues) {
   std::vector<FacetCount> out;
   for (std::size_t k = 0; k < counts.size(); ++k)
     if (counts[k] > 0) out.push_back(FacetCount{name(k), counts[k]});
   std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
-  if (out.size() > 50) out.resize(50);
+  if (out.size() > limit) out.resize(limit);
   return out;
 }
 
@@ -882,7 +883,7 @@ Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchReque
     rec.Reset();
   }
   auto number = [](std::size_t k) { return std::to_string(k); };
-  out.by_item = Facets(by_item, number);
+  out.by_item = Facets(by_item, number, by_item.size());  // all: summed per area
   out.by_year = Facets(by_year, number);
   out.by_unit = Facets(by_unit, [&](std::size_t k) { return cols->units[k]; });
   out.by_genre = Facets(by_genre, [&](std::size_t k) { return cols->genres[k]; });

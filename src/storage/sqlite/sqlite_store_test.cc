@@ -6,6 +6,10 @@
 #include <filesystem>
 
 #include "codec/catalog_json.h"
+#include "search/query.h"
+#include "search/tokenizer.h"
+#include "storage/sqlite/db.h"
+#include "storage/sqlite/fts.h"
 #include "storage/sqlite/migrations.h"
 
 namespace gongkai {
@@ -130,6 +134,95 @@ TEST_F(SqliteStoreTest, LedgerAppendLeavesTheConnectionFullySynchronous) {
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
   EXPECT_EQ(*store.SynchronousLevel(), 2);
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// The tokenizer before migration 15: a marker unigram colocated with every
+// bigram of a run of ideographs (here only for 3-byte ideographs, enough
+// for the text below).
+int OldTokenize(Fts5Tokenizer*, void* ctx, int, const char* text, int length,
+                int (*emit)(void*, int, const char*, int, int, int)) {
+  const std::string s(text, static_cast<std::size_t>(length));
+  for (std::size_t i = 0; i + 3 <= s.size(); i += 3) {
+    if (i + 6 <= s.size()) {
+      if (int rc = emit(ctx, 0, s.data() + i, 6, 0, length); rc != SQLITE_OK) return rc;
+    }
+    const std::string marker = std::string(search::kUnigramMarker) + s.substr(i, 3);
+    const int flags = i + 6 <= s.size() ? FTS5_TOKEN_COLOCATED : 0;
+    if (int rc = emit(ctx, flags, marker.data(), static_cast<int>(marker.size()), 0, length); rc != SQLITE_OK) {
+      return rc;
+    }
+  }
+  return SQLITE_OK;
+}
+
+int OldCreate(void*, const char**, int, Fts5Tokenizer** out) {
+  static int dummy = 0;
+  *out = reinterpret_cast<Fts5Tokenizer*>(&dummy);
+  return SQLITE_OK;
+}
+void OldDelete(Fts5Tokenizer*) {}
+
+TEST(SqliteMigrationTest, Migration15RebuildsAnOldIndexWithoutColocatedMarkers) {
+  const auto dir = std::filesystem::temp_directory_path() / ("gongkai-mig15-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "t.db").string();
+  {
+    auto store = SqliteStore::Open(path, 1);
+    ASSERT_TRUE(store.has_value());
+    ASSERT_TRUE((*store)->Migrate().has_value());
+  }
+  {
+    // Write one row with the old tokenizer and step back to version 14.
+    auto c = sqlite::Connection::Open(path);
+    ASSERT_TRUE(c.has_value());
+    fts5_api* api = nullptr;
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2((*c)->raw(), "SELECT fts5(?1)", -1, &st, nullptr), SQLITE_OK);
+    sqlite3_bind_pointer(st, 1, reinterpret_cast<void*>(&api), "fts5_api_ptr", nullptr);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    ASSERT_NE(api, nullptr);
+    static fts5_tokenizer old{OldCreate, OldDelete, OldTokenize};
+    ASSERT_EQ(api->xCreateTokenizer(api, "gongkai", nullptr, &old, nullptr), SQLITE_OK);
+    ASSERT_TRUE((*c)->Exec("INSERT INTO search_index (rowid, title, doc_number, body, unit, item, attachments) "
+                           "VALUES (7, '扶贫资金', '', '年度', '', '', '')"));
+    ASSERT_TRUE((*c)->Exec("DELETE FROM schema_migrations WHERE version = 15"));
+  }
+  auto store = SqliteStore::Open(path, 1);
+  ASSERT_TRUE(store.has_value());
+  auto version = (*store)->Migrate();
+  ASSERT_TRUE(version.has_value()) << version.error().Describe();
+  EXPECT_EQ(*version, 15);
+  auto c = sqlite::Connection::Open(path);
+  ASSERT_TRUE(c.has_value());
+  ASSERT_TRUE(sqlite::RegisterSearchTokenizer(**c));
+  ASSERT_TRUE((*c)->Exec("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, search_index, 'row')"));
+  auto markers = (*c)->Prepare("SELECT group_concat(substr(term, 2), '') FROM (SELECT term FROM temp.vocab WHERE "
+                               "term >= char(1) AND term < char(2) ORDER BY term)");
+  ASSERT_TRUE(markers.has_value());
+  ASSERT_TRUE(*markers->Step());
+  // Only the last characters of the two runs keep a marker (金, 度); the
+  // old index had one for each of the six characters.
+  const std::string got = markers->Text(0);
+  EXPECT_TRUE(got == "金度" || got == "度金") << got;
+  markers->Reset();
+  // 扶 (inside a run now) is still found, through the bigram prefix.
+  auto hit = (*c)->Prepare("SELECT rowid FROM search_index WHERE search_index MATCH ?");
+  ASSERT_TRUE(hit.has_value());
+  hit->Bind(1, search::ToFts5Match(*search::ParseSearchQuery("扶")));
+  ASSERT_TRUE(*hit->Step());
+  EXPECT_EQ(hit->Int(0), 7);
+  hit->Reset();
+  c->reset();
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
