@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "core/utf8.h"
+
 namespace gongkai {
 namespace {
 
@@ -63,24 +65,9 @@ std::string QuoteInput(std::string_view text, std::size_t max_bytes) {
       ++i;
       continue;
     }
-    // Length and minimum code point of a multi-byte sequence.
-    std::size_t len = 0;
-    char32_t min = 0;
     char32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2, min = 0x80, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, min = 0x800, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, min = 0x10000, cp = c & 0x07;
-    }
-    bool valid = len != 0 && i + len <= text.size();
-    for (std::size_t k = 1; valid && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) valid = false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (valid && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) valid = false;
+    const std::size_t len = DecodeUtf8(text, i, cp);
+    const bool valid = len != 0;
     if (valid) {
       out.append(text.substr(i, len));
       i += len;

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/utf8.h"
+
 namespace gongkai {
 namespace {
 
@@ -97,27 +99,11 @@ bool IsPlainText(std::string_view b) {
       ++i;
       continue;
     }
-    std::size_t len = 0;
-    char32_t min = 0;
-    char32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2, min = 0x80, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, min = 0x800, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, min = 0x10000, cp = c & 0x07;
-    } else {
-      return false;
-    }
     // A character may straddle the window; it is checked whole if the
     // input holds it, and refused if the input ends inside it.
-    if (b.size() - i < len) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(b[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    char32_t cp = 0;
+    const std::size_t len = DecodeUtf8(b, i, cp);
+    if (len == 0) return false;
     if (cp >= 0x80 && cp <= 0x9F) return false;  // C1 controls
     i += len;
   }

@@ -8,43 +8,12 @@
 #include <tuple>
 #include <utility>
 
+#include "core/utf8.h"
+
 namespace gongkai {
 namespace {
 
 // ---- characters -------------------------------------------------------------
-
-// Length (1-4) of the well-formed UTF-8 sequence starting at text[i], with
-// its code point in *cp; 0 if the byte at i does not start one (overlongs,
-// surrogates, code points past U+10FFFF and truncated sequences included).
-std::size_t DecodeUtf8(std::string_view text, std::size_t i, char32_t* cp) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    *cp = b0;
-    return 1;
-  }
-  std::size_t len = 0;
-  char32_t value = 0;
-  char32_t min = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2, value = b0 & 0x1F, min = 0x80;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3, value = b0 & 0x0F, min = 0x800;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4, value = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < len) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return 0;
-    value = (value << 6) | (b & 0x3F);
-  }
-  if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
-  *cp = value;
-  return len;
-}
 
 enum class UnitClass : std::uint8_t { kDigit, kCheckX, kSeparator, kAsterisk, kOther };
 
@@ -81,7 +50,7 @@ std::vector<Unit> Decode(std::string_view text) {
     Unit unit;
     unit.offset = i;
     char32_t cp = 0;
-    const std::size_t len = DecodeUtf8(text, i, &cp);
+    const std::size_t len = DecodeUtf8(text, i, cp);
     unit.size = static_cast<std::uint8_t>(len == 0 ? 1 : len);
     if (len != 0) Classify(cp, &unit);
     units.push_back(unit);
@@ -98,7 +67,7 @@ void Locate(std::string_view text, std::vector<PiiFinding>* findings) {
   for (PiiFinding& f : *findings) {
     while (i < f.offset) {
       char32_t cp = 0;
-      const std::size_t len = DecodeUtf8(text, i, &cp);
+      const std::size_t len = DecodeUtf8(text, i, cp);
       i += len == 0 ? 1 : len;
       // "\r\n" is one line end: the "\r" then counts as a column.
       const bool line_end = len == 1 && (cp == U'\n' || (cp == U'\r' && (i == text.size() || text[i] != '\n')));

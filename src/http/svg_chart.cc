@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "core/utf8.h"
+
 namespace gongkai::chart {
 namespace {
 
@@ -30,28 +32,9 @@ struct Decoded {
 // values above U+10FFFF and truncated sequences are invalid and consume one
 // byte.
 Decoded DecodeAt(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return {b0, 1, true};
-  std::size_t length = 0;
   char32_t cp = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    length = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    length = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    length = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return {0xFFFD, 1, false};
-  }
-  if (i + length > s.size()) return {0xFFFD, 1, false};
-  for (std::size_t k = 1; k < length; ++k) {
-    const unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return {0xFFFD, 1, false};
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {0xFFFD, 1, false};
+  const std::size_t length = DecodeUtf8(s, i, cp);
+  if (length == 0) return {0xFFFD, 1, false};
   return {cp, length, true};
 }
 

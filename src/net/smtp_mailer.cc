@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/date.h"
+#include "core/utf8.h"
 
 namespace gongkai {
 namespace {
@@ -54,28 +55,8 @@ std::string Base64(std::string_view in) {
 // Length of the valid UTF-8 sequence at the start of `s`, or 0 if it is not
 // one (bad lead byte, truncated, overlong, surrogate, beyond U+10FFFF).
 std::size_t ValidUtf8Length(std::string_view s) {
-  const auto c = static_cast<unsigned char>(s[0]);
-  std::size_t len = 0;
-  char32_t min = 0;
   char32_t cp = 0;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (s.size() < len) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto cc = static_cast<unsigned char>(s[k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
+  return DecodeUtf8(s, 0, cp);
 }
 
 // Header text made harmless: CR, LF and other control characters except TAB

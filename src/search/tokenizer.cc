@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace gongkai::search {
 namespace {
 
@@ -23,29 +25,12 @@ struct Char {
 // Decodes the code point at `pos`; an invalid or truncated sequence is one
 // byte long and decodes to U+FFFD.
 char32_t Decode(std::string_view s, std::size_t pos, std::size_t& length) {
-  const auto b0 = static_cast<unsigned char>(s[pos]);
-  length = 1;
-  if (b0 < 0x80) return b0;
-  std::size_t n = 0;
   char32_t c = 0;
-  char32_t min = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2, c = b0 & 0x1F, min = 0x80;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3, c = b0 & 0x0F, min = 0x800;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4, c = b0 & 0x07, min = 0x10000;
-  } else {
+  length = DecodeUtf8(s, pos, c);
+  if (length == 0) {
+    length = 1;
     return 0xFFFD;
   }
-  if (s.size() - pos < n) return 0xFFFD;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[pos + k]);
-    if ((b & 0xC0) != 0x80) return 0xFFFD;
-    c = (c << 6) | (b & 0x3F);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0xFFFD;
-  length = n;
   return c;
 }
 
