@@ -51,44 +51,52 @@ Result<SequenceOutcome> SequenceLedger(Store& store, const Site& site, const led
   SequenceOutcome out;
   GK_TRY(size_seq, store.LedgerSize(site.id));
   auto [size, last_seq] = size_seq;
+  // The subtree hashes the next appends and the root read: the frontier of
+  // the tree (merkle::Frontier), read from the store once, then kept
+  // current in memory as leaves are appended (the nodes AppendNodes
+  // returns are stored with the leaves). Another sequencer appending in
+  // between makes AppendLedger refuse (Conflict) before anything is written.
+  std::unordered_map<std::pair<int, std::uint64_t>, merkle::Hash, PairHash> known;
+  // Only the frontier of `size` stays in memory (at most 64 nodes).
+  auto keep_frontier = [&] {
+    decltype(known) frontier;
+    for (const auto& at : merkle::Frontier(size))
+      if (auto it = known.find(at); it != known.end()) frontier.insert(*it);
+    known = std::move(frontier);
+  };
+  bool frontier_read = false;
+  merkle::NodeReader stored = LedgerReader(store, site.id);
+  merkle::NodeReader read = [&](int level, std::uint64_t index) -> Result<merkle::Hash> {
+    auto it = known.find({level, index});
+    if (it != known.end()) return it->second;
+    return stored(level, index);
+  };
   while (true) {
-    EventQuery q;
-    q.after_seq = last_seq;
-    q.newest_first = false;
-    q.limit = kBatch;
-    GK_TRY(events, store.ListPublicationEvents(site.id, q));
-    if (events.empty()) break;
+    GK_TRY(sources, store.ListLedgerSources(site.id, last_seq, kBatch));
+    if (sources.empty()) break;
+    if (!frontier_read) {
+      const auto at = merkle::Frontier(size);
+      GK_TRY(frontier, store.LedgerNodes(site.id, at));
+      for (const auto& n : frontier) known[{n.level, n.index}] = n.hash;
+      frontier_read = true;
+    }
     std::vector<LedgerLeaf> leaves;
     std::vector<LedgerNode> nodes;
-    // Subtree hashes computed in this batch, not yet stored.
-    std::unordered_map<std::pair<int, std::uint64_t>, merkle::Hash, PairHash> pending;
-    merkle::NodeReader stored = LedgerReader(store, site.id);
-    merkle::NodeReader read = [&](int level, std::uint64_t index) -> Result<merkle::Hash> {
-      auto it = pending.find({level, index});
-      if (it != pending.end()) return it->second;
-      return stored(level, index);
-    };
-    for (const auto& e : events) {
-      GK_TRY(record, store.GetRecord(e.record_id));
-      GK_TRY(versions, store.ListVersions(e.record_id));
-      const RecordVersion* v = nullptr;
-      for (const auto& candidate : versions)
-        if (candidate.version == e.version) v = &candidate;
-      if (!v)
-        return Unexpected(Error::Internal(fmt::format("公开信息{}没有第{}版，无法写入账本", e.record_id, e.version)));
+    for (const auto& s : sources) {
+      const PublicationEvent& e = s.event;
       std::vector<std::string> files;
-      for (const auto& a : PublicAttachments(v->content.attachments)) files.push_back(a.sha256);
+      for (const auto& a : PublicAttachments(s.version.content.attachments)) files.push_back(a.sha256);
       LedgerLeaf leaf;
       leaf.site_id = site.id;
       leaf.index = size + leaves.size();
       leaf.event_seq = e.seq;
       leaf.record_id = e.record_id;
       leaf.version = e.version;
-      leaf.data = LeafData(site.slug, leaf.index, e, RecordVersionSha256(site.slug, record, *v), files);
+      leaf.data = LeafData(site.slug, leaf.index, e, RecordVersionSha256(site.slug, s.record, s.version), files);
       leaf.hash = merkle::LeafHash(leaf.data);
       GK_TRY(completed, merkle::AppendNodes(leaf.index, leaf.hash, read));
       for (const auto& n : completed) {
-        pending[{n.level, n.index}] = n.hash;
+        known[{n.level, n.index}] = n.hash;
         nodes.push_back(LedgerNode{n.level, n.index, n.hash});
       }
       leaves.push_back(std::move(leaf));
@@ -96,8 +104,9 @@ Result<SequenceOutcome> SequenceLedger(Store& store, const Site& site, const led
     GK_CHECK(store.AppendLedger(site.id, leaves, nodes));
     size += leaves.size();
     out.appended += leaves.size();
-    last_seq = events.back().seq;
-    if (static_cast<int>(events.size()) < kBatch) break;
+    last_seq = sources.back().event.seq;
+    keep_frontier();
+    if (static_cast<int>(sources.size()) < kBatch) break;
   }
   out.size = size;
   if (!key) return out;
@@ -109,7 +118,8 @@ Result<SequenceOutcome> SequenceLedger(Store& store, const Site& site, const led
   ledger::TreeHead head;
   head.origin = LedgerOrigin(site);
   head.size = size;
-  GK_TRY(root, merkle::Root(size, LedgerReader(store, site.id)));
+  // From the frontier in memory when this call appended or read it; from the store otherwise.
+  GK_TRY(root, merkle::Root(size, read));
   head.root = root;
   head.time = t;
   std::string note = ledger::SignTreeHead(head, *key);

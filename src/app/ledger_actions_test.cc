@@ -137,6 +137,91 @@ TEST_F(LedgerTest, ProofsFromTheStoreVerifyAgainstSignedHeads) {
   EXPECT_EQ(ProveConsistency(*store_, site_, 1, 22).error().field, "second");
 }
 
+// One event per run, as the server's sequencer mostly sees them: each run
+// reads the tree's frontier once and appends from memory; the stored nodes
+// and every signed root must be those of the tree built in memory.
+TEST_F(LedgerTest, OneAtATimeStoresTheNodesOfTheTreeInMemory) {
+  merkle::MemoryTree tree;
+  constexpr std::uint64_t kLeaves = 23;
+  for (std::uint64_t i = 0; i < kLeaves; ++i) {
+    Published(fmt::format("信息{}", i));
+    auto s = Sequence();
+    ASSERT_EQ(s.appended, 1u);
+    auto leaf = store_->ListLedgerLeaves(site_.id, i, 1);
+    ASSERT_TRUE(leaf.has_value() && leaf->size() == 1u);
+    tree.AppendHash(leaf->at(0).hash);
+    EXPECT_EQ(LatestHead().root, tree.Root()) << i;
+  }
+  // Every complete node, and none more.
+  for (int level = 0; level < 6; ++level) {
+    for (std::uint64_t index = 0; index <= (kLeaves >> level); ++index) {
+      auto expected = tree.node(level, index);
+      auto stored = store_->LedgerNodeHash(site_.id, level, index);
+      ASSERT_EQ(stored.has_value(), expected.has_value()) << level << "/" << index;
+      if (expected) EXPECT_EQ(*stored, *expected) << level << "/" << index;
+    }
+  }
+  // Several at once, in the order asked; an absent one is NotFound.
+  const auto frontier = merkle::Frontier(kLeaves);
+  auto nodes = store_->LedgerNodes(site_.id, frontier);
+  ASSERT_TRUE(nodes.has_value()) << nodes.error().Describe();
+  ASSERT_EQ(nodes->size(), frontier.size());
+  for (std::size_t k = 0; k < frontier.size(); ++k) {
+    EXPECT_EQ((*nodes)[k].level, frontier[k].first);
+    EXPECT_EQ((*nodes)[k].index, frontier[k].second);
+    EXPECT_EQ((*nodes)[k].hash, tree.node(frontier[k].first, frontier[k].second));
+  }
+  const std::vector<std::pair<int, std::uint64_t>> absent = {{0, 0}, {0, kLeaves}};
+  auto missing = store_->LedgerNodes(site_.id, absent);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+// The sequencer reads, per event, only the version the event names.
+TEST_F(LedgerTest, SourcesCarryTheVersionTheEventNames) {
+  const auto a = Published("采购公告");
+  auto rev = StartRevision(As(Role::kLiaison, "区财政局"), a);
+  ASSERT_TRUE(rev.has_value()) << rev.error().Describe();
+  RecordContent c = rev->draft;
+  c.title = "采购公告（更正）";
+  ASSERT_TRUE(UpdateDraft(As(Role::kLiaison, "区财政局"), a, c, "更正标题").has_value());
+  ASSERT_TRUE(Publish(a, "区财政局").has_value());
+  auto sources = store_->ListLedgerSources(site_.id, 0, 10);
+  ASSERT_TRUE(sources.has_value()) << sources.error().Describe();
+  ASSERT_EQ(sources->size(), 2u);
+  EXPECT_EQ((*sources)[0].event.version, 1);
+  EXPECT_EQ((*sources)[0].version.version, 1);
+  EXPECT_EQ((*sources)[0].version.content.title, "采购公告");
+  EXPECT_EQ((*sources)[1].event.version, 2);
+  EXPECT_EQ((*sources)[1].version.version, 2);
+  EXPECT_EQ((*sources)[1].version.content.title, "采购公告（更正）");
+  EXPECT_EQ((*sources)[1].record.id, a);
+  auto after = store_->ListLedgerSources(site_.id, (*sources)[0].event.seq, 10);
+  ASSERT_TRUE(after.has_value());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].event.seq, (*sources)[1].event.seq);
+}
+
+// An event whose version is missing (a damaged database) stops the
+// sequencer before anything is written: the ledger never skips an event.
+TEST_F(LedgerTest, AnEventWithoutItsVersionStopsTheSequencer) {
+  const auto a = Published("一");
+  Sequence();
+  {
+    auto raw = sqlite::Connection::Open(store_->path());
+    ASSERT_TRUE(raw.has_value());
+    ASSERT_TRUE((*raw)->Exec(fmt::format(
+                    "INSERT INTO publication_events (site_id, record_id, version, kind, at, index_number, unit_name, "
+                    "item_number, title) VALUES ({}, {}, 9, 'revise', '2026-09-25T03:00:00Z', '', '区财政局', 12, '一')",
+                    site_.id, a)).has_value());
+  }
+  Published("二");  // a good event after the bad one
+  auto s = SequenceLedger(*store_, site_, &key_, clock_.now);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(store_->LedgerSize(site_.id)->first, 1u);
+}
+
 TEST_F(LedgerTest, AConcurrentAppendIsRefusedWithoutWriting) {
   Published("一");
   Sequence();

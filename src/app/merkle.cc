@@ -162,6 +162,13 @@ Result<Hash> Root(std::uint64_t size, const NodeReader& read) {
   return RangeHash(0, size, read);
 }
 
+std::vector<std::pair<int, std::uint64_t>> Frontier(std::uint64_t size) {
+  std::vector<std::pair<int, std::uint64_t>> out;
+  for (int level = 63; level >= 0; --level)
+    if (size & (std::uint64_t{1} << level)) out.emplace_back(level, (size >> level) - 1);
+  return out;
+}
+
 Result<std::vector<Hash>> InclusionProof(std::uint64_t index, std::uint64_t size, const NodeReader& read) {
   if (size == 0) {
     return Unexpected(Error::Invalid("树大小（size）为0：空树中没有可以证明的叶子", "size"));

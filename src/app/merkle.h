@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -79,6 +80,13 @@ using NodeReader = std::function<Result<Hash>(int level, std::uint64_t index)>;
 // MTH of the first `size` leaves (EmptyRoot() for 0), from complete
 // subtrees only: one read per 1-bit of `size`.
 [[nodiscard]] Result<Hash> Root(std::uint64_t size, const NodeReader& read);
+
+// The complete subtrees a tree of `size` leaves consists of, as (level,
+// index), largest first: one per 1-bit of `size`. They are exactly the
+// nodes Root(size) reads, and AppendNodes(size, ...) reads a subset of them;
+// after the append, the new frontier is made of them and of the nodes
+// AppendNodes returned.
+[[nodiscard]] std::vector<std::pair<int, std::uint64_t>> Frontier(std::uint64_t size);
 
 // RFC 9162 2.1.3 inclusion proof (audit path) for the leaf at `index` in
 // the tree of `size` leaves, ordered from the leaf's sibling upwards.

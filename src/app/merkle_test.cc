@@ -269,6 +269,43 @@ TEST(MerkleTest, AppendNodesBuildsExactlyTheCompleteSubtrees) {
   EXPECT_EQ(store.node_count(), 2 * kMaxReferenceSize - std::popcount(kMaxReferenceSize));
 }
 
+// The sequencer reads the frontier once and appends from memory: for every
+// size, the frontier is all that Root(n) and AppendNodes(n, ...) read, and
+// the frontier after the append is in the old frontier or the new nodes.
+TEST(MerkleTest, TheFrontierIsAllThatAppendsAndRootsRead) {
+  const auto leaves = TestLeaves(kMaxReferenceSize);
+  MemoryTree tree;
+  EXPECT_TRUE(Frontier(0).empty());
+  for (std::size_t n = 0; n < leaves.size(); ++n) {
+    SCOPED_TRACE(n);
+    const auto frontier = Frontier(n);
+    ASSERT_EQ(frontier.size(), static_cast<std::size_t>(std::popcount(n)));
+    std::map<std::pair<int, std::uint64_t>, Hash> known;
+    std::uint64_t covered = 0;  // the frontier covers leaves [0, n), largest first, left to right
+    for (const auto& [level, index] : frontier) {
+      EXPECT_EQ(index << level, covered);
+      covered += std::uint64_t{1} << level;
+      auto h = tree.node(level, index);
+      ASSERT_TRUE(h.has_value());
+      known[{level, index}] = *h;
+    }
+    EXPECT_EQ(covered, n);
+    NodeReader only_frontier = [&](int level, std::uint64_t index) -> Result<Hash> {
+      auto it = known.find({level, index});
+      if (it == known.end()) return Unexpected(Error::Internal("read outside the frontier"));
+      return it->second;
+    };
+    auto root = Root(n, only_frontier);
+    ASSERT_TRUE(root.has_value()) << root.error().message;
+    EXPECT_EQ(*root, tree.Root());
+    auto added = AppendNodes(n, leaves[n], only_frontier);
+    ASSERT_TRUE(added.has_value()) << added.error().message;
+    tree.AppendHash(leaves[n]);
+    for (const Node& node : *added) known[{node.level, node.index}] = node.hash;
+    for (const auto& at : Frontier(n + 1)) EXPECT_TRUE(known.contains(at)) << at.first << "/" << at.second;
+  }
+}
+
 TEST(MerkleTest, RootsMatchTheReference) {
   const auto leaves = TestLeaves(kMaxReferenceSize);
   MapStore store;

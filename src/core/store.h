@@ -128,6 +128,13 @@ struct EventQuery {
   int limit = 50;
 };
 
+// A publication event with what its ledger leaf is made of (app/ledger_actions.h).
+struct LedgerSource {
+  PublicationEvent event;
+  Record record;
+  RecordVersion version;  // the version the event names
+};
+
 // A full-text search over published records.
 struct SearchRequest {
   std::string match;        // FTS5 MATCH expression (search/query.h ToFts5Match)
@@ -353,11 +360,25 @@ class Store {
   [[nodiscard]] virtual Result<std::pair<std::uint64_t, std::int64_t>> LedgerSize(std::int64_t site_id) = 0;
   // A stored complete-subtree hash; NotFound if absent.
   [[nodiscard]] virtual Result<Digest> LedgerNodeHash(std::int64_t site_id, int level, std::uint64_t index) = 0;
+  // Several stored complete-subtree hashes (level, index) in one read, in
+  // the order asked; NotFound if one is absent.
+  [[nodiscard]] virtual Result<std::vector<LedgerNode>> LedgerNodes(
+      std::int64_t site_id, std::span<const std::pair<int, std::uint64_t>> which) = 0;
+  // What the sequencer makes leaves of: the site's publication events after
+  // `after_seq`, oldest first, at most `limit`, each with its record and
+  // the one version it names, read in one transaction. Internal if an
+  // event's record or version is missing (the ledger must not skip it).
+  [[nodiscard]] virtual Result<std::vector<LedgerSource>> ListLedgerSources(std::int64_t site_id,
+                                                                            std::int64_t after_seq, int limit) = 0;
   // Appends leaves (indexes continuing the ledger) with the subtree hashes
   // they complete, in one transaction. Conflict if the ledger's size is not
   // leaves.front().index (another sequencer got there first): nothing is written.
   [[nodiscard]] virtual Status AppendLedger(std::int64_t site_id, std::span<const LedgerLeaf> leaves,
                                             std::span<const LedgerNode> nodes) = 0;
+  // Storage upkeep that AppendLedger leaves for later so that appends stay
+  // short (for SQLite: a WAL checkpoint that came due during an append);
+  // for a background caller, after appending. Does nothing if none is due.
+  [[nodiscard]] virtual Status MaintainStorage() = 0;
   // Leaves [start, start + limit) that exist.
   [[nodiscard]] virtual Result<std::vector<LedgerLeaf>> ListLedgerLeaves(std::int64_t site_id, std::uint64_t start,
                                                                          int limit) = 0;

@@ -91,6 +91,9 @@ struct PortalServer::Impl {
         spdlog::info("账本：追加{}条，共{}条{} (ledger appended)", done->appended, done->size,
                      done->signed_head ? "，已签署新树头" : "");
       }
+      // What the append left for later (a WAL checkpoint), here rather than in a request.
+      if (auto kept = store.MaintainStorage(); !kept)
+        spdlog::warn("存储维护失败 (storage maintenance failed): {}", kept.error().Describe());
       // The same events go to the subscribers, in order, with backoff.
       auto pushed = DeliverWebhooks(store, site, poster, clock.Now());
       if (!pushed) spdlog::error("信息推送失败 (webhook delivery failed): {}", pushed.error().Describe());

@@ -60,6 +60,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   }
   std::unique_ptr<Connection> c(new Connection(db));
   sqlite3_busy_timeout(db, 10000);
+  sqlite3_wal_hook(db, &Connection::WalHook, c.get());  // replaces the automatic checkpoint
   // mmap: reads of large tables (dashboards, search) map pages instead of
   // copying them with a system call each; a bigger page cache for the rest.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
@@ -67,6 +68,24 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
     if (auto s = c->Exec(pragma); !s) return Unexpected(s.error());
   }
   return c;
+}
+
+int Connection::WalHook(void* self, sqlite3* db, const char* schema, int frames) {
+  auto* c = static_cast<Connection*>(self);
+  if (frames < kCheckpointFrames) return SQLITE_OK;
+  if (c->checkpoint_due_ && frames < kDeferredCheckpointFrames) {
+    c->checkpoint_due_->store(true);
+    return SQLITE_OK;
+  }
+  // As sqlite3WalDefaultHook: a failed or busy checkpoint is retried by a later commit.
+  (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  return SQLITE_OK;
+}
+
+Status Connection::Checkpoint() {
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) return Unexpected(StorageError(db_, "检查点"));
+  return Ok();
 }
 
 Connection::~Connection() {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <atomic>
 #include <memory>
 #include <condition_variable>
 #include <functional>
@@ -108,6 +109,15 @@ class Connection {
   // Statement per SQL text may be alive at a time.
   [[nodiscard]] Result<Statement> PrepareCached(const std::string& sql);
   [[nodiscard]] Status Exec(std::string_view sql);
+  // WAL checkpoints. A commit checkpoints (PASSIVE, as SQLite's automatic
+  // checkpoint does) once the log holds kCheckpointFrames frames. While
+  // deferred (`due` not null), it does not until the log holds
+  // kDeferredCheckpointFrames, and sets *due instead, for a later
+  // Checkpoint() outside the caller's path; DeferCheckpoints(nullptr) ends it.
+  static constexpr int kCheckpointFrames = 1000;  // SQLite's default
+  static constexpr int kDeferredCheckpointFrames = 10000;
+  void DeferCheckpoints(std::atomic<bool>* due) { checkpoint_due_ = due; }
+  [[nodiscard]] Status Checkpoint();
   std::int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* raw() const { return db_; }
@@ -115,7 +125,9 @@ class Connection {
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
+  static int WalHook(void* self, sqlite3* db, const char* schema, int frames);
   sqlite3* db_;
+  std::atomic<bool>* checkpoint_due_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

@@ -681,27 +681,37 @@ Status SqliteStore::VisitNeededComplianceRows(std::int64_t site_id, Date cutoff,
   return Ok();
 }
 
+namespace {
+
+constexpr std::string_view kVersionColumns =
+    "record_id, version, title, body, doc_number, written_on, genre, topic, validity, disclosure_mode, scope, "
+    "channels, attachments, change_note, published_at, published_by, approved_by";
+
+RecordVersion ReadVersion(const sqlite::Statement& st) {
+  RecordVersion v;
+  v.record_id = st.Int(0);
+  v.version = static_cast<int>(st.Int(1));
+  v.content = RecordContent{st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6), st.Text(7), st.Text(8),
+                            st.Text(9), st.Text(10), SplitLines(st.Text(11)), ParseAttachments(st.Text(12))};
+  v.change_note = st.Text(13);
+  v.published_at = st.Text(14);
+  v.published_by = st.Text(15);
+  v.approved_by = st.Text(16);
+  return v;
+}
+
+}  // namespace
+
 Result<std::vector<RecordVersion>> SqliteStore::ListVersions(std::int64_t record_id) {
   auto c = pool_->Acquire();
   GK_TRY(st, c->PrepareCached(
-                 "SELECT record_id, version, title, body, doc_number, written_on, genre, topic, validity, "
-                 "disclosure_mode, scope, channels, attachments, change_note, published_at, published_by, approved_by "
-                 "FROM record_versions WHERE record_id = ? ORDER BY version"));
+                 fmt::format("SELECT {} FROM record_versions WHERE record_id = ? ORDER BY version", kVersionColumns)));
   st.Bind(1, record_id);
   std::vector<RecordVersion> out;
   while (true) {
     GK_TRY(row, st.Step());
     if (!row) break;
-    RecordVersion v;
-    v.record_id = st.Int(0);
-    v.version = static_cast<int>(st.Int(1));
-    v.content = RecordContent{st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6), st.Text(7), st.Text(8),
-                              st.Text(9), st.Text(10), SplitLines(st.Text(11)), ParseAttachments(st.Text(12))};
-    v.change_note = st.Text(13);
-    v.published_at = st.Text(14);
-    v.published_by = st.Text(15);
-    v.approved_by = st.Text(16);
-    out.push_back(std::move(v));
+    out.push_back(ReadVersion(st));
   }
   return out;
 }
@@ -773,6 +783,47 @@ Result<std::vector<PublicationEvent>> SqliteStore::ListPublicationEvents(std::in
     GK_TRY(row, st.Step());
     if (!row) break;
     out.push_back(ReadEvent(st));
+  }
+  return out;
+}
+
+Result<std::vector<LedgerSource>> SqliteStore::ListLedgerSources(std::int64_t site_id, std::int64_t after_seq,
+                                                                 int limit) {
+  auto c = sequencer_pool_->Acquire();
+  // One read transaction: the events, records and versions of one snapshot.
+  GK_CHECK(c->Exec("BEGIN"));
+  struct EndRead {
+    sqlite::Connection& c;
+    ~EndRead() { (void)c.Exec("COMMIT"); }
+  } end{*c};
+  std::vector<LedgerSource> out;
+  {
+    GK_TRY(ev, c->PrepareCached(fmt::format(
+                   "SELECT {} FROM publication_events WHERE site_id = ? AND seq > ? ORDER BY seq LIMIT ?", kEventColumns)));
+    ev.Bind(1, site_id).Bind(2, after_seq).Bind(3, limit);
+    while (true) {
+      GK_TRY(row, ev.Step());
+      if (!row) break;
+      out.push_back(LedgerSource{ReadEvent(ev), {}, {}});
+    }
+  }
+  GK_TRY(rec, c->PrepareCached(fmt::format("SELECT {} FROM records WHERE id = ?", kRecordColumns)));
+  GK_TRY(ver, c->PrepareCached(
+                  fmt::format("SELECT {} FROM record_versions WHERE record_id = ? AND version = ?", kVersionColumns)));
+  for (auto& s : out) {
+    rec.Bind(1, s.event.record_id);
+    GK_TRY(has_record, rec.Step());
+    if (!has_record)
+      return Unexpected(Error::Internal(fmt::format("公开信息{}不存在，无法写入账本", s.event.record_id)));
+    s.record = ReadRecord(rec);
+    rec.Reset();
+    ver.Bind(1, s.event.record_id).Bind(2, s.event.version);
+    GK_TRY(has_version, ver.Step());
+    if (!has_version)
+      return Unexpected(
+          Error::Internal(fmt::format("公开信息{}没有第{}版，无法写入账本", s.event.record_id, s.event.version)));
+    s.version = ReadVersion(ver);
+    ver.Reset();
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -36,7 +37,11 @@ constexpr std::string_view kSiteColumns = "id, slug, name, host, revision, index
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, int connections) {
   GK_TRY(pool, sqlite::Pool::Open(path, connections, sqlite::RegisterSearchTokenizer));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(pool)));
+  GK_TRY(sequencer, sqlite::Pool::Open(path, std::min(connections, 2), [](sqlite::Connection& c) -> Status {
+           GK_CHECK(sqlite::RegisterSearchTokenizer(c));
+           return c.Exec("PRAGMA mmap_size=0");
+         }));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(pool), std::move(sequencer)));
 }
 
 Result<int> SqliteStore::SchemaVersion() {

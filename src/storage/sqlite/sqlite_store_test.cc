@@ -136,6 +136,58 @@ TEST_F(SqliteStoreTest, LedgerAppendLeavesTheConnectionFullySynchronous) {
   EXPECT_EQ(*store.SynchronousLevel(), 2);
 }
 
+// The sequencer's connections read without mmap (see sequencer_pool_);
+// the others keep it.
+TEST_F(SqliteStoreTest, OnlyTheSequencersConnectionsReadWithoutMmap) {
+  EXPECT_EQ(*store_->MmapSize(true), 0);
+  EXPECT_GT(*store_->MmapSize(false), 0);
+}
+
+// Frames in the write-ahead log (and a passive checkpoint of them).
+int WalFrames(sqlite::Connection& c) {
+  auto st = c.Prepare("PRAGMA wal_checkpoint(PASSIVE)");  // (busy, frames in the log, frames checkpointed)
+  EXPECT_TRUE(st.has_value());
+  auto row = st->Step();
+  EXPECT_TRUE(row.has_value() && *row);
+  return static_cast<int>(st->Int(1));
+}
+
+// A commit that fills the log past kCheckpointFrames checkpoints it (the
+// next commit starts the log over) unless checkpoints are deferred: then
+// it only flags one as due, and Checkpoint() runs it later.
+TEST_F(SqliteStoreTest, DeferredCheckpointsWaitForCheckpoint) {
+  const std::string path = (dir_ / "wal.db").string();
+  auto opened = sqlite::Connection::Open(path);
+  ASSERT_TRUE(opened.has_value());
+  auto& c = **opened;
+  ASSERT_TRUE(c.Exec("CREATE TABLE t (x BLOB)").has_value());
+  const std::string big = "INSERT INTO t VALUES (zeroblob(6000000))";  // ~1,470 pages of 4 KiB
+  // Not deferred: the big commit checkpoints, so the small one restarts the log.
+  ASSERT_TRUE(c.Exec(big).has_value());
+  ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (1)").has_value());
+  EXPECT_LT(WalFrames(c), sqlite::Connection::kCheckpointFrames);
+  // Deferred: nothing is checkpointed until Checkpoint().
+  std::atomic<bool> due{false};
+  c.DeferCheckpoints(&due);
+  ASSERT_TRUE(c.Exec(big).has_value());
+  EXPECT_TRUE(due.load());
+  ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (2)").has_value());
+  EXPECT_GT(WalFrames(c), sqlite::Connection::kCheckpointFrames);  // not started over
+  // Deferred, then Checkpoint(): the next commit starts the log over.
+  due = false;
+  ASSERT_TRUE(c.Exec(big).has_value());
+  EXPECT_TRUE(due.load());
+  ASSERT_TRUE(c.Checkpoint().has_value());
+  ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (3)").has_value());
+  EXPECT_LT(WalFrames(c), sqlite::Connection::kCheckpointFrames);
+  c.DeferCheckpoints(nullptr);
+}
+
+// MaintainStorage with nothing due does nothing and succeeds.
+TEST_F(SqliteStoreTest, MaintainStorageWithNothingDueIsOk) {
+  EXPECT_TRUE(store_->MaintainStorage().has_value());
+}
+
 }  // namespace
 }  // namespace gongkai
 
