@@ -158,7 +158,9 @@ TEST_F(LedgerTest, OneAtATimeStoresTheNodesOfTheTreeInMemory) {
       auto expected = tree.node(level, index);
       auto stored = store_->LedgerNodeHash(site_.id, level, index);
       ASSERT_EQ(stored.has_value(), expected.has_value()) << level << "/" << index;
-      if (expected) EXPECT_EQ(*stored, *expected) << level << "/" << index;
+      if (expected) {
+        EXPECT_EQ(*stored, *expected) << level << "/" << index;
+      }
     }
   }
   // Several at once, in the order asked; an absent one is NotFound.
