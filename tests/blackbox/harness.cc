@@ -132,6 +132,29 @@ std::string ServerProcess::Url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
+bool WaitForLedgerSettled(const std::filesystem::path& db) {
+  constexpr const char* kSettled =
+      "SELECT (SELECT count(*) FROM publication_events) = (SELECT count(*) FROM ledger_leaves) AND "
+      "(NOT EXISTS (SELECT 1 FROM ledger_keys) OR (SELECT count(*) FROM ledger_leaves) = 0 OR "
+      "(SELECT coalesce(max(size), -1) FROM ledger_heads) = (SELECT count(*) FROM ledger_leaves))";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    sqlite3* h = nullptr;
+    bool settled = false;
+    if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(h, kSettled, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        settled = sqlite3_column_int(st, 0) == 1;
+      }
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    if (settled) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
 std::string DumpDatabase(const std::filesystem::path& db) {
   sqlite3* h = nullptr;
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {

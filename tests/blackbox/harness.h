@@ -60,6 +60,12 @@ class ServerProcess {
 // Every table's rows as text, for "the database is unchanged" checks.
 std::string DumpDatabase(const std::filesystem::path& db);
 
+// Waits (up to 20 s) until the server's background ledger sequencer has
+// caught up with every publication event and, when the site has a key,
+// signed a head over all leaves: after that nothing writes to the database
+// until the next publication. For tests that compare dumps. False on timeout.
+bool WaitForLedgerSettled(const std::filesystem::path& db);
+
 std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& data);
 

@@ -197,7 +197,12 @@ class RecordsTest : public ::testing::Test {
   }
   void SetUp() override { ASSERT_TRUE(ready_) << "suite set-up failed"; }
 
-  static std::string Dump() { return DumpDatabase(*db_); }
+  // The database once the background ledger sequencer is idle (it writes
+  // after every publication, on its own schedule).
+  static std::string Dump() {
+    EXPECT_TRUE(WaitForLedgerSettled(*db_)) << "the ledger did not catch up with the publications";
+    return DumpDatabase(*db_);
+  }
 
   // "U" + the unit's id in 4 digits: the 索引号 prefix of a unit without an
   // organisation code (read from the database, which the seed numbers).
