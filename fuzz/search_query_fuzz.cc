@@ -1,7 +1,9 @@
 // libFuzzer target: ParseSearchQuery and ToFts5Match never crash; the MATCH
 // string has balanced double quotes (every user byte stays inside a quoted
 // FTS5 string, "" being an escaped quote), and outside the quotes holds only
-// the operators ToFts5Match writes itself.
+// the operators ToFts5Match writes itself (AND, NOT, OR, brackets, and `*`
+// right after a closing quote: the prefix form of a term that ends in one
+// ideograph).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -32,10 +34,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       continue;
     }
-    if (!in_string) outside += match[i];
+    if (!in_string) {
+      if (match[i] == '*' && (i == 0 || match[i - 1] != '"')) std::abort();
+      outside += match[i];
+    }
   }
   if (in_string) std::abort();
-  if (outside.find_first_not_of(" ANDOT()") != std::string::npos) std::abort();
+  if (outside.find_first_not_of(" ANDOTR()*") != std::string::npos) std::abort();
   const bool has_positive = !query->terms.empty() || !query->phrases.empty();
   if (match.empty() == has_positive) std::abort();
   return 0;
