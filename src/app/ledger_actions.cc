@@ -50,7 +50,10 @@ Result<SequenceOutcome> SequenceLedger(Store& store, const Site& site, const led
                                        std::chrono::sys_seconds now, bool force_sign) {
   SequenceOutcome out;
   GK_TRY(size_seq, store.LedgerSize(site.id));
-  auto [size, last_seq] = size_seq;
+  // Plain variables, not a structured binding: the lambdas below capture
+  // `size`, which clang 14 (the fuzz build) refuses for a binding.
+  std::uint64_t size = size_seq.first;
+  std::int64_t last_seq = size_seq.second;
   // The subtree hashes the next appends and the root read: the frontier of
   // the tree (merkle::Frontier), read from the store once, then kept
   // current in memory as leaves are appended (the nodes AppendNodes
