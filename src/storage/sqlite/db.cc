@@ -128,6 +128,16 @@ Transaction::~Transaction() {
   if (open_) (void)c_.Exec("ROLLBACK");
 }
 
+ReadTransaction::~ReadTransaction() {
+  if (open_) (void)c_.Exec("COMMIT");
+}
+
+Status ReadTransaction::Begin() {
+  GK_CHECK(c_.Exec("BEGIN"));
+  open_ = true;
+  return Ok();
+}
+
 Status Transaction::Begin() {
   GK_CHECK(c_.Exec("BEGIN IMMEDIATE"));
   open_ = true;

@@ -144,6 +144,21 @@ class Transaction {
   bool open_ = false;
 };
 
+// A read snapshot: BEGIN (deferred, no lock taken) at Begin(), ended when
+// the object goes out of scope. For several reads that must agree.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& c) : c_(c) {}
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  [[nodiscard]] Status Begin();
+
+ private:
+  Connection& c_;
+  bool open_ = false;
+};
+
 // A fixed set of connections shared by threads. Lease() blocks until one is free.
 class Pool {
  public:

@@ -76,11 +76,8 @@ Result<std::vector<LedgerNode>> SqliteStore::LedgerNodes(std::int64_t site_id,
   out.reserve(which.size());
   if (which.empty()) return out;
   // One read transaction for all of them.
-  GK_CHECK(c->Exec("BEGIN"));
-  struct EndRead {
-    sqlite::Connection& c;
-    ~EndRead() { (void)c.Exec("COMMIT"); }
-  } end{*c};
+  sqlite::ReadTransaction snapshot(*c);
+  GK_CHECK(snapshot.Begin());
   GK_TRY(st, c->PrepareCached("SELECT hash FROM ledger_nodes WHERE site_id = ? AND level = ? AND idx = ?"));
   for (const auto& [level, index] : which) {
     st.Bind(1, site_id).Bind(2, level).Bind(3, static_cast<std::int64_t>(index));

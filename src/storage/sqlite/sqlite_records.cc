@@ -791,11 +791,8 @@ Result<std::vector<LedgerSource>> SqliteStore::ListLedgerSources(std::int64_t si
                                                                  int limit) {
   auto c = sequencer_pool_->Acquire();
   // One read transaction: the events, records and versions of one snapshot.
-  GK_CHECK(c->Exec("BEGIN"));
-  struct EndRead {
-    sqlite::Connection& c;
-    ~EndRead() { (void)c.Exec("COMMIT"); }
-  } end{*c};
+  sqlite::ReadTransaction snapshot(*c);
+  GK_CHECK(snapshot.Begin());
   std::vector<LedgerSource> out;
   {
     GK_TRY(ev, c->PrepareCached(fmt::format(
@@ -864,11 +861,8 @@ std::vector<FacetCount> Facets(const std::vector<int>& counts, Name name,
 // columns; only the hits shown are then read from the records table.
 Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchRequest& q) {
   auto c = pool_->Acquire();
-  GK_CHECK(c->Exec("BEGIN"));  // deferred: a read snapshot, no lock taken
-  struct EndRead {
-    sqlite::Connection& c;
-    ~EndRead() { (void)c.Exec("COMMIT"); }
-  } end_read{*c};
+  sqlite::ReadTransaction snapshot(*c);
+  GK_CHECK(snapshot.Begin());
   GK_TRY(cols, search_cache_.Current(*c));
   sqlite::RankQuery rq;
   rq.columns = cols.get();
