@@ -1,5 +1,6 @@
 #include "app/ledger_actions.h"
 
+#include <algorithm>
 #include <fmt/core.h>
 
 #include <unordered_map>
@@ -144,6 +145,16 @@ Result<ledger::SigningKey> EnsureLedgerKey(Store& store, const Site& site, const
   GK_CHECK(ledger::SaveKey(path, key));
   GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(key), FormatUtc(now)));
   return key;
+}
+
+Result<std::filesystem::path> SiteLedgerKeyPath(Store& store, const Site& site, const std::filesystem::path& base) {
+  GK_TRY(sites, store.ListSites());
+  std::int64_t first = site.id;
+  for (const auto& s : sites) first = std::min(first, s.id);
+  if (site.id == first) return base;
+  std::filesystem::path p = base;
+  p += "." + site.slug;
+  return p;
 }
 
 Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site, const std::filesystem::path& path,

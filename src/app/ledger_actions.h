@@ -58,6 +58,15 @@ struct SequenceOutcome {
 [[nodiscard]] Result<ledger::SigningKey> EnsureLedgerKey(Store& store, const Site& site,
                                                          const std::filesystem::path& path, bool create,
                                                          std::chrono::sys_seconds now);
+// Where `site`'s signing key lives, given the deployment's key path `base`:
+// each site signs with its own key (named after its ledger's origin). The
+// site created first keeps `base` itself, so a single-site deployment's key
+// file is where it always was; every other site uses "<base>.<slug>".
+// The server, `init`, `site add` and the `ledger`/`dump` commands agree
+// through this function.
+[[nodiscard]] Result<std::filesystem::path> SiteLedgerKeyPath(Store& store, const Site& site,
+                                                             const std::filesystem::path& base);
+
 // Replaces the key at `path` with a new one; the old file is kept beside it
 // as "<path>.retired-<key id>" and its public key stays listed (retired), so
 // heads signed with it remain verifiable. Returns the new key.

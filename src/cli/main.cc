@@ -27,6 +27,7 @@
 #include "net/http_poster.h"
 #include "app/reminder_actions.h"
 #include "app/search_actions.h"
+#include "app/site_actions.h"
 #include "core/timestamp.h"
 #include "codec/catalog_json.h"
 #include "codec/rules_codec.h"
@@ -431,7 +432,8 @@ void PrintSequence(const SequenceOutcome& s) {
 Result<OpenedSite> OpenAndSequence(const std::string& db, const std::string& site_slug, const std::string& key_path) {
   GK_TRY(opened, OpenSite(db, site_slug));
   SystemClock clock;
-  GK_TRY(key, EnsureLedgerKey(*opened.store, opened.site, LedgerKeyPath(db, key_path), true, clock.Now()));
+  GK_TRY(path, SiteLedgerKeyPath(*opened.store, opened.site, LedgerKeyPath(db, key_path)));
+  GK_TRY(key, EnsureLedgerKey(*opened.store, opened.site, path, true, clock.Now()));
   GK_TRY(done, SequenceLedger(*opened.store, opened.site, &key, clock.Now()));
   PrintSequence(done);
   return opened;
@@ -446,7 +448,9 @@ int RunLedgerRotate(const std::string& db, const std::string& site_slug, const s
   auto opened = OpenSite(db, site_slug);
   if (!opened) return Fail(opened.error());
   SystemClock clock;
-  auto key = RotateLedgerKey(*opened->store, opened->site, LedgerKeyPath(db, key_path), clock.Now());
+  auto path = SiteLedgerKeyPath(*opened->store, opened->site, LedgerKeyPath(db, key_path));
+  if (!path) return Fail(path.error());
+  auto key = RotateLedgerKey(*opened->store, opened->site, *path, clock.Now());
   if (!key) return Fail(key.error());
   // A head signed by the new key at once (the old heads stay valid under the old key).
   auto done = SequenceLedger(*opened->store, opened->site, &*key, clock.Now(), true);
@@ -624,6 +628,52 @@ int RunRemind(const std::string& db, const std::string& site_slug, const MailOpt
   return run->emails_failed > 0 ? 1 : 0;
 }
 
+// `gongkai site add`: another district's portal on this deployment.
+int RunSiteAdd(const std::string& db, const AddSiteOptions& options, const std::string& catalog_file,
+               const std::string& key_base) {
+  Catalog catalog;
+  if (catalog_file.empty()) {
+    auto seed = LoadSeedCatalog();
+    if (!seed) return Fail(seed.error());
+    catalog = std::move(*seed);
+  } else {
+    auto bytes = ReadFile(catalog_file);
+    if (!bytes) return Fail(bytes.error());
+    auto parsed = ParseCatalogJson(*bytes);
+    if (!parsed) return Fail(parsed.error());
+    catalog = std::move(*parsed);
+  }
+  auto store = OpenStore(db, true);
+  if (!store) return Fail(store.error());
+  SystemClock clock;
+  auto site = AddSite(**store, clock, options, catalog);
+  if (!site) return Fail(site.error());
+  if (auto cal = EnsureCalendar(**store); !cal) return Fail(cal.error());
+  auto path = SiteLedgerKeyPath(**store, *site, key_base);
+  if (!path) return Fail(path.error());
+  auto key = EnsureLedgerKey(**store, *site, *path, true, clock.Now());
+  if (!key) return Fail(key.error());
+  auto cat = (*store)->LoadCatalog(site->id);
+  if (!cat) return Fail(cat.error());
+  fmt::print("已创建站点“{}”（{}）：{}个领域、{}个事项、{}个责任单位；域名：{}。\n", site->name, site->slug, cat->areas.size(),
+             cat->ItemCount(), cat->units.size(), site->host.empty() ? "（无，仅作为默认站点时可访问）" : site->host);
+  fmt::print("账本签名密钥：{}；公钥：{}\n", path->string(), ledger::VerifierKey(*key));
+  fmt::print("下一步：gongkai user add --db {} --site {} --role admin ... 创建该站点的管理员账号。\n", db, site->slug);
+  fmt::print("Created site {} (host {}).\n", site->slug, site->host.empty() ? "-" : site->host);
+  return 0;
+}
+
+int RunSiteList(const std::string& db) {
+  auto store = OpenStore(db, false);
+  if (!store) return Fail(store.error());
+  auto sites = (*store)->ListSites();
+  if (!sites) return Fail(sites.error());
+  fmt::print("{:<6}{:<20}{:<32}{}\n", "编号", "标识", "域名", "名称");
+  for (const auto& s : *sites)
+    fmt::print("{:<8}{:<22}{:<34}{}\n", s.id, s.slug, s.host.empty() ? "-" : s.host, s.name);
+  return 0;
+}
+
 int RunUserList(const std::string& db, const std::string& site_slug) {
   auto store = OpenStore(db, false);
   if (!store) return Fail(store.error());
@@ -700,6 +750,24 @@ int main(int argc, char** argv) {
         if (v.starts_with("http://") || v.starts_with("https://")) return {};
         return "门户地址应以http://或https://开头";
       });
+
+  // site
+  auto* site_cmd = app.add_subcommand("site", "站点：一个部署承载多个区县的门户 (sites on one deployment)");
+  site_cmd->require_subcommand(1);
+  auto* site_add = site_cmd->add_subcommand("add", "新建站点，载入种子目录或另一站点的目录 (add a site)");
+  AddSiteOptions new_site;
+  std::string site_catalog;
+  site_add->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
+  site_add->add_option("--slug", new_site.slug, "站点标识，如pudong (site slug)")->required();
+  site_add->add_option("--name", new_site.name, "站点名称，如“浦东新区人民政府” (site name)")->required();
+  site_add->add_option("--host", new_site.host, "站点域名，如gk.pudong.gov.cn (host name routed to the site)");
+  auto* from_opt = site_add->add_option("--from-site", new_site.from_site,
+                                        "复制该站点当前的信息公开目录 (copy this site's catalogue)");
+  site_add->add_option("--catalog", site_catalog, "目录文件（JSON），默认为内置的种子目录 (catalogue file; default: seed)")
+      ->excludes(from_opt);
+  site_add->add_option("--ledger-key", ledger_key, ledger_key_help);
+  auto* site_list = site_cmd->add_subcommand("list", "列出全部站点 (list sites)");
+  site_list->add_option("--db", db, "数据库文件 (database file)")->capture_default_str();
 
   // ledger, dump, verify
   auto* ledger_cmd = app.add_subcommand("ledger", "公开账本：写入新发布的信息、签署树头、更换密钥 (the publication ledger)");
@@ -925,7 +993,9 @@ int main(int argc, char** argv) {
     {
       // The ledger's signing key (kept if it exists) and the ledger itself.
       SystemClock clock;
-      auto key = EnsureLedgerKey(**store, *s, LedgerKeyPath(db, ledger_key), true, clock.Now());
+      auto path = SiteLedgerKeyPath(**store, *s, LedgerKeyPath(db, ledger_key));
+      if (!path) return Fail(path.error());
+      auto key = EnsureLedgerKey(**store, *s, *path, true, clock.Now());
       if (!key) return Fail(key.error());
       auto done = SequenceLedger(**store, *s, &*key, clock.Now());
       if (!done) return Fail(done.error());
@@ -950,6 +1020,8 @@ int main(int argc, char** argv) {
     options.ledger_key_path = LedgerKeyPath(db, ledger_key);
     return RunServe(db, listen, port_file, serve_mail, std::move(options));
   }
+  if (site_add->parsed()) return RunSiteAdd(db, new_site, site_catalog, LedgerKeyPath(db, ledger_key));
+  if (site_list->parsed()) return RunSiteList(db);
   if (t_add->parsed()) return RunTokenAdd(db, site, t_name, t_unit, t_role, t_secret_only);
   if (t_list->parsed()) return RunTokenList(db, site);
   if (t_revoke->parsed()) return RunTokenRevoke(db, site, t_id);

@@ -101,11 +101,11 @@ class Admin {
 
   Auth Authenticate(const httplib::Request& req) const {
     Auth a;
-    a.actor = Actor::Public(d_.site.id);
+    a.actor = Actor::Public(d_.site().id);
     std::string token = CookieValue(req, kSessionCookie);
     if (token.empty()) return a;
     auto s = ResolveSession(d_.store, d_.clock, token);
-    if (!s || s->second.site_id != d_.site.id) return a;
+    if (!s || s->second.site_id != d_.site().id) return a;
     a.signed_in = true;
     a.actor = s->second;
     a.csrf = s->first.csrf_token;
@@ -130,7 +130,7 @@ class Admin {
     if (crumbs.empty()) crumbs = {{"首页", "/"}, {"管理后台", "/admin"}, {title, ""}};
     res.status = status;
     res.set_header("Cache-Control", "no-store");
-    res.set_content(views::RenderPage(d_.site, cat, title, "", crumbs, views::RenderTemplate(template_name, data), &v),
+    res.set_content(views::RenderPage(d_.site(), cat, title, "", crumbs, views::RenderTemplate(template_name, data), &v),
                     kHtml);
   }
 
@@ -146,7 +146,7 @@ class Admin {
     views::Viewer v = ViewerOf(a);
     res.status = status;
     res.set_header("Cache-Control", "no-store");
-    res.set_content(views::ErrorPage(d_.site, cat, status, message, &v), kHtml);
+    res.set_content(views::ErrorPage(d_.site(), cat, status, message, &v), kHtml);
   }
 
   static void RedirectToLogin(const httplib::Request& req, httplib::Response& res) {
@@ -282,7 +282,7 @@ class Admin {
         return Webhooks(req, res,
                         WebhookPage{.error = fmt::format("事件序号“{}”应为正整数", seq_text.substr(0, 40)), .status = 400});
       if (!d_.poster) return SendError(req, res, a, Error::Internal("本服务未配置推送"));
-      auto sent = ReplayWebhook(Ctx(a), d_.site, *d_.poster, *id, seq);
+      auto sent = ReplayWebhook(Ctx(a), d_.site(), *d_.poster, *id, seq);
       if (!sent) {
         if (sent.error().code == ErrorCode::kNotFound)
           return Webhooks(req, res, WebhookPage{.error = sent.error().message, .status = 404});
@@ -422,7 +422,7 @@ class Admin {
       if (!CheckCsrf(req, res, a)) return;
       auto snap = Snap();
       if (!snap) return SendError(req, res, a, snap.error());
-      auto run = RunReminders(Ctx(a), (*snap)->catalog, d_.reminders, false);
+      auto run = RunReminders(Ctx(a), (*snap)->catalog, d_.reminders(), false);
       if (!run) return SendError(req, res, a, run.error(), &(*snap)->catalog);
       std::string message =
           !run->working_day
@@ -532,7 +532,7 @@ class Admin {
       auto id = ParseId(req.matches[1]);
       if (!id) return SendError(req, res, a, id.error());
       auto r = d_.store.GetRecord(*id);
-      if (!r || r->site_id != d_.site.id) return SendError(req, res, a, Error::NotFound("公开信息不存在"));
+      if (!r || r->site_id != d_.site().id) return SendError(req, res, a, Error::NotFound("公开信息不存在"));
       if (auto s = Authorize(a.actor, Action::kViewUnitWork, r->unit); !s) return SendError(req, res, a, s.error());
       auto versions = d_.store.ListVersions(*id);
       if (!versions) return SendError(req, res, a, versions.error());
@@ -698,7 +698,7 @@ class Admin {
     if (can_register) d.set("can_register", true);
     d.set("targets", TargetsFor(c, unit));
     Date today = BeijingDate(d_.clock.Now());
-    auto obligations = d_.store.ListObligations(d_.site.id, unit, ObligationState::kOpen);
+    auto obligations = d_.store.ListObligations(d_.site().id, unit, ObligationState::kOpen);
     if (!obligations) return SendError(req, res, a, obligations.error());
     Data obs{Data::type::list};
     for (const auto& o : *obligations) {
@@ -725,7 +725,7 @@ class Admin {
     working.published_only = false;
     working.statuses = {RecordStatus::kDraft, RecordStatus::kSubmitted, RecordStatus::kApproved};
     working.limit = 200;
-    auto records = d_.store.ListRecords(d_.site.id, working);
+    auto records = d_.store.ListRecords(d_.site().id, working);
     if (!records) return SendError(req, res, a, records.error());
     Data recs{Data::type::list};
     Data approved{Data::type::list};
@@ -756,7 +756,7 @@ class Admin {
     RecordFilter pub;
     pub.unit = unit;
     pub.limit = 20;
-    auto published = d_.store.ListRecords(d_.site.id, pub);
+    auto published = d_.store.ListRecords(d_.site().id, pub);
     if (!published) return SendError(req, res, a, published.error());
     Data pubs{Data::type::list};
     for (const auto& r : *published) {
@@ -781,7 +781,7 @@ class Admin {
     auto id = ParseId(req.matches[1]);
     if (!id) return SendError(req, res, a, id.error());
     auto o = d_.store.GetObligation(*id);
-    if (!o || o->site_id != d_.site.id) return SendError(req, res, a, Error::NotFound("待公开事项不存在"));
+    if (!o || o->site_id != d_.site().id) return SendError(req, res, a, Error::NotFound("待公开事项不存在"));
     if (auto s = Authorize(a.actor, Action::kViewUnitWork, o->unit); !s) return SendError(req, res, a, s.error());
     Data d;
     d.set("id", fmt::format("{}", o->id));
@@ -825,7 +825,7 @@ class Admin {
     Record r;
     if (id > 0) {
       auto loaded = d_.store.GetRecord(id);
-      if (!loaded || loaded->site_id != d_.site.id) return SendError(req, res, a, Error::NotFound("公开信息不存在"));
+      if (!loaded || loaded->site_id != d_.site().id) return SendError(req, res, a, Error::NotFound("公开信息不存在"));
       r = *loaded;
       if (auto s = Authorize(a.actor, Action::kViewUnitWork, r.unit); !s) return SendError(req, res, a, s.error());
       d.set("exists", true);
@@ -837,7 +837,7 @@ class Admin {
       std::int64_t ob = std::atoll(Field(req, "obligation").c_str());
       if (ob > 0) {
         auto o = d_.store.GetObligation(ob);
-        if (!o || o->site_id != d_.site.id) return SendError(req, res, a, Error::NotFound("待公开事项不存在"));
+        if (!o || o->site_id != d_.site().id) return SendError(req, res, a, Error::NotFound("待公开事项不存在"));
         r.unit = o->unit;
         r.item_number = o->item_number;
         r.element = o->element;
@@ -959,7 +959,7 @@ class Admin {
     if (expected.empty() || !ConstantTimeEquals(Field(req, "_csrf"), expected))
       return LoginPage(req, res, "登录表单已过期（安全校验未通过），请重新输入。", Field(req, "username"), 403);
     std::string username = Field(req, "username");
-    auto r = Login(d_.store, d_.clock, d_.site.id, username, Field(req, "password"), d_.policy);
+    auto r = Login(d_.store, d_.clock, d_.site().id, username, Field(req, "password"), d_.policy);
     if (!r) return LoginPage(req, res, r.error().message, username, r.error().code == ErrorCode::kForbidden ? 429 : 401);
     res.set_header("Set-Cookie", std::string(kSessionCookie) + "=" + r->token + CookieAttributes(req));
     Redirect(res, r->account.must_change_password ? "/admin/password" : SafeNext(Field(req, "next")));
@@ -982,7 +982,7 @@ class Admin {
       if (!hint.empty()) l.set("hint", hint);
       links.push_back(l);
     };
-    auto rounds = d_.store.ListRounds(d_.site.id);
+    auto rounds = d_.store.ListRounds(d_.site().id);
     if (rounds && !rounds->empty()) {
       const auto& latest = rounds->front();
       if (a.actor.role == Role::kLiaison || a.actor.role == Role::kLeader)
@@ -1095,7 +1095,7 @@ class Admin {
       }
     d.set("items", items);
     d.set("open_items", open_items);
-    auto history = d_.store.UnitItemHistory(d_.site.id, u->name);
+    auto history = d_.store.UnitItemHistory(d_.site().id, u->name);
     Data hist{Data::type::list};
     if (history) {
       for (const auto& h : *history) {
@@ -1158,7 +1158,7 @@ class Admin {
     if (auto s = Authorize(a.actor, Action::kManageAccounts); !s) return SendError(req, res, a, s.error());
     auto snap = Snap();
     if (!snap) return SendError(req, res, a, snap.error());
-    auto accounts = d_.store.ListAccounts(d_.site.id);
+    auto accounts = d_.store.ListAccounts(d_.site().id);
     if (!accounts) return SendError(req, res, a, accounts.error());
     Data d;
     d.set("csrf", a.csrf);
@@ -1325,7 +1325,7 @@ class Admin {
   void Rounds(const httplib::Request& req, httplib::Response& res, const std::string& error, int status = 200) {
     Auth a = Authenticate(req);
     if (auto s = Authorize(a.actor, Action::kViewRoll); !s) return SendError(req, res, a, s.error());
-    auto rounds = d_.store.ListRounds(d_.site.id);
+    auto rounds = d_.store.ListRounds(d_.site().id);
     if (!rounds) return SendError(req, res, a, rounds.error());
     Data d;
     d.set("csrf", a.csrf);
@@ -1453,7 +1453,7 @@ class Admin {
     if (auto s = Authorize(a.actor, Action::kRegisterUnit, unit); !s) return SendError(req, res, a, s.error());
     auto row = LoadUnitRegistration(Ctx(a), (*snap)->catalog, *id, unit);
     if (!row) return SendError(req, res, a, row.error(), &(*snap)->catalog);
-    auto round = d_.store.GetRound(d_.site.id, *id);
+    auto round = d_.store.GetRound(d_.site().id, *id);
     if (!round) return SendError(req, res, a, round.error());
     Data d;
     d.set("csrf", a.csrf);
@@ -1518,7 +1518,7 @@ class Admin {
     std::string unit = req.matches[2];
     auto row = LoadUnitRegistration(Ctx(a), (*snap)->catalog, *id, unit);
     if (!row) return SendError(req, res, a, row.error(), &(*snap)->catalog);
-    auto round = d_.store.GetRound(d_.site.id, *id);
+    auto round = d_.store.GetRound(d_.site().id, *id);
     if (!round) return SendError(req, res, a, round.error());
     Data d;
     d.set("unit", unit);
@@ -1569,7 +1569,7 @@ class Admin {
     if (auto s = Authorize(a.actor, Action::kViewAudit); !s) return SendError(req, res, a, s.error());
     int page = std::max(1, std::atoi(req.get_param_value("page").c_str()));
     constexpr int kPerPage = 50;
-    auto entries = d_.store.ListAudit(d_.site.id, kPerPage + 1, (page - 1) * kPerPage);
+    auto entries = d_.store.ListAudit(d_.site().id, kPerPage + 1, (page - 1) * kPerPage);
     if (!entries) return SendError(req, res, a, entries.error());
     Data d;
     d.set("page", fmt::format("{}", page));
@@ -1860,7 +1860,7 @@ class Admin {
     auto snap = Snap();
     if (!snap) return SendError(req, res, a, snap.error());
     bool is_default = true;
-    auto mapping = CurrentAnnualMapping(d_.store, d_.site.id, (*snap)->catalog, &is_default);
+    auto mapping = CurrentAnnualMapping(d_.store, d_.site().id, (*snap)->catalog, &is_default);
     Data d;
     d.set("csrf", a.csrf);
     if (!message.empty()) d.set("message", message);
@@ -1883,7 +1883,7 @@ class Admin {
     if (!list) return SendError(req, res, a, list.error());
     std::map<std::int64_t, std::string> names;
     if (all)
-      if (auto accounts = d_.store.ListAccounts(d_.site.id))
+      if (auto accounts = d_.store.ListAccounts(d_.site().id))
         for (const auto& acc : *accounts) names[acc.id] = fmt::format("{}（{}{}）", acc.display_name, acc.unit, RoleLabel(acc.role));
     Data d;
     d.set("csrf", a.csrf);
@@ -1892,7 +1892,7 @@ class Admin {
     if (all) d.set("all", true);
     if (can_all) d.set("can_all", true);
     if (RoleMay(a.actor.role, Action::kSendReminders)) d.set("can_run", true);
-    if (d_.reminders.mailer != nullptr) d.set("mail_configured", true);
+    if (d_.reminders().mailer != nullptr) d.set("mail_configured", true);
     if (auto me = d_.store.GetAccount(a.actor.account_id)) d.set("email", me->email);
     int unread = 0;
     Data items{Data::type::list};

@@ -20,11 +20,11 @@ namespace gongkai {
 struct AdminDeps {
   Store& store;
   const Clock& clock;
-  const Site& site;
+  std::function<const Site&()> site;  // the request's site
   AuthPolicy policy;
   std::function<Result<std::shared_ptr<const Snapshot>>()> snapshot;
   std::size_t max_attachment_bytes = 50 * 1024 * 1024;
-  ReminderSettings reminders;  // for the office's "send reminders now" button
+  std::function<ReminderSettings()> reminders;  // the request's site's, for the "send reminders now" button
   WebhookPoster* poster = nullptr;  // for the office's "send again" (replay); null: replay refused
 };
 

@@ -73,7 +73,7 @@ struct Routes {
   template <typename F>
   void Handle(const httplib::Request& req, httplib::Response& res, F body) {
     res.set_header("Cache-Control", "no-store");
-    auto actor = ResolveApiToken(d.store, d.clock, d.site.id, BearerOf(req));
+    auto actor = ResolveApiToken(d.store, d.clock, d.site().id, BearerOf(req));
     if (!actor) {
       d.send_error(req, res, actor.error());
       if (actor.error().code == ErrorCode::kUnauthenticated)

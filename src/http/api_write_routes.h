@@ -26,7 +26,7 @@ namespace gongkai {
 struct ApiWriteDeps {
   Store& store;
   const Clock& clock;
-  const Site& site;
+  std::function<const Site&()> site;  // the request's site
   std::function<Result<std::shared_ptr<const Snapshot>>()> snapshot;
   // Sends an error as the API's JSON document with its HTTP status.
   std::function<void(const httplib::Request&, httplib::Response&, const Error&)> send_error;

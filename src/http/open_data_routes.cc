@@ -97,7 +97,7 @@ struct Routes {
   template <typename F>
   Status CachedXml(const httplib::Request& req, httplib::Response& res, const char* type, F render) {
     GK_TRY(snap, Snap());
-    const std::string key = BaseUrl(d.public_url, req) + req.target;
+    const std::string key = fmt::format("{}\x1f{}{}", d.site().id, BaseUrl(d.public_url(), req), req.target);
     {
       std::lock_guard lock(xml->mu);
       auto it = xml->entries.find(key);
@@ -124,7 +124,7 @@ struct Routes {
 
   Result<Record> PublicRecord(std::int64_t id) {
     GK_TRY(r, d.store.GetRecord(id));
-    if (r.site_id != d.site.id || r.published_version == 0)
+    if (r.site_id != d.site().id || r.published_version == 0)
       return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", id)));
     return r;
   }
@@ -132,7 +132,7 @@ struct Routes {
   Status Records(const httplib::Request& req, httplib::Response& res) {
     GK_TRY(snap, Snap());
     GK_TRY(filter, ParseRecordQuery(snap->catalog, QueryInputOf(req)));
-    GK_TRY(page, ListPublicRecords(d.store, d.site.id, filter));
+    GK_TRY(page, ListPublicRecords(d.store, d.site().id, filter));
     ojson j;
     ojson list = ojson::array();
     for (const auto& r : page.records) list.push_back(RecordSummaryDoc(r));
@@ -151,8 +151,8 @@ struct Routes {
     in.limit.clear();
     in.cursor.clear();
     GK_TRY(filter, ParseRecordQuery(snap->catalog, in));
-    GK_TRY(records, AllPublicRecords(d.store, d.site.id, filter, kExportCap));
-    const std::string name = fmt::format("records-{}", d.site.slug);
+    GK_TRY(records, AllPublicRecords(d.store, d.site().id, filter, kExportCap));
+    const std::string name = fmt::format("records-{}", d.site().slug);
     if (xlsx) {
       GK_TRY(bytes, RecordXlsx(snap->catalog, records));
       res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.xlsx\"", name));
@@ -169,7 +169,7 @@ struct Routes {
   Status Statistics(const httplib::Request& req, httplib::Response& res) {
     const std::string from = req.get_param_value("from"), to = req.get_param_value("to");
     const auto now = d.clock.Now();
-    const std::string key = from + "|" + to;
+    const std::string key = fmt::format("{}|{}|{}", d.site().id, from, to);
     {
       std::lock_guard lock(stats->mu);
       auto it = stats->entries.find(key);
@@ -180,7 +180,7 @@ struct Routes {
       }
     }
     GK_TRY(snap, Snap());
-    Context ctx{d.store, d.clock, Actor::Public(d.site.id)};
+    Context ctx{d.store, d.clock, Actor::Public(d.site().id)};
     GK_TRY(view, LoadPublicStatistics(ctx, snap->catalog, from, to));
     std::string json = PublicStatisticsJson(view);
     {
@@ -197,7 +197,7 @@ struct Routes {
     GK_TRY(id, PathNumber(req.matches[1], "公开信息"));
     GK_TRY(r, PublicRecord(id));
     GK_TRY(versions, d.store.ListVersions(r.id));
-    res.set_content(RecordDetailDoc(d.site.slug, r, versions).dump(), kJson);
+    res.set_content(RecordDetailDoc(d.site().slug, r, versions).dump(), kJson);
     return Ok();
   }
 
@@ -220,7 +220,7 @@ struct Routes {
             fmt::format("每页条数（limit）“{}”无效，应为1至{}", QuoteInput(limit), kMaxPageSize), "limit"));
       q.limit = n;
     }
-    GK_TRY(events, d.store.ListPublicationEvents(d.site.id, q));
+    GK_TRY(events, d.store.ListPublicationEvents(d.site().id, q));
     ojson list = ojson::array();
     for (const auto& e : events) list.push_back(EventDoc(e));
     ojson j;
@@ -261,7 +261,7 @@ struct Routes {
   }
 
   Status LedgerKeys(const httplib::Request&, httplib::Response& res) {
-    GK_TRY(keys, d.store.ListLedgerKeys(d.site.id));
+    GK_TRY(keys, d.store.ListLedgerKeys(d.site().id));
     ojson list = ojson::array();
     for (const auto& k : keys)
       list.push_back({{"verifier_key", k.verifier_key},
@@ -269,7 +269,7 @@ struct Routes {
                       {"created_at", k.created_at},
                       {"retired_at", k.retired_at.empty() ? ojson(nullptr) : ojson(k.retired_at)}});
     ojson j;
-    j["origin"] = LedgerOrigin(d.site);
+    j["origin"] = LedgerOrigin(d.site());
     j["algorithm"] = "Ed25519 (C2SP signed-note)";
     j["keys"] = std::move(list);
     res.set_content(j.dump(), kJson);
@@ -277,7 +277,7 @@ struct Routes {
   }
 
   Result<SignedTreeHead> LatestHead() {
-    GK_TRY(heads, d.store.ListTreeHeads(d.site.id, 1));
+    GK_TRY(heads, d.store.ListTreeHeads(d.site().id, 1));
     if (heads.empty()) return Unexpected(Error::NotFound("账本尚未签署树头"));
     return heads[0];
   }
@@ -291,7 +291,7 @@ struct Routes {
   Status Head(const httplib::Request&, httplib::Response& res) {
     GK_TRY(head, LatestHead());
     ojson j;
-    j["origin"] = LedgerOrigin(d.site);
+    j["origin"] = LedgerOrigin(d.site());
     j["tree_size"] = head.size;
     j["root_hash"] = merkle::ToHex(head.root);
     j["timestamp"] = head.time;
@@ -306,10 +306,10 @@ struct Routes {
     GK_TRY(limit, SizeParam(req, "limit", "条数", 100));
     if (limit < 1 || limit > 1000)
       return Unexpected(Error::Invalid(fmt::format("条数（limit）{}无效，应为1至1000", limit), "limit"));
-    GK_TRY(size_seq, d.store.LedgerSize(d.site.id));
+    GK_TRY(size_seq, d.store.LedgerSize(d.site().id));
     std::vector<LedgerLeaf> leaves;
     if (start < size_seq.first) {
-      GK_TRY(found, d.store.ListLedgerLeaves(d.site.id, start, static_cast<int>(limit)));
+      GK_TRY(found, d.store.ListLedgerLeaves(d.site().id, start, static_cast<int>(limit)));
       leaves = std::move(found);
     }
     ojson list = ojson::array();
@@ -328,7 +328,7 @@ struct Routes {
     if (req.has_param("record")) {
       GK_TRY(record, SizeParam(req, "record", "公开信息编号", 0));
       GK_TRY(version, SizeParam(req, "version", "版本", 0));
-      GK_TRY(leaves, d.store.LedgerLeavesOfRecord(d.site.id, static_cast<std::int64_t>(record)));
+      GK_TRY(leaves, d.store.LedgerLeavesOfRecord(d.site().id, static_cast<std::int64_t>(record)));
       // The leaf that published that version (the newest version when none is given).
       const LedgerLeaf* found = nullptr;
       for (const auto& l : leaves) {
@@ -350,7 +350,7 @@ struct Routes {
         return Unexpected(Error::Invalid("请指定叶子序号（index）或公开信息编号（record）", "index"));
       index = i;
     }
-    GK_TRY(a, ProveInclusion(d.store, d.site, index, tree_size));
+    GK_TRY(a, ProveInclusion(d.store, d.site(), index, tree_size));
     ojson j;
     j["leaf_index"] = a.leaf.index;
     j["tree_size"] = a.tree_size;
@@ -364,7 +364,7 @@ struct Routes {
   Status Consistency(const httplib::Request& req, httplib::Response& res) {
     GK_TRY(first, SizeParam(req, "first", "第一个树大小", 0));
     GK_TRY(second, SizeParam(req, "second", "第二个树大小", 0));
-    GK_TRY(a, ProveConsistency(d.store, d.site, first, second));
+    GK_TRY(a, ProveConsistency(d.store, d.site(), first, second));
     ojson j;
     j["first"] = a.first;
     j["second"] = a.second;
@@ -385,15 +385,15 @@ struct Routes {
   Result<std::string> RenderFeed(const httplib::Request& req, const Snapshot& snapshot, const EventQuery& q,
                                  const std::string& title, const std::string& page_path) {
     const Snapshot* snap = &snapshot;
-    GK_TRY(events, d.store.ListPublicationEvents(d.site.id, q));
-    const std::string base = BaseUrl(d.public_url, req);
+    GK_TRY(events, d.store.ListPublicationEvents(d.site().id, q));
+    const std::string base = BaseUrl(d.public_url(), req);
     Feed feed;
     feed.id = base + req.path;
     feed.self_url = base + req.path;
     feed.page_url = base + page_path;
     feed.title = title;
-    feed.subtitle = fmt::format("{}政府信息公开：新发布、修订和撤回的信息", d.site.name);
-    feed.author = snap->catalog.office.name.empty() ? d.site.name : snap->catalog.office.name;
+    feed.subtitle = fmt::format("{}政府信息公开：新发布、修订和撤回的信息", d.site().name);
+    feed.author = snap->catalog.office.name.empty() ? d.site().name : snap->catalog.office.name;
     // A feed with no entries has not changed since the epoch of this software's first release year.
     std::string newest;
     for (const auto& e : events) newest = std::max(newest, e.at);
@@ -423,22 +423,22 @@ struct Routes {
   // Record sitemaps cover blocks of kSitemapUrls record ids: records-k.xml
   // lists the public records with ids in ((k-1)*kSitemapUrls, k*kSitemapUrls].
   Status SitemapIndex(const httplib::Request& req, httplib::Response& res) {
-    const std::string base = BaseUrl(d.public_url, req);
+    const std::string base = BaseUrl(d.public_url(), req);
     RecordFilter all;
-    GK_TRY(total, d.store.CountRecords(d.site.id, all));
+    GK_TRY(total, d.store.CountRecords(d.site().id, all));
     std::vector<SitemapUrl> maps{{base + "/sitemaps/pages.xml", ""}};
     if (total > 0) {
       RecordFilter last;
       last.after_id = 0;
       last.limit = 1;
       last.offset = total - 1;
-      GK_TRY(newest, d.store.ListRecords(d.site.id, last));
+      GK_TRY(newest, d.store.ListRecords(d.site().id, last));
       const std::int64_t max_id = newest.empty() ? 0 : newest.back().id;
       for (std::int64_t k = 1; (k - 1) * kSitemapUrls < max_id; ++k) {
         RecordFilter block;
         block.after_id = (k - 1) * kSitemapUrls;
         block.max_id = k * kSitemapUrls;
-        GK_TRY(n, d.store.CountRecords(d.site.id, block));
+        GK_TRY(n, d.store.CountRecords(d.site().id, block));
         if (n > 0) maps.push_back({fmt::format("{}/sitemaps/records-{}.xml", base, k), ""});
       }
     }
@@ -448,7 +448,7 @@ struct Routes {
 
   Status SitemapPages(const httplib::Request& req, httplib::Response& res) {
     GK_TRY(snap, Snap());
-    const std::string base = BaseUrl(d.public_url, req);
+    const std::string base = BaseUrl(d.public_url(), req);
     std::vector<SitemapUrl> urls{{base + "/", ""}, {base + "/units", ""}, {base + "/guide", ""},
                                  {base + "/deadline", ""}};
     for (const auto& a : snap->catalog.areas)
@@ -460,10 +460,10 @@ struct Routes {
 
   Status SitemapRecords(const httplib::Request& req, httplib::Response& res) {
     GK_TRY(k, PathNumber(req.matches[1], "站点地图"));
-    const std::string base = BaseUrl(d.public_url, req);
+    const std::string base = BaseUrl(d.public_url(), req);
     // lastmod: the record's latest publication event (its latest revision,
     // or its withdrawal).
-    GK_TRY(page, d.store.ListLastPublicationTimes(d.site.id, (k - 1) * kSitemapUrls, k * kSitemapUrls, kSitemapUrls));
+    GK_TRY(page, d.store.ListLastPublicationTimes(d.site().id, (k - 1) * kSitemapUrls, k * kSitemapUrls, kSitemapUrls));
     if (page.empty()) return Unexpected(Error::NotFound(fmt::format("站点地图records-{}.xml不存在", k)));
     std::vector<SitemapUrl> urls;
     for (const auto& [id, at] : page) urls.push_back({fmt::format("{}/records/{}", base, id), BeijingRfc3339(at)});
@@ -505,7 +505,7 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
   get(R"(/feeds/site\.atom)", [](Routes& x, const httplib::Request& q, httplib::Response& s) {
     EventQuery eq;
     eq.limit = kFeedEntries;
-    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开", x.d.site.name), "/");
+    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开", x.d.site().name), "/");
   });
   get(R"(/feeds/areas/(\d+)\.atom)", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
     GK_TRY(snap, x.Snap());
@@ -515,7 +515,7 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
       EventQuery eq;
       eq.limit = kFeedEntries;
       for (const auto& it : a.items) eq.items.push_back(it.number);
-      return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site.name, a.title), "/");
+      return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site().name, a.title), "/");
     }
     return Unexpected(Error::NotFound(fmt::format("目录中没有第{}个领域", n)));
   });
@@ -527,7 +527,7 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
     EventQuery eq;
     eq.limit = kFeedEntries;
     eq.items = {it->number};
-    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site.name, it->title),
+    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site().name, it->title),
                       fmt::format("/items/{}", it->number));
   });
   get(R"(/feeds/units/([^/]+)\.atom)", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
@@ -537,7 +537,7 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
     EventQuery eq;
     eq.limit = kFeedEntries;
     eq.unit = name;
-    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site.name, name), views::UnitUrl(name));
+    return x.SendFeed(q, s, eq, fmt::format("{}政府信息公开 · {}", x.d.site().name, name), views::UnitUrl(name));
   });
 
   // Sitemaps, rendered once per revision of the site's content.
@@ -572,7 +572,7 @@ void RegisterOpenDataRoutes(httplib::Server& http, const OpenDataDeps& deps) {
   get(R"(/robots\.txt)", [](Routes& x, const httplib::Request& q, httplib::Response& s) -> Status {
     s.set_content(fmt::format("User-agent: *\nDisallow: /admin\nDisallow: /login\nDisallow: /api/\nAllow: /\n\n"
                               "Sitemap: {}/sitemap.xml\n",
-                              BaseUrl(x.d.public_url, q)),
+                              BaseUrl(x.d.public_url(), q)),
                   "text/plain; charset=utf-8");
     return Ok();
   });

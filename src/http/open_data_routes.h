@@ -19,13 +19,13 @@ namespace gongkai {
 struct OpenDataDeps {
   Store& store;
   const Clock& clock;
-  const Site& site;
+  std::function<const Site&()> site;  // the request's site
   std::function<Result<std::shared_ptr<const Snapshot>>()> snapshot;
   // Sends an error (JSON under /api/, an HTML page elsewhere).
   std::function<void(const httplib::Request&, httplib::Response&, const Error&)> send_error;
-  // The portal's public base URL ("https://gk.example.gov.cn"), for the
-  // absolute URLs feeds and sitemaps need; "" = from the request's Host.
-  std::string public_url;
+  // The request's site's public base URL ("https://gk.example.gov.cn"), for
+  // the absolute URLs feeds and sitemaps need; "" = from the request's Host.
+  std::function<std::string()> public_url;
 };
 
 void RegisterOpenDataRoutes(httplib::Server& server, const OpenDataDeps& deps);

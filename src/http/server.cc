@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <condition_variable>
@@ -21,6 +22,7 @@
 #include "core/timestamp.h"
 #include "codec/rules_codec.h"
 #include "core/resources.h"
+#include "core/site_routing.h"
 #include "http/admin.h"
 #include "http/api.h"
 #include "http/api_write_routes.h"
@@ -60,22 +62,39 @@ struct PortalServer::Impl {
   Store& store;
   ServerOptions options;
   httplib::Server http;
-  Site site;
   int port = 0;
 
-  // Rendered responses and the parsed catalogue, valid for one revision of
-  // the site's content. Checked against the database on every request, so
-  // several server processes on one database stay consistent.
-  std::shared_mutex cache_mu;
-  std::unordered_map<std::string, CachedResponse> cache;
-  std::shared_ptr<const Snapshot> snapshot;
+  // One deployment serves every site in the database, each on its host name
+  // (core/site_routing.h); a request for no site's host goes to the default
+  // site (options.site_slug). Per site: rendered responses and the parsed
+  // catalogue, valid for one revision of the site's content, checked against
+  // the database on every request, so several server processes on one
+  // database stay consistent.
+  struct SiteState {
+    explicit SiteState(Site s) : site(std::move(s)) {}
+    const Site site;
+    std::shared_mutex cache_mu;
+    std::unordered_map<std::string, CachedResponse> cache;
+    std::shared_ptr<const Snapshot> snapshot;
+  };
+  // Sites are never removed, so a SiteState lives as long as the server.
+  std::shared_mutex sites_mu;
+  std::vector<std::shared_ptr<SiteState>> sites;  // guarded by sites_mu
+  std::vector<Site> site_list;                     // the same sites' values, for ResolveSiteIndex
+  std::shared_ptr<SiteState> default_site;
+  std::chrono::steady_clock::time_point sites_loaded{};
+  // The site of the request the calling thread serves (set before routing).
+  static inline thread_local SiteState* request_site = nullptr;
   std::vector<DeadlineRule> rules;  // immutable, from the binary
   SystemClock clock;
   std::shared_ptr<void> admin;  // owns the admin handlers
 
   // The ledger sequencer: appends new publication events to the ledger and
   // signs tree heads (after each burst, and at least daily).
-  std::optional<ledger::SigningKey> ledger_key;
+  // Each site's signing key (SiteLedgerKeyPath), loaded or created when the
+  // sequencer first meets the site; none when options.ledger_key_path is "".
+  std::mutex keys_mu;
+  std::unordered_map<std::int64_t, ledger::SigningKey> site_keys;
   std::thread sequencer;
   CurlPoster poster;  // pushes events to the subscribers (webhooks)
 
@@ -83,21 +102,32 @@ struct PortalServer::Impl {
     std::unique_lock lock(timer_mu);
     while (!timer_stop) {
       lock.unlock();
-      auto done = SequenceLedger(store, site, ledger_key ? &*ledger_key : nullptr, clock.Now());
-      if (!done) {
-        if (done.error().code == ErrorCode::kConflict) spdlog::debug("账本：{}", done.error().message);
-        else spdlog::error("账本写入失败 (ledger sequencing failed): {}", done.error().Describe());
-      } else if (done->appended > 0) {
-        spdlog::info("账本：追加{}条，共{}条{} (ledger appended)", done->appended, done->size,
-                     done->signed_head ? "，已签署新树头" : "");
+      RefreshSites(false);
+      for (const auto& state : AllSites()) {
+        const Site& site = state->site;
+        auto key = KeyOf(site);
+        if (!key) {
+          spdlog::error("账本签名密钥不可用 (ledger key, site {}): {}", site.slug, key.error().Describe());
+          continue;
+        }
+        auto done = SequenceLedger(store, site, *key, clock.Now());
+        if (!done) {
+          if (done.error().code == ErrorCode::kConflict) spdlog::debug("账本（{}）：{}", site.slug, done.error().message);
+          else spdlog::error("账本写入失败 (ledger sequencing failed, site {}): {}", site.slug, done.error().Describe());
+        } else if (done->appended > 0) {
+          spdlog::info("账本（{}）：追加{}条，共{}条{} (ledger appended)", site.slug, done->appended, done->size,
+                       done->signed_head ? "，已签署新树头" : "");
+        }
+        // What the append left for later (a WAL checkpoint), here rather than in a request.
+        if (auto kept = store.MaintainStorage(); !kept)
+          spdlog::warn("存储维护失败 (storage maintenance failed): {}", kept.error().Describe());
+        // The same events go to the subscribers, in order, with backoff.
+        auto pushed = DeliverWebhooks(store, site, poster, clock.Now());
+        if (!pushed)
+          spdlog::error("信息推送失败 (webhook delivery failed, site {}): {}", site.slug, pushed.error().Describe());
+        else if (pushed->failed > 0)
+          spdlog::warn("信息推送（{}）：{}次失败，稍后重试 (webhook attempts failed)", site.slug, pushed->failed);
       }
-      // What the append left for later (a WAL checkpoint), here rather than in a request.
-      if (auto kept = store.MaintainStorage(); !kept)
-        spdlog::warn("存储维护失败 (storage maintenance failed): {}", kept.error().Describe());
-      // The same events go to the subscribers, in order, with backoff.
-      auto pushed = DeliverWebhooks(store, site, poster, clock.Now());
-      if (!pushed) spdlog::error("信息推送失败 (webhook delivery failed): {}", pushed.error().Describe());
-      else if (pushed->failed > 0) spdlog::warn("信息推送：{}次失败，稍后重试 (webhook attempts failed)", pushed->failed);
       lock.lock();
       timer_cv.wait_for(lock, std::chrono::milliseconds(std::max(50, options.ledger_interval_ms)),
                         [this] { return timer_stop; });
@@ -111,7 +141,8 @@ struct PortalServer::Impl {
   bool timer_stop = false;
   std::thread timer;
 
-  ReminderSettings Reminders() const {
+  // The reminder settings for `site` (its name signs the e-mails).
+  ReminderSettings Reminders(const Site& site) const {
     ReminderSettings r;
     r.site_name = site.name;
     r.mailer = options.mailer;
@@ -143,17 +174,23 @@ struct PortalServer::Impl {
   }
 
   void RunTimedReminders() {
-    auto snap = Current();
+    RefreshSites(false);
+    for (const auto& state : AllSites()) RunTimedReminders(*state);
+  }
+
+  void RunTimedReminders(SiteState& state) {
+    const Site& site = state.site;
+    auto snap = Current(state);
     if (!snap) {
-      spdlog::error("到期提醒未运行 (reminders failed): {}", snap.error().Describe());
+      spdlog::error("到期提醒未运行 (reminders failed, site {}): {}", site.slug, snap.error().Describe());
       return;
     }
     Context ctx{store, clock, Actor::Console(site.id)};
     ctx.actor.username = "timer";
     ctx.actor.display_name = "定时提醒";
-    auto run = RunReminders(ctx, (*snap)->catalog, Reminders(), false);
+    auto run = RunReminders(ctx, (*snap)->catalog, Reminders(site), false);
     if (!run) {
-      spdlog::error("到期提醒未运行 (reminders failed): {}", run.error().Describe());
+      spdlog::error("到期提醒未运行 (reminders failed, site {}): {}", site.slug, run.error().Describe());
       return;
     }
     if (!run->working_day) {
@@ -161,33 +198,101 @@ struct PortalServer::Impl {
                    run->emails_sent + run->emails_failed);
       return;
     }
-    spdlog::info("到期提醒：{}生成{}条提醒（{}项），邮件成功{}封、失败{}封 (reminders sent)", run->today.ToString(),
-                 run->notices, run->lines, run->emails_sent, run->emails_failed);
+    spdlog::info("到期提醒（{}）：{}生成{}条提醒（{}项），邮件成功{}封、失败{}封 (reminders sent)", site.slug,
+                 run->today.ToString(), run->notices, run->lines, run->emails_sent, run->emails_failed);
     for (const auto& e : run->email_errors) spdlog::warn("提醒邮件发送失败 (e-mail failed): {}", e);
+  }
+
+  // --- sites ---
+  std::vector<std::shared_ptr<SiteState>> AllSites() {
+    std::shared_lock lock(sites_mu);
+    return sites;
+  }
+
+  // Reads the site list again (sites added with `gongkai site add` while the
+  // server runs); unless `now`, at most every 5 seconds. Existing states are
+  // kept (sites are never removed or renamed).
+  Status RefreshSites(bool now) {
+    const auto t = std::chrono::steady_clock::now();
+    {
+      std::shared_lock lock(sites_mu);
+      if (!now && t - sites_loaded < std::chrono::seconds(5)) return Ok();
+    }
+    GK_TRY(listed, store.ListSites());
+    std::unique_lock lock(sites_mu);
+    sites_loaded = t;
+    for (auto& s : listed) {
+      bool known = false;
+      for (const auto& have : sites) known = known || have->site.id == s.id;
+      if (!known) sites.push_back(std::make_shared<SiteState>(std::move(s)));
+    }
+    site_list.clear();
+    for (const auto& have : sites) {
+      site_list.push_back(have->site);
+      // Set once, at Bind (before any request): read without the lock.
+      if (!default_site && have->site.slug == options.site_slug) default_site = have;
+    }
+    if (!default_site) return Unexpected(Error::NotFound(fmt::format("站点“{}”不存在", options.site_slug)));
+    return Ok();
+  }
+
+  // The site a request with this Host header is for.
+  SiteState* Resolve(const std::string& host_header) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      {
+        std::shared_lock lock(sites_mu);
+        int i = ResolveSiteIndex(site_list, host_header, options.site_slug);
+        // A host that names a site: done. Otherwise the list may be stale.
+        if (i >= 0 && (sites[i] != default_site || attempt == 1)) return sites[i].get();
+      }
+      if (attempt == 0 && !RefreshSites(false)) break;
+    }
+    std::shared_lock lock(sites_mu);
+    return default_site.get();
+  }
+
+  SiteState& Here() { return request_site ? *request_site : *default_site; }
+  const Site& site() { return Here().site; }
+
+  // The site's signing key (nullptr when the server signs nothing).
+  Result<const ledger::SigningKey*> KeyOf(const Site& site) {
+    if (options.ledger_key_path.empty()) return nullptr;
+    std::lock_guard lock(keys_mu);
+    if (auto it = site_keys.find(site.id); it != site_keys.end()) return &it->second;
+    GK_TRY(path, SiteLedgerKeyPath(store, site, options.ledger_key_path));
+    GK_TRY(key, EnsureLedgerKey(store, site, path, true, clock.Now()));
+    return &site_keys.emplace(site.id, std::move(key)).first->second;
   }
 
   Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
 
   // The current snapshot; reloaded when the site's revision moved (a
   // catalogue or calendar change by any process on the same database).
-  Result<std::shared_ptr<const Snapshot>> Current() {
-    GK_TRY(rev, store.Revision(site.id));
+  Result<std::shared_ptr<const Snapshot>> Current() { return Current(Here()); }
+  Result<std::shared_ptr<const Snapshot>> Current(SiteState& st) {
+    GK_TRY(rev, store.Revision(st.site.id));
     {
-      std::shared_lock lock(cache_mu);
-      if (snapshot && snapshot->revision == rev) return snapshot;
+      std::shared_lock lock(st.cache_mu);
+      if (st.snapshot && st.snapshot->revision == rev) return st.snapshot;
     }
     auto fresh = std::make_shared<Snapshot>();
     fresh->revision = rev;
-    GK_TRY(loaded, store.LoadCatalog(site.id));
+    GK_TRY(loaded, store.LoadCatalog(st.site.id));
     fresh->catalog = std::move(loaded);
     GK_TRY(cal, CurrentCalendar(store));
     fresh->calendar = std::move(cal);
-    std::unique_lock lock(cache_mu);
-    if (!snapshot || rev >= snapshot->revision) {
-      snapshot = fresh;
-      cache.clear();
+    std::unique_lock lock(st.cache_mu);
+    if (!st.snapshot || rev >= st.snapshot->revision) {
+      st.snapshot = fresh;
+      st.cache.clear();
     }
     return std::shared_ptr<const Snapshot>(fresh);
+  }
+  // The current site's last snapshot, if any (for error pages).
+  std::shared_ptr<const Snapshot> LastSnapshot() {
+    SiteState& st = Here();
+    std::shared_lock lock(st.cache_mu);
+    return st.snapshot;
   }
 
   void SendError(const httplib::Request& req, httplib::Response& res, const Error& error,
@@ -201,7 +306,7 @@ struct PortalServer::Impl {
       res.set_content(api::ErrorDoc(shown).dump(), kJson);
     } else {
       std::string message = status >= 500 ? "服务器暂时无法处理您的请求，请稍后再试。" : error.message;
-      res.set_content(views::ErrorPage(site, cat, status, message), kHtml);
+      res.set_content(views::ErrorPage(site(), cat, status, message), kHtml);
     }
   }
 
@@ -220,10 +325,11 @@ struct PortalServer::Impl {
     if (!current) return SendError(req, res, current.error());
     const auto& snap = *current;
     std::int64_t rev = snap->revision;
+    SiteState& st = Here();
     if (cacheable) {
-      std::shared_lock lock(cache_mu);
-      auto it = cache.find(CacheKey(req));
-      if (it != cache.end() && it->second.revision == rev) {
+      std::shared_lock lock(st.cache_mu);
+      auto it = st.cache.find(CacheKey(req));
+      if (it != st.cache.end() && it->second.revision == rev) {
         res.status = it->second.status;
         res.set_content(it->second.body, it->second.content_type.c_str());
         return;
@@ -235,9 +341,9 @@ struct PortalServer::Impl {
     res.status = out->status;
     res.set_content(out->body, out->content_type.c_str());
     if (cacheable && out->status == 200) {
-      std::unique_lock lock(cache_mu);
-      if (cache.size() >= kMaxCachedResponses) cache.clear();
-      cache[CacheKey(req)] = std::move(*out);
+      std::unique_lock lock(st.cache_mu);
+      if (st.cache.size() >= kMaxCachedResponses) st.cache.clear();
+      st.cache[CacheKey(req)] = std::move(*out);
     }
   }
 
@@ -279,7 +385,7 @@ struct PortalServer::Impl {
   // A record the public may see: published at least once, of this site.
   Result<Record> PublicRecord(std::int64_t id) {
     GK_TRY(r, store.GetRecord(id));
-    if (r.site_id != site.id || r.published_version == 0)
+    if (r.site_id != site().id || r.published_version == 0)
       return Unexpected(Error::NotFound(fmt::format("公开信息{}不存在", id)));
     return r;
   }
@@ -321,17 +427,17 @@ struct PortalServer::Impl {
 
     http.Get("/", [this, html](const httplib::Request& req, httplib::Response& res) {
       Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
-        const Catalog& c = sn.catalog; return html(views::Home(site, c)); });
+        const Catalog& c = sn.catalog; return html(views::Home(site(), c)); });
     });
     http.Get("/guide", [this, html](const httplib::Request& req, httplib::Response& res) {
       Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
-        GK_TRY(keys, store.ListLedgerKeys(site.id));
-        return html(views::GuidePage(site, sn.catalog, keys));
+        GK_TRY(keys, store.ListLedgerKeys(site().id));
+        return html(views::GuidePage(site(), sn.catalog, keys));
       });
     });
     http.Get("/units", [this, html](const httplib::Request& req, httplib::Response& res) {
       Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
-        const Catalog& c = sn.catalog; return html(views::UnitsPage(site, c)); });
+        const Catalog& c = sn.catalog; return html(views::UnitsPage(site(), c)); });
     });
     http.Get(R"(/items/([^/]+))", [this, html](const httplib::Request& req, httplib::Response& res) {
       Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
@@ -342,16 +448,16 @@ struct PortalServer::Impl {
         int page = std::max(1, std::atoi(req.get_param_value("page").c_str()));
         RecordFilter filter;
         filter.item = n;
-        GK_TRY(total, store.CountRecords(site.id, filter));
+        GK_TRY(total, store.CountRecords(site().id, filter));
         views::RecordListing listing;
         listing.total = total;
         listing.pages = std::max(1, (total + kPerPage - 1) / kPerPage);
         listing.page = std::min(page, listing.pages);
         filter.limit = kPerPage;
         filter.offset = (listing.page - 1) * kPerPage;
-        GK_TRY(records, store.ListRecords(site.id, filter));
+        GK_TRY(records, store.ListRecords(site().id, filter));
         listing.records = std::move(records);
-        return html(views::ItemPage(site, c, rules, n, listing));
+        return html(views::ItemPage(site(), c, rules, n, listing));
       });
     });
     http.Get(R"(/units/([^/]+))", [this, html](const httplib::Request& req, httplib::Response& res) {
@@ -359,13 +465,13 @@ struct PortalServer::Impl {
         const Catalog& c = sn.catalog;
         std::string name = req.matches[1];
         if (!c.FindUnit(name)) return Unexpected(Error::NotFound(fmt::format("没有名为“{}”的责任单位", name)));
-        return html(views::UnitPage(site, c, name));
+        return html(views::UnitPage(site(), c, name));
       });
     });
 
     http.Get("/api/v1/catalog", [this, json](const httplib::Request& req, httplib::Response& res) {
       Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
-        const Catalog& c = sn.catalog; return json(api::CatalogDoc(site, c)); });
+        const Catalog& c = sn.catalog; return json(api::CatalogDoc(site(), c)); });
     });
     http.Get(R"(/api/v1/items/([^/]+))", [this, json](const httplib::Request& req, httplib::Response& res) {
       Cached(req, res, [&](const Snapshot& sn) -> Result<CachedResponse> {
@@ -402,8 +508,8 @@ struct PortalServer::Impl {
         }
         if (version < 1 || version > r.published_version)
           return Unexpected(Error::NotFound(fmt::format("该信息没有第{}版", version)));
-        GK_TRY(leaves, store.LedgerLeavesOfRecord(site.id, r.id));
-        return html(views::RecordPage(site, sn.catalog, r, versions, version, leaves));
+        GK_TRY(leaves, store.LedgerLeavesOfRecord(site().id, r.id));
+        return html(views::RecordPage(site(), sn.catalog, r, versions, version, leaves));
       });
     });
     http.Get(R"(/records/(\d+)/files/([0-9a-f]{64}))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -433,15 +539,15 @@ struct PortalServer::Impl {
             auto parsed = SearchParamsOf(req);
             if (!parsed)
               return CachedResponse{0, 400, kHtml,
-                                    views::SearchPage(site, sn.catalog, SearchParams{}, nullptr, parsed.error().message)};
+                                    views::SearchPage(site(), sn.catalog, SearchParams{}, nullptr, parsed.error().message)};
             SearchParams p = std::move(*parsed);
-            if (p.q.empty()) return CachedResponse{0, 200, kHtml, views::SearchPage(site, sn.catalog, p, nullptr, "")};
-            auto outcome = RunSearch(store, site, sn.catalog, p);
+            if (p.q.empty()) return CachedResponse{0, 200, kHtml, views::SearchPage(site(), sn.catalog, p, nullptr, "")};
+            auto outcome = RunSearch(store, site(), sn.catalog, p);
             if (!outcome) {
               if (outcome.error().code != ErrorCode::kInvalidInput) return Unexpected(outcome.error());
-              return CachedResponse{0, 400, kHtml, views::SearchPage(site, sn.catalog, p, nullptr, outcome.error().message)};
+              return CachedResponse{0, 400, kHtml, views::SearchPage(site(), sn.catalog, p, nullptr, outcome.error().message)};
             }
-            return CachedResponse{0, 200, kHtml, views::SearchPage(site, sn.catalog, p, &*outcome, "")};
+            return CachedResponse{0, 200, kHtml, views::SearchPage(site(), sn.catalog, p, &*outcome, "")};
           },
           false);
     });
@@ -451,7 +557,7 @@ struct PortalServer::Impl {
           [&](const Snapshot& sn) -> Result<CachedResponse> {
             GK_TRY(p, SearchParamsOf(req));
             if (p.q.empty()) return Unexpected(Error::Invalid("缺少参数q（搜索词）", "q"));
-            GK_TRY(o, RunSearch(store, site, sn.catalog, p));
+            GK_TRY(o, RunSearch(store, site(), sn.catalog, p));
             nlohmann::ordered_json j;
             j["q"] = p.q;
             j["total"] = o.total;
@@ -506,7 +612,7 @@ struct PortalServer::Impl {
                 status = 400;
               }
             }
-            return CachedResponse{0, status, kHtml, views::DeadlinePage(site, sn.catalog, rules, page)};
+            return CachedResponse{0, status, kHtml, views::DeadlinePage(site(), sn.catalog, rules, page)};
           },
           false);
     });
@@ -572,7 +678,8 @@ struct PortalServer::Impl {
       res.set_content(std::string(css ? *css : std::string_view()), "text/css; charset=utf-8");
     });
     display::RegisterDisplayRoutes(http);
-    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+      request_site = Resolve(req.get_header_value("Host"));
       display::BeginRequest(req);
       return httplib::Server::HandlerResponse::Unhandled;
     });
@@ -585,11 +692,7 @@ struct PortalServer::Impl {
                                   : Error::Invalid("请求有误，服务器无法处理。");
       if (res.status >= 500) e = Error::Internal("服务器内部错误");
       int status = res.status;
-      std::shared_ptr<const Snapshot> snap;
-      {
-        std::shared_lock lock(cache_mu);
-        snap = snapshot;
-      }
+      auto snap = LastSnapshot();
       SendError(req, res, e, snap ? &snap->catalog : nullptr);
       if (status != 404 && status < 500) res.status = status;
     });
@@ -598,29 +701,31 @@ struct PortalServer::Impl {
     });
     AuthPolicy policy;
     policy.session_ttl = std::chrono::seconds(options.session_ttl_seconds);
-    admin = RegisterAdminRoutes(http, AdminDeps{store, clock, site, policy, [this] { return Current(); },
+    // The handlers in other files see the request's site through these.
+    auto current_site = [this]() -> const Site& { return site(); };
+    admin = RegisterAdminRoutes(http, AdminDeps{store, clock, current_site, policy, [this] { return Current(); },
                                                 static_cast<std::size_t>(options.max_attachment_mb) * 1024 * 1024,
-                                                Reminders(), &poster});
+                                                [this] { return Reminders(site()); }, &poster});
 
     RegisterOpenDataRoutes(
-        http, OpenDataDeps{store, clock, site, [this] { return Current(); },
+        http, OpenDataDeps{store, clock, current_site, [this] { return Current(); },
                            [this](const httplib::Request& req, httplib::Response& res, const Error& e) {
-                             std::shared_ptr<const Snapshot> snap;
-                             {
-                               std::shared_lock lock(cache_mu);
-                               snap = snapshot;
-                             }
+                             auto snap = LastSnapshot();
                              SendError(req, res, e, snap ? &snap->catalog : nullptr);
                            },
-                           options.public_url});
-    RegisterApiWriteRoutes(http, ApiWriteDeps{store, clock, site, [this] { return Current(); },
+                           // The configured public URL is the default site's; another
+                           // site's absolute URLs come from its own Host header.
+                           [this] { return &Here() == default_site.get() ? options.public_url : std::string(); }});
+    RegisterApiWriteRoutes(http, ApiWriteDeps{store, clock, current_site, [this] { return Current(); },
                                               [this](const httplib::Request& req, httplib::Response& res,
                                                      const Error& e) { SendError(req, res, e); }});
 
     http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
       SetSecurityHeaders(res);
-      // A request refused before routing (malformed) must not inherit this one's display mode.
+      // A request refused before routing (malformed) must not inherit this
+      // one's display mode or site.
       display::SetCurrentPrefs({});
+      request_site = nullptr;
     });
   }
 };
@@ -632,8 +737,7 @@ PortalServer::~PortalServer() { Stop(); }
 
 Status PortalServer::Bind() {
   auto& im = *impl_;
-  GK_TRY(site, im.store.FindSite(im.options.site_slug));
-  im.site = std::move(site);
+  GK_CHECK(im.RefreshSites(true));
   int threads = std::max(1, im.options.threads);
   im.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   im.http.set_tcp_nodelay(true);
@@ -651,10 +755,8 @@ Status PortalServer::Bind() {
   }
   if (im.options.mailer != nullptr && im.options.mail_from.empty())
     return Unexpected(Error::Invalid("配置了邮件服务器时必须设置发件人地址", "smtp-from"));
-  if (!im.options.ledger_key_path.empty()) {
-    GK_TRY(key, EnsureLedgerKey(im.store, im.site, im.options.ledger_key_path, true, im.clock.Now()));
-    im.ledger_key = std::move(key);
-  }
+  // Every site's key now, so that a bad key file stops the start.
+  for (const auto& st : im.AllSites()) GK_CHECK(im.KeyOf(st->site));
   im.Routes();
   if (im.options.port == 0) {
     im.port = im.http.bind_to_any_port(im.options.host);

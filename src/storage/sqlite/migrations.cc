@@ -709,6 +709,11 @@ INSERT INTO search_changes (record_id) VALUES (0);
 INSERT INTO search_index (search_index) VALUES ('rebuild');
 INSERT INTO search_changes (record_id) VALUES (0);
 )SQL"},
+      // Many sites on one deployment are routed by host name
+      // (core/site_routing.h): two sites must never claim the same one.
+      {16, "one site per host name", R"SQL(
+CREATE UNIQUE INDEX IF NOT EXISTS sites_host ON sites (host) WHERE host <> '';
+)SQL"},
   };
   return kAll;
 }

@@ -114,8 +114,13 @@ Result<Site> SqliteStore::CreateSite(const NewSite& site) {
   GK_TRY(st, c->PrepareCached("INSERT INTO sites (slug, name, host, revision, created_at) VALUES (?, ?, ?, 0, ?)"));
   st.Bind(1, site.slug).Bind(2, site.name).Bind(3, site.host).Bind(4, NowUtc());
   if (auto s = st.Run(); !s) {
-    if (s.error().code == ErrorCode::kConflict)
-      return Unexpected(Error::Conflict(fmt::format("站点“{}”已存在", site.slug), "slug"));
+    if (s.error().code == ErrorCode::kConflict) {
+      // Which constraint: the slug's, or the host name's (migration 16).
+      auto slug_taken = FindSite(site.slug);
+      if (slug_taken || slug_taken.error().code != ErrorCode::kNotFound)
+        return Unexpected(Error::Conflict(fmt::format("站点“{}”已存在", site.slug), "slug"));
+      return Unexpected(Error::Conflict(fmt::format("域名“{}”已由另一个站点使用", site.host), "host"));
+    }
     return Unexpected(s.error());
   }
   return Site{c->LastInsertId(), site.slug, site.name, site.host, 0, std::string(kDefaultIndexPattern)};
