@@ -25,6 +25,7 @@ std::string HostOfHeader(std::string_view header) {
     std::string_view rest = name.substr(close + 1);
     if (!rest.empty() && !rest.starts_with(':')) return {};
     name = name.substr(1, close - 1);
+    if (name.find(':') == std::string_view::npos) return {};  // not an IPv6 address
     std::string out;
     for (char c : name) {
       c = Lower(c);
@@ -41,7 +42,10 @@ std::string HostOfHeader(std::string_view header) {
     name = name.substr(0, colon);
   }
   if (name.ends_with('.')) name.remove_suffix(1);
-  if (name.empty() || name.size() > 253) return {};
+  // No empty label: a name never starts with a dot or has two in a row.
+  if (name.empty() || name.size() > 253 || name.starts_with('.') || name.ends_with('.') ||
+      name.find("..") != std::string_view::npos)
+    return {};
   std::string out;
   out.reserve(name.size());
   for (char c : name) {

@@ -33,6 +33,11 @@ TEST(SiteRoutingTest, HostOfHeaderRefusesMalformedHeaders) {
   EXPECT_EQ(HostOfHeader("[::1"), "");
   EXPECT_EQ(HostOfHeader("[::1]x"), "");
   EXPECT_EQ(HostOfHeader("user@a.b"), "");
+  EXPECT_EQ(HostOfHeader(".."), "");
+  EXPECT_EQ(HostOfHeader("[.]"), "");
+  EXPECT_EQ(HostOfHeader("a.b.."), "");
+  EXPECT_EQ(HostOfHeader(".a.b"), "");
+  EXPECT_EQ(HostOfHeader("a..b"), "");
   EXPECT_EQ(HostOfHeader(std::string(300, 'a')), "");
 }
 

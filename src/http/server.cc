@@ -102,7 +102,8 @@ struct PortalServer::Impl {
     std::unique_lock lock(timer_mu);
     while (!timer_stop) {
       lock.unlock();
-      RefreshSites(false);
+      if (auto listed = RefreshSites(false); !listed)
+        spdlog::warn("站点列表读取失败 (site list): {}", listed.error().Describe());
       for (const auto& state : AllSites()) {
         const Site& site = state->site;
         auto key = KeyOf(site);
@@ -174,7 +175,8 @@ struct PortalServer::Impl {
   }
 
   void RunTimedReminders() {
-    RefreshSites(false);
+    if (auto listed = RefreshSites(false); !listed)
+      spdlog::warn("站点列表读取失败 (site list): {}", listed.error().Describe());
     for (const auto& state : AllSites()) RunTimedReminders(*state);
   }
 

@@ -20,6 +20,8 @@ struct ServerOptions {
   int keep_alive_max_requests = 1000;
   int read_timeout_seconds = 10;
   int write_timeout_seconds = 10;
+  // The default site: for requests whose Host header names no site's host
+  // (every site in the database is served; see core/site_routing.h).
   std::string site_slug = "demo";
   int session_ttl_seconds = 8 * 60 * 60;  // signed-in sessions expire after this
   int max_attachment_mb = 50;             // largest attachment accepted
