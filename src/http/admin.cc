@@ -222,7 +222,8 @@ class Admin {
       auto id = ParseId(req.matches[1]);
       auto pw = id ? ResetPassword(Ctx(a), *id) : Result<std::string>(Unexpected(id.error()));
       if (!pw) {
-        if (pw.error().code == ErrorCode::kForbidden || pw.error().code == ErrorCode::kUnauthenticated)
+        if (pw.error().code == ErrorCode::kForbidden || pw.error().code == ErrorCode::kUnauthenticated ||
+            pw.error().code == ErrorCode::kNotFound)
           return SendError(req, res, a, pw.error());
         return Accounts(req, res, "", pw.error().message, 400);
       }
@@ -238,7 +239,8 @@ class Admin {
       auto id = ParseId(req.matches[1]);
       auto s = id ? SetAccountActive(Ctx(a), *id, Field(req, "active") == "1") : Status(Unexpected(id.error()));
       if (!s) {
-        if (s.error().code == ErrorCode::kForbidden || s.error().code == ErrorCode::kUnauthenticated)
+        if (s.error().code == ErrorCode::kForbidden || s.error().code == ErrorCode::kUnauthenticated ||
+            s.error().code == ErrorCode::kNotFound)
           return SendError(req, res, a, s.error());
         return Accounts(req, res, "", s.error().message, 400);
       }

@@ -3,6 +3,7 @@
 // records, sessions and API tokens are refused on another site's host. The
 // real binary, a fresh database, one server for the suite.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
@@ -221,6 +222,79 @@ TEST_F(SitesTest, SessionsAndAccountsBelongToTheirSite) {
   auto pd_on_demo = Get(kDemoHost, "/admin", {{"Cookie", std::string("gk_session=") + pd_session}});
   ASSERT_TRUE(pd_on_demo);
   EXPECT_NE(pd_on_demo->status, 200);
+}
+
+// A signed-in administrator of one site, on its own host, asking for the
+// other site's objects by id: every one is "not found", and nothing changes.
+TEST_F(SitesTest, AdminActionsOnAnotherSitesIdsAreNotFound) {
+  const std::string session = Login(kPudongHost, "pd_admin", "Pudong-Admin-Pass-2026");
+  ASSERT_FALSE(session.empty());
+  const httplib::Headers cookie{{"Cookie", "gk_session=" + session}};
+  auto home = Get(kPudongHost, "/admin", cookie);
+  ASSERT_TRUE(home);
+  const std::string csrf = CsrfIn(home->body);
+  ASSERT_FALSE(csrf.empty());
+  auto post = [&](const std::string& path, httplib::Params p) {
+    p.emplace("_csrf", csrf);
+    httplib::Headers h = cookie;
+    h.emplace("Host", kPudongHost);
+    return server_->Client()->Post(path.c_str(), h, p);
+  };
+  const std::int64_t record = SomeDemoRecord();
+  ASSERT_GT(record, 0);
+  const auto demo_db = *db_;
+  auto id_of = [&](const char* sql) {
+    sqlite3* h = nullptr;
+    long long v = 0;
+    if (sqlite3_open_v2(demo_db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return v;
+  };
+  const long long obligation = id_of("SELECT min(id) FROM obligations WHERE site_id = (SELECT id FROM sites WHERE slug = 'demo')");
+  const long long account = id_of("SELECT id FROM accounts WHERE username = 'demo_admin'");
+  const long long token = id_of("SELECT min(id) FROM api_tokens WHERE site_id = (SELECT id FROM sites WHERE slug = 'demo')");
+  ASSERT_GT(obligation, 0);
+  ASSERT_GT(account, 0);
+  ASSERT_GT(token, 0);
+  auto before = Get(kDemoHost, "/api/v1/records/" + std::to_string(record));
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200);
+  const std::string rec = "/admin/records/" + std::to_string(record);
+  for (const std::string& path : {rec, "/admin/obligations/" + std::to_string(obligation)}) {
+    auto res = Get(kPudongHost, path, cookie);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+  }
+  struct Change {
+    std::string path;
+    httplib::Params params;
+  };
+  const Change changes[] = {
+      {rec + "/withdraw", {{"reason", "越权撤回"}}},
+      {rec + "/revise", {{"reason", "越权修订"}}},
+      {"/admin/obligations/" + std::to_string(obligation) + "/cancel", {{"reason", "越权取消"}}},
+      {"/admin/accounts/" + std::to_string(account) + "/active", {{"active", "0"}}},
+      {"/admin/accounts/" + std::to_string(account) + "/reset", {}},
+      {"/admin/tokens/" + std::to_string(token) + "/revoke", {}},
+  };
+  for (const auto& c : changes) {
+    auto res = post(c.path, c.params);
+    ASSERT_TRUE(res) << c.path;
+    EXPECT_EQ(res->status, 404) << c.path << ": " << res->body.substr(0, 300);
+  }
+  // Nothing changed on the default site: the record is public, the account
+  // signs in, the token still works (checked in ApiTokensWorkOnlyOnTheirSite).
+  auto still = Get(kDemoHost, "/api/v1/records/" + std::to_string(record));
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->status, 200);
+  EXPECT_EQ(still->body, before->body);
+  EXPECT_FALSE(Login(kDemoHost, "demo_admin", "Demo-Admin-Pass-2026").empty());
+  EXPECT_EQ(id_of("SELECT count(*) FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at <> ''"), 0);
 }
 
 TEST_F(SitesTest, ApiTokensWorkOnlyOnTheirSite) {
