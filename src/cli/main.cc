@@ -628,25 +628,22 @@ int RunRemind(const std::string& db, const std::string& site_slug, const MailOpt
   return run->emails_failed > 0 ? 1 : 0;
 }
 
+// A `--catalog FILE` option's catalogue (JSON), or the built-in seed's when "".
+Result<Catalog> CatalogArg(const std::string& file) {
+  if (file.empty()) return LoadSeedCatalog();
+  GK_TRY(bytes, ReadFile(file));
+  return ParseCatalogJson(bytes);
+}
+
 // `gongkai site add`: another district's portal on this deployment.
 int RunSiteAdd(const std::string& db, const AddSiteOptions& options, const std::string& catalog_file,
                const std::string& key_base) {
-  Catalog catalog;
-  if (catalog_file.empty()) {
-    auto seed = LoadSeedCatalog();
-    if (!seed) return Fail(seed.error());
-    catalog = std::move(*seed);
-  } else {
-    auto bytes = ReadFile(catalog_file);
-    if (!bytes) return Fail(bytes.error());
-    auto parsed = ParseCatalogJson(*bytes);
-    if (!parsed) return Fail(parsed.error());
-    catalog = std::move(*parsed);
-  }
+  auto catalog = CatalogArg(catalog_file);
+  if (!catalog) return Fail(catalog.error());
   auto store = OpenStore(db, true);
   if (!store) return Fail(store.error());
   SystemClock clock;
-  auto site = AddSite(**store, clock, options, catalog);
+  auto site = AddSite(**store, clock, options, *catalog);
   if (!site) return Fail(site.error());
   if (auto cal = EnsureCalendar(**store); !cal) return Fail(cal.error());
   auto path = SiteLedgerKeyPath(**store, *site, key_base);
@@ -952,21 +949,11 @@ int main(int argc, char** argv) {
   }
 
   if (init->parsed()) {
-    Catalog cat;
-    if (init_catalog.empty()) {
-      auto seed = LoadSeedCatalog();
-      if (!seed) return Fail(seed.error());
-      cat = std::move(*seed);
-    } else {
-      auto bytes = ReadFile(init_catalog);
-      if (!bytes) return Fail(bytes.error());
-      auto parsed = ParseCatalogJson(*bytes);
-      if (!parsed) return Fail(parsed.error());
-      cat = std::move(*parsed);
-    }
+    auto cat = CatalogArg(init_catalog);
+    if (!cat) return Fail(cat.error());
     auto store = OpenStore(db, true);
     if (!store) return Fail(store.error());
-    auto s = InitSite(**store, InitOptions{site, site_name, ""}, cat, force);
+    auto s = InitSite(**store, InitOptions{site, site_name, ""}, *cat, force);
     if (!s) return Fail(s.error());
     auto cal = EnsureCalendar(**store);
     if (!cal) return Fail(cal.error());

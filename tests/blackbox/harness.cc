@@ -155,6 +155,37 @@ bool WaitForLedgerSettled(const std::filesystem::path& db) {
   return false;
 }
 
+namespace {
+
+// Runs `read` on the first row of `sql`, if there is one.
+template <typename F>
+void FirstRow(const std::filesystem::path& db, const char* sql, F read) {
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) read(st);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(h);
+}
+
+}  // namespace
+
+long long DbScalar(const std::filesystem::path& db, const char* sql) {
+  long long v = -1;
+  FirstRow(db, sql, [&](sqlite3_stmt* st) { v = sqlite3_column_int64(st, 0); });
+  return v;
+}
+
+std::string DbText(const std::filesystem::path& db, const char* sql) {
+  std::string v;
+  FirstRow(db, sql, [&](sqlite3_stmt* st) {
+    const auto* t = sqlite3_column_text(st, 0);
+    v = t ? reinterpret_cast<const char*>(t) : "";
+  });
+  return v;
+}
+
 std::string DumpDatabase(const std::filesystem::path& db) {
   sqlite3* h = nullptr;
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {

@@ -66,6 +66,12 @@ std::string DumpDatabase(const std::filesystem::path& db);
 // until the next publication. For tests that compare dumps. False on timeout.
 bool WaitForLedgerSettled(const std::filesystem::path& db);
 
+// The first column of the first row of `sql` on the database, opened
+// read-only: as an integer (-1 when there is no row or the query fails) or
+// as text ("" then).
+long long DbScalar(const std::filesystem::path& db, const char* sql);
+std::string DbText(const std::filesystem::path& db, const char* sql);
+
 std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& data);
 

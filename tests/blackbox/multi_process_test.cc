@@ -3,7 +3,6 @@
 // at once. Every acknowledged publication is stored once, no 索引号 repeats,
 // and the ledger covers every publication and verifies offline.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
@@ -27,34 +26,6 @@ std::string Token(const std::filesystem::path& db, const std::string& name, cons
                        "--secret-only"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.out.substr(0, r.out.find_first_of("\r\n"));
-}
-
-long long Scalar(const std::filesystem::path& db, const char* sql) {
-  sqlite3* h = nullptr;
-  long long v = -1;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(h);
-  return v;
-}
-
-std::string Text(const std::filesystem::path& db, const char* sql) {
-  sqlite3* h = nullptr;
-  std::string v;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-      const auto* t = sqlite3_column_text(st, 0);
-      v = t ? reinterpret_cast<const char*>(t) : "";
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(h);
-  return v;
 }
 
 TEST(MultiProcessTest, TwoServersPublishingAtOnceLoseNothingAndRepeatNoIndexNumber) {
@@ -125,21 +96,21 @@ TEST(MultiProcessTest, TwoServersPublishingAtOnceLoseNothingAndRepeatNoIndexNumb
   const std::set<std::string> distinct(index_numbers.begin(), index_numbers.end());
   EXPECT_EQ(distinct.size(), index_numbers.size()) << "a 索引号 was given twice";
   // Every acknowledged publication is stored, once.
-  EXPECT_EQ(Scalar(db, "SELECT count(*) FROM records WHERE published_version > 0"), kThreads * kPerThread);
-  EXPECT_EQ(Scalar(db, "SELECT count(DISTINCT index_number) FROM records WHERE published_version > 0"),
+  EXPECT_EQ(DbScalar(db, "SELECT count(*) FROM records WHERE published_version > 0"), kThreads * kPerThread);
+  EXPECT_EQ(DbScalar(db, "SELECT count(DISTINCT index_number) FROM records WHERE published_version > 0"),
             kThreads * kPerThread);
   // Both servers' sequencers append to one ledger: it ends up covering every
   // publication event exactly once, with a signed head over all of it.
   ASSERT_TRUE(WaitForLedgerSettled(db));
-  EXPECT_EQ(Scalar(db, "SELECT count(*) FROM ledger_leaves"), kThreads * kPerThread);
+  EXPECT_EQ(DbScalar(db, "SELECT count(*) FROM ledger_leaves"), kThreads * kPerThread);
   // ... with no gap in the leaf indexes, and in event order.
-  EXPECT_EQ(Scalar(db, "SELECT max(leaf_index) + 1 FROM ledger_leaves"), kThreads * kPerThread);
-  EXPECT_EQ(Scalar(db, "SELECT count(*) FROM ledger_leaves a JOIN ledger_leaves b ON b.leaf_index = a.leaf_index + 1 "
+  EXPECT_EQ(DbScalar(db, "SELECT max(leaf_index) + 1 FROM ledger_leaves"), kThreads * kPerThread);
+  EXPECT_EQ(DbScalar(db, "SELECT count(*) FROM ledger_leaves a JOIN ledger_leaves b ON b.leaf_index = a.leaf_index + 1 "
                        "WHERE b.event_seq < a.event_seq"),
             0);
   a.Stop();
   b.Stop();
-  EXPECT_EQ(Text(db, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(DbText(db, "PRAGMA integrity_check"), "ok");
   auto dump = RunGongkai({"dump", "--db", db.string(), "--out", (dir / "dump").string()});
   ASSERT_EQ(dump.exit_code, 0) << dump.err;
   auto verify = RunGongkai({"verify", "--dir", (dir / "dump").string()});

@@ -3,7 +3,6 @@
 // records, sessions and API tokens are refused on another site's host. The
 // real binary, a fresh database, one server for the suite.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
@@ -243,18 +242,7 @@ TEST_F(SitesTest, AdminActionsOnAnotherSitesIdsAreNotFound) {
   const std::int64_t record = SomeDemoRecord();
   ASSERT_GT(record, 0);
   const auto demo_db = *db_;
-  auto id_of = [&](const char* sql) {
-    sqlite3* h = nullptr;
-    long long v = 0;
-    if (sqlite3_open_v2(demo_db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      sqlite3_stmt* st = nullptr;
-      if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-      sqlite3_finalize(st);
-    }
-    sqlite3_close(h);
-    return v;
-  };
+  auto id_of = [&](const char* sql) { return DbScalar(demo_db, sql); };
   const long long obligation = id_of("SELECT min(id) FROM obligations WHERE site_id = (SELECT id FROM sites WHERE slug = 'demo')");
   const long long account = id_of("SELECT id FROM accounts WHERE username = 'demo_admin'");
   const long long token = id_of("SELECT min(id) FROM api_tokens WHERE site_id = (SELECT id FROM sites WHERE slug = 'demo')");
