@@ -1,0 +1,122 @@
+// PgStore methods not yet implemented (issue 10, later parts): each fails
+// with a Storage error naming itself, so that a caller reaching one sees
+// clearly that the PostgreSQL backend is incomplete, never a silent no-op.
+#include <fmt/core.h>
+
+#include <string_view>
+
+#include "storage/postgres/pg_store.h"
+
+namespace gongkai {
+
+namespace {
+
+auto NotYet(std::string_view method) {
+  return Unexpected(Error::Storage(fmt::format("PostgreSQL 存储尚未支持此操作：{}", method)));
+}
+
+}  // namespace
+
+Result<RegistrationRound> PgStore::CreateRound(const RegistrationRound&, const AuditEntry&) {
+  return NotYet("CreateRound");
+}
+Result<std::vector<RegistrationRound>> PgStore::ListRounds(std::int64_t) { return NotYet("ListRounds"); }
+Result<RegistrationRound> PgStore::GetRound(std::int64_t, std::int64_t) { return NotYet("GetRound"); }
+Result<std::vector<Registration>> PgStore::ListRegistrations(std::int64_t) { return NotYet("ListRegistrations"); }
+Result<std::optional<Registration>> PgStore::GetRegistration(std::int64_t, const std::string&) {
+  return NotYet("GetRegistration");
+}
+Status PgStore::SaveRegistration(const Registration&, const std::vector<Account>&, const AuditEntry&) {
+  return NotYet("SaveRegistration");
+}
+Result<Obligation> PgStore::CreateObligation(const Obligation&, const TrackedDeadline&, const AuditEntry&) {
+  return NotYet("CreateObligation");
+}
+Result<Obligation> PgStore::GetObligation(std::int64_t) { return NotYet("GetObligation"); }
+Result<std::vector<Obligation>> PgStore::ListObligations(std::int64_t, const std::string&,
+                                                         std::optional<ObligationState>) {
+  return NotYet("ListObligations");
+}
+Status PgStore::UpdateObligation(const Obligation&, const AuditEntry&) { return NotYet("UpdateObligation"); }
+Result<Record> PgStore::CreateRecord(const Record&, const AuditEntry&) { return NotYet("CreateRecord"); }
+Result<Record> PgStore::GetRecord(std::int64_t) { return NotYet("GetRecord"); }
+Status PgStore::SaveRecord(const Record&, const AuditEntry&) { return NotYet("SaveRecord"); }
+Result<Record> PgStore::PublishRecord(const Record&, const RecordVersion&, int, const AuditEntry&) {
+  return NotYet("PublishRecord");
+}
+Result<std::vector<ComplianceRow>> PgStore::ListComplianceRows(std::int64_t, const ComplianceRowQuery&) {
+  return NotYet("ListComplianceRows");
+}
+Result<std::vector<PriorPublication>> PgStore::ListPriorPublications(std::int64_t, Date) {
+  return NotYet("ListPriorPublications");
+}
+Status PgStore::VisitNeededComplianceRows(std::int64_t, Date, const std::function<void(const ComplianceRow&)>&) {
+  return NotYet("VisitNeededComplianceRows");
+}
+Result<Store::ComplianceSummary> PgStore::SummariseComplianceRows(std::int64_t, Date) {
+  return NotYet("SummariseComplianceRows");
+}
+Result<std::vector<AnnualRecordRow>> PgStore::ListAnnualRecordRows(std::int64_t) {
+  return NotYet("ListAnnualRecordRows");
+}
+Result<std::vector<ReminderMark>> PgStore::ListReminderMarks(std::int64_t) { return NotYet("ListReminderMarks"); }
+Result<std::vector<Notice>> PgStore::SaveNotices(std::span<const Notice>, const AuditEntry&) {
+  return NotYet("SaveNotices");
+}
+Result<std::vector<Notice>> PgStore::ListNotices(std::int64_t, std::int64_t, int) { return NotYet("ListNotices"); }
+Result<int> PgStore::CountUnreadNotices(std::int64_t) { return NotYet("CountUnreadNotices"); }
+Status PgStore::MarkNoticesRead(std::int64_t, std::int64_t, const std::string&) { return NotYet("MarkNoticesRead"); }
+Result<std::vector<Notice>> PgStore::ListUndeliveredEmails(std::int64_t, int) {
+  return NotYet("ListUndeliveredEmails");
+}
+Result<bool> PgStore::ClaimEmail(std::int64_t) { return NotYet("ClaimEmail"); }
+Status PgStore::RecordEmailAttempt(std::int64_t, EmailStatus, const std::string&) {
+  return NotYet("RecordEmailAttempt");
+}
+Result<std::vector<Record>> PgStore::PublishRecords(std::span<const Publication>) { return NotYet("PublishRecords"); }
+Result<std::vector<RecordVersion>> PgStore::ListVersions(std::int64_t) { return NotYet("ListVersions"); }
+Result<std::vector<Record>> PgStore::ListRecords(std::int64_t, const RecordFilter&) { return NotYet("ListRecords"); }
+Result<int> PgStore::CountRecords(std::int64_t, const RecordFilter&) { return NotYet("CountRecords"); }
+Result<std::vector<PublicationEvent>> PgStore::ListPublicationEvents(std::int64_t, const EventQuery&) {
+  return NotYet("ListPublicationEvents");
+}
+Result<std::vector<std::pair<std::int64_t, std::string>>> PgStore::ListLastPublicationTimes(std::int64_t, std::int64_t,
+                                                                                            std::int64_t, int) {
+  return NotYet("ListLastPublicationTimes");
+}
+Result<std::pair<std::uint64_t, std::int64_t>> PgStore::LedgerSize(std::int64_t) { return NotYet("LedgerSize"); }
+Result<Digest> PgStore::LedgerNodeHash(std::int64_t, int, std::uint64_t) { return NotYet("LedgerNodeHash"); }
+Result<std::vector<LedgerNode>> PgStore::LedgerNodes(std::int64_t, std::span<const std::pair<int, std::uint64_t>>) {
+  return NotYet("LedgerNodes");
+}
+Result<std::vector<LedgerSource>> PgStore::ListLedgerSources(std::int64_t, std::int64_t, int) {
+  return NotYet("ListLedgerSources");
+}
+Status PgStore::AppendLedger(std::int64_t, std::span<const LedgerLeaf>, std::span<const LedgerNode>) {
+  return NotYet("AppendLedger");
+}
+Result<std::vector<LedgerLeaf>> PgStore::ListLedgerLeaves(std::int64_t, std::uint64_t, int) {
+  return NotYet("ListLedgerLeaves");
+}
+Result<std::vector<LedgerLeaf>> PgStore::LedgerLeavesOfRecord(std::int64_t, std::int64_t) {
+  return NotYet("LedgerLeavesOfRecord");
+}
+Status PgStore::SaveTreeHead(std::int64_t, const SignedTreeHead&) { return NotYet("SaveTreeHead"); }
+Result<std::vector<SignedTreeHead>> PgStore::ListTreeHeads(std::int64_t, int) { return NotYet("ListTreeHeads"); }
+Status PgStore::AddLedgerKey(std::int64_t, const std::string&, const std::string&) { return NotYet("AddLedgerKey"); }
+Result<std::vector<LedgerKeyInfo>> PgStore::ListLedgerKeys(std::int64_t) { return NotYet("ListLedgerKeys"); }
+Result<WebhookSubscriber> PgStore::CreateSubscriber(const WebhookSubscriber&, const AuditEntry&) {
+  return NotYet("CreateSubscriber");
+}
+Result<std::vector<WebhookSubscriber>> PgStore::ListSubscribers(std::int64_t) { return NotYet("ListSubscribers"); }
+Result<WebhookSubscriber> PgStore::GetSubscriber(std::int64_t) { return NotYet("GetSubscriber"); }
+Status PgStore::SetSubscriberActive(std::int64_t, bool, const AuditEntry&) { return NotYet("SetSubscriberActive"); }
+Status PgStore::RecordDelivery(const WebhookDelivery&, const WebhookSubscriber&) { return NotYet("RecordDelivery"); }
+Result<std::vector<WebhookDelivery>> PgStore::ListDeliveries(std::int64_t, std::int64_t, int) {
+  return NotYet("ListDeliveries");
+}
+Result<SearchResult> PgStore::Search(std::int64_t, const SearchRequest&) { return NotYet("Search"); }
+Result<int> PgStore::Reindex(std::int64_t) { return NotYet("Reindex"); }
+Result<IndexCheck> PgStore::CheckIndex(std::int64_t) { return NotYet("CheckIndex"); }
+
+}  // namespace gongkai
