@@ -850,6 +850,151 @@ TEST_P(StoreTest, FilesByContent) {
   EXPECT_EQ(store_->GetFile(std::string(64, 'f')).error().code, ErrorCode::kNotFound);
 }
 
+// ---- liaison registration -----------------------------------------------------------
+
+TEST_P(StoreTest, RegistrationRoundsAndRegistrations) {
+  RegistrationRound round{0,
+                          site_.id,
+                          "2026年联络员登记",
+                          "2026-10-13T17:30:00+08:00",
+                          "区政府办公室301室",
+                          "2836212、2836275",
+                          "2026-09-25T02:00:00Z"};
+  auto r1 = store_->CreateRound(round, Audit("创建登记轮次"));
+  ASSERT_TRUE(r1) << r1.error().Describe();
+  round.title = "2027年联络员登记";
+  auto r2 = store_->CreateRound(round, Audit("创建登记轮次"));
+  ASSERT_TRUE(r2);
+  auto rounds = store_->ListRounds(site_.id);
+  ASSERT_EQ(rounds->size(), 2u);
+  EXPECT_EQ((*rounds)[0].id, r2->id);  // newest first
+  EXPECT_EQ((*rounds)[1].paper_phones, "2836212、2836275");
+  auto audit = store_->ListAudit(site_.id, 1, 0);
+  EXPECT_EQ((*audit)[0].target, fmt::format("登记轮次:{}", r2->id));
+  EXPECT_EQ(store_->GetRound(site_.id, r1->id)->title, "2026年联络员登记");
+  auto other = store_->CreateSite(NewSite{"east", "东区", ""});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(store_->GetRound(other->id, r1->id).error().code, ErrorCode::kNotFound);  // another site's
+
+  EXPECT_FALSE(store_->GetRegistration(r1->id, "区财政局")->has_value());
+  Registration g;
+  g.round_id = r1->id;
+  g.unit = "区财政局";
+  g.leader = Person{"李四", "副局长", "13800000000"};
+  g.liaison = Person{"王五", "科员", "13900000000"};
+  g.affiliation = "区财政局";
+  g.submitted_at = g.first_submitted_at = "2026-09-26T02:00:00Z";
+  g.submitted_by = "liaison1";
+  Account existing = MakeAccount("czj.leader");
+  existing.password_hash = "$argon2id$kept";
+  ASSERT_TRUE(store_->CreateAccount(existing, Audit("创建账号")));
+  Account leader = MakeAccount("czj.leader");
+  leader.role = Role::kLeader;
+  leader.display_name = "李四";
+  leader.unit = "区财政局";
+  Account liaison = MakeAccount("czj.liaison");
+  liaison.display_name = "王五";
+  liaison.unit = "区财政局";
+  ASSERT_TRUE(store_->SaveRegistration(g, {leader, liaison}, Audit("提交登记")));
+
+  auto got = store_->GetRegistration(r1->id, "区财政局");
+  ASSERT_TRUE(got && got->has_value());
+  EXPECT_EQ((*got)->leader, g.leader);
+  EXPECT_EQ((*got)->liaison, g.liaison);
+  EXPECT_EQ((*got)->paper, PaperStatus::kNone);
+  // The existing account was updated but kept its password; the new one
+  // cannot log in yet.
+  auto kept = store_->FindAccount(site_.id, "czj.leader");
+  EXPECT_EQ(kept->display_name, "李四");
+  EXPECT_EQ(kept->role, Role::kLeader);
+  EXPECT_EQ(kept->password_hash, "$argon2id$kept");
+  auto fresh = store_->FindAccount(site_.id, "czj.liaison");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->password_hash, "");
+  EXPECT_TRUE(fresh->must_change_password);
+
+  // Saving again replaces the registration (one per unit and round).
+  g.submitted_at = "2026-09-27T02:00:00Z";
+  g.paper = PaperStatus::kReceived;
+  g.paper_note = "已签收";
+  ASSERT_TRUE(store_->SaveRegistration(g, {}, Audit("签收")));
+  g.unit = "区发改局";
+  ASSERT_TRUE(store_->SaveRegistration(g, {}, Audit("提交登记")));
+  auto all = store_->ListRegistrations(r1->id);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  std::set<std::string> units;
+  for (const auto& x : *all) units.insert(x.unit);
+  EXPECT_EQ(units, (std::set<std::string>{"区财政局", "区发改局"}));
+  auto replaced = store_->GetRegistration(r1->id, "区财政局");
+  EXPECT_EQ((*replaced)->paper, PaperStatus::kReceived);
+  EXPECT_EQ((*replaced)->submitted_at, "2026-09-27T02:00:00Z");
+  EXPECT_EQ((*replaced)->first_submitted_at, "2026-09-26T02:00:00Z");
+  EXPECT_TRUE(store_->ListRegistrations(r2->id)->empty());
+}
+
+// ---- webhooks --------------------------------------------------------------------------
+
+TEST_P(StoreTest, WebhookSubscribersAndDeliveries) {
+  WebhookSubscriber s;
+  s.site_id = site_.id;
+  s.url = "https://example.cn/hook";
+  s.description = "政务微信公众号";
+  s.secret = "secret";
+  s.delivered_seq = 7;
+  s.created_at = "2026-09-25T02:00:00Z";
+  s.created_by = "admin";
+  auto a = store_->CreateSubscriber(s, Audit("创建推送订阅"));
+  ASSERT_TRUE(a) << a.error().Describe();
+  auto b = store_->CreateSubscriber(s, Audit("创建推送订阅"));
+  ASSERT_TRUE(b);
+  EXPECT_EQ((*store_->ListAudit(site_.id, 1, 0))[0].target, fmt::format("推送订阅:{}", b->id));
+  auto got = store_->GetSubscriber(a->id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->url, s.url);
+  EXPECT_TRUE(got->active);
+  EXPECT_EQ(got->delivered_seq, 7);
+  EXPECT_EQ(store_->GetSubscriber(b->id + 10).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListSubscribers(site_.id)->size(), 2u);
+
+  WebhookDelivery ok{0, a->id, 8, "2026-09-25T03:00:00Z", 200, true, false, ""};
+  WebhookSubscriber progress = *got;
+  progress.delivered_seq = 8;
+  ASSERT_TRUE(store_->RecordDelivery(ok, progress));
+  WebhookDelivery failed{0, a->id, 9, "2026-09-25T03:01:00Z", 500, false, false, "服务器错误"};
+  progress.failures = 1;
+  progress.next_attempt_at = "2026-09-25T03:01:01Z";
+  progress.last_error = "服务器错误";
+  ASSERT_TRUE(store_->RecordDelivery(failed, progress));
+  // A replay is logged but moves nothing.
+  WebhookDelivery replay{0, a->id, 3, "2026-09-25T03:02:00Z", 200, true, true, ""};
+  WebhookSubscriber ignored = progress;
+  ignored.delivered_seq = 3;
+  ASSERT_TRUE(store_->RecordDelivery(replay, ignored));
+  WebhookDelivery other{0, b->id, 8, "2026-09-25T03:03:00Z", 0, false, false, "超时"};
+  ASSERT_TRUE(store_->RecordDelivery(other, *b));
+
+  auto after = store_->GetSubscriber(a->id);
+  EXPECT_EQ(after->delivered_seq, 8);
+  EXPECT_EQ(after->failures, 1);
+  EXPECT_EQ(after->last_error, "服务器错误");
+  auto mine = store_->ListDeliveries(site_.id, a->id, 10);
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->size(), 3u);
+  EXPECT_TRUE((*mine)[0].replay);  // newest first
+  EXPECT_EQ((*mine)[1].http_status, 500);
+  EXPECT_FALSE((*mine)[1].ok);
+  EXPECT_EQ(store_->ListDeliveries(site_.id, 0, 10)->size(), 4u);
+  EXPECT_EQ(store_->ListDeliveries(site_.id, 0, 2)->size(), 2u);
+
+  ASSERT_TRUE(store_->SetSubscriberActive(a->id, false, Audit("停用推送订阅")));
+  after = store_->GetSubscriber(a->id);
+  EXPECT_FALSE(after->active);
+  EXPECT_EQ(after->failures, 0);
+  EXPECT_EQ(after->next_attempt_at, "");
+  EXPECT_EQ(store_->SetSubscriberActive(b->id + 10, true, Audit("x")).error().code, ErrorCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
 
 // ---- PostgreSQL only ---------------------------------------------------------------------

@@ -13,13 +13,6 @@ using pg::WithConnection;
 
 namespace {
 
-void WriteAudit(pqxx::work& tx, const AuditEntry& e) {
-  tx.exec_params(
-      "INSERT INTO audit_log (site_id, at, actor, actor_role, action, target, before_json, after_json) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      e.site_id, e.at, e.actor, e.actor_role, e.action, e.target, e.before_json, e.after_json);
-}
-
 void BumpRevision(pqxx::work& tx, std::int64_t site_id) {
   tx.exec_params("UPDATE sites SET revision = revision + 1 WHERE id = $1", site_id);
 }
@@ -67,6 +60,13 @@ ApiToken ReadToken(const pqxx::row& r) {
 Error NoToken() { return Error::NotFound("接口令牌不存在"); }
 
 }  // namespace
+
+void PgStore::WriteAudit(pqxx::work& tx, const AuditEntry& e) {
+  tx.exec_params(
+      "INSERT INTO audit_log (site_id, at, actor, actor_role, action, target, before_json, after_json) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      e.site_id, e.at, e.actor, e.actor_role, e.action, e.target, e.before_json, e.after_json);
+}
 
 // ---- audit ----------------------------------------------------------------------
 

@@ -137,6 +137,9 @@ class PgStore final : public Store {
   Status PutFile(const StoredFile& file) override;
   Result<StoredFile> GetFile(const std::string& sha256) override;
 
+  // Writes an audit entry inside the caller's transaction.
+  static void WriteAudit(pqxx::work& tx, const AuditEntry& entry);
+
  private:
   explicit PgStore(std::unique_ptr<pg::Pool> pool) : pool_(std::move(pool)) {}
   std::unique_ptr<pg::Pool> pool_;

@@ -17,18 +17,6 @@ auto NotYet(std::string_view method) {
 
 }  // namespace
 
-Result<RegistrationRound> PgStore::CreateRound(const RegistrationRound&, const AuditEntry&) {
-  return NotYet("CreateRound");
-}
-Result<std::vector<RegistrationRound>> PgStore::ListRounds(std::int64_t) { return NotYet("ListRounds"); }
-Result<RegistrationRound> PgStore::GetRound(std::int64_t, std::int64_t) { return NotYet("GetRound"); }
-Result<std::vector<Registration>> PgStore::ListRegistrations(std::int64_t) { return NotYet("ListRegistrations"); }
-Result<std::optional<Registration>> PgStore::GetRegistration(std::int64_t, const std::string&) {
-  return NotYet("GetRegistration");
-}
-Status PgStore::SaveRegistration(const Registration&, const std::vector<Account>&, const AuditEntry&) {
-  return NotYet("SaveRegistration");
-}
 Result<Obligation> PgStore::CreateObligation(const Obligation&, const TrackedDeadline&, const AuditEntry&) {
   return NotYet("CreateObligation");
 }
@@ -105,16 +93,6 @@ Status PgStore::SaveTreeHead(std::int64_t, const SignedTreeHead&) { return NotYe
 Result<std::vector<SignedTreeHead>> PgStore::ListTreeHeads(std::int64_t, int) { return NotYet("ListTreeHeads"); }
 Status PgStore::AddLedgerKey(std::int64_t, const std::string&, const std::string&) { return NotYet("AddLedgerKey"); }
 Result<std::vector<LedgerKeyInfo>> PgStore::ListLedgerKeys(std::int64_t) { return NotYet("ListLedgerKeys"); }
-Result<WebhookSubscriber> PgStore::CreateSubscriber(const WebhookSubscriber&, const AuditEntry&) {
-  return NotYet("CreateSubscriber");
-}
-Result<std::vector<WebhookSubscriber>> PgStore::ListSubscribers(std::int64_t) { return NotYet("ListSubscribers"); }
-Result<WebhookSubscriber> PgStore::GetSubscriber(std::int64_t) { return NotYet("GetSubscriber"); }
-Status PgStore::SetSubscriberActive(std::int64_t, bool, const AuditEntry&) { return NotYet("SetSubscriberActive"); }
-Status PgStore::RecordDelivery(const WebhookDelivery&, const WebhookSubscriber&) { return NotYet("RecordDelivery"); }
-Result<std::vector<WebhookDelivery>> PgStore::ListDeliveries(std::int64_t, std::int64_t, int) {
-  return NotYet("ListDeliveries");
-}
 Result<SearchResult> PgStore::Search(std::int64_t, const SearchRequest&) { return NotYet("Search"); }
 Result<int> PgStore::Reindex(std::int64_t) { return NotYet("Reindex"); }
 Result<IndexCheck> PgStore::CheckIndex(std::int64_t) { return NotYet("CheckIndex"); }
