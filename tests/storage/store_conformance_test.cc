@@ -143,6 +143,22 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     return r.empty() ? -1 : r[0][0].as<std::int64_t>();
   }
 
+  // Runs SQL on the backend's own database, for rows the methods under
+  // test need but PgStore cannot write yet (obligations).
+  void Exec(const std::string& sql) {
+    if (GetParam() == Backend::kSqlite) {
+      auto c = sqlite::Connection::Open(location_);
+      ASSERT_TRUE(c) << c.error().Describe();
+      auto s = (*c)->Exec(sql);
+      ASSERT_TRUE(s) << s.error().Describe();
+      return;
+    }
+    pqxx::connection c(location_);
+    pqxx::work tx(c);
+    tx.exec(sql);
+    tx.commit();
+  }
+
   AuditEntry Audit(const std::string& action, std::int64_t site_id = 0) const {
     AuditEntry e;
     e.site_id = site_id ? site_id : site_.id;
@@ -364,7 +380,7 @@ TEST_P(StoreTest, CatalogSaveIsAllOrNothing) {
 
 // ---- calendar --------------------------------------------------------------------------
 
-CalendarNotice Notice(int year, const char* day, bool off, const char* name) {
+CalendarNotice OneDayNotice(int year, const char* day, bool off, const char* name) {
   return CalendarNotice{year, "https://www.gov.cn/notice", {CalendarDay{*Date::Parse(day), off, name}}};
 }
 
@@ -376,9 +392,9 @@ TEST_P(StoreTest, CalendarVersions) {
 
   auto other = store_->CreateSite(NewSite{"east", "东区", ""});
   ASSERT_TRUE(other);
-  std::vector<CalendarNotice> v1 = {Notice(2026, "2026-10-01", true, "国庆节")};
-  std::vector<CalendarNotice> v2 = {Notice(2026, "2026-10-01", true, "国庆节"),
-                                    Notice(2027, "2027-02-07", false, "春节")};
+  std::vector<CalendarNotice> v1 = {OneDayNotice(2026, "2026-10-01", true, "国庆节")};
+  std::vector<CalendarNotice> v2 = {OneDayNotice(2026, "2026-10-01", true, "国庆节"),
+                                    OneDayNotice(2027, "2027-02-07", false, "春节")};
   v2[1].days.push_back(CalendarDay{*Date::Parse("2027-02-06"), true, "春节"});
   auto a = store_->AddCalendarVersion(v1, "导入2026年");
   ASSERT_TRUE(a) << a.error().Describe();
@@ -408,7 +424,7 @@ TEST_P(StoreTest, CalendarVersions) {
 // ---- tracked deadlines -----------------------------------------------------------------
 
 TEST_P(StoreTest, DeadlinesRecomputeAndLogChanges) {
-  auto v1 = store_->AddCalendarVersion({Notice(2026, "2026-10-01", true, "国庆节")}, "v1");
+  auto v1 = store_->AddCalendarVersion({OneDayNotice(2026, "2026-10-01", true, "国庆节")}, "v1");
   ASSERT_TRUE(v1);
   TrackedDeadline d;
   d.site_id = site_.id;
@@ -445,7 +461,7 @@ TEST_P(StoreTest, DeadlinesRecomputeAndLogChanges) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 
-  auto v2 = store_->AddCalendarVersion({Notice(2026, "2026-10-02", true, "国庆节")}, "v2");
+  auto v2 = store_->AddCalendarVersion({OneDayNotice(2026, "2026-10-02", true, "国庆节")}, "v2");
   ASSERT_TRUE(v2);
   auto open = store_->OpenDeadlinesBefore(v2->id);
   ASSERT_TRUE(open);
@@ -993,6 +1009,225 @@ TEST_P(StoreTest, WebhookSubscribersAndDeliveries) {
   EXPECT_EQ(after->failures, 0);
   EXPECT_EQ(after->next_attempt_at, "");
   EXPECT_EQ(store_->SetSubscriberActive(b->id + 10, true, Audit("x")).error().code, ErrorCode::kNotFound);
+}
+
+// ---- reminders and notices ---------------------------------------------------------
+
+TEST_P(StoreTest, NoticesMarksAndEmailState) {
+  auto a = store_->CreateAccount(MakeAccount("liaison.a"), Audit("创建账号"));
+  auto b = store_->CreateAccount(MakeAccount("liaison.b"), Audit("创建账号"));
+  ASSERT_TRUE(a && b);
+  TrackedDeadline d;
+  d.site_id = site_.id;
+  d.subject = "预算公开";
+  d.rule_id = "default";
+  d.event = *Date::Parse("2026-09-01");
+  d.due = *Date::Parse("2026-09-29");
+  auto dl = store_->AddDeadline(d);
+  ASSERT_TRUE(dl);
+  Exec(fmt::format(
+      "INSERT INTO obligations (site_id, unit_name, item_number, element, title, formed_on, deadline_id, state, "
+      "record_id, reason, ground, created_at, created_by) VALUES ({}, '区财政局', 1, '', '预算', '2026-09-01', {}, "
+      "'open', 0, '', '', '2026-09-01T00:00:00Z', 'admin')",
+      site_.id, dl->id));
+  const std::int64_t obligation = QueryInt("SELECT max(id) FROM obligations");
+
+  Notice n1;
+  n1.site_id = site_.id;
+  n1.account_id = a->id;
+  n1.created_at = "2026-09-25T02:00:00Z";
+  n1.on_day = *Date::Parse("2026-09-25");
+  n1.subject = "即将到期";
+  n1.body = "预算公开将于9月29日到期。";
+  n1.email_to = "a@example.cn";
+  n1.email_status = EmailStatus::kPending;
+  n1.marks = {ReminderMark{a->id, obligation, ReminderKind::kDueSoon, *Date::Parse("2026-09-29")}};
+  Notice n2 = n1;
+  n2.account_id = b->id;
+  n2.email_to = "";
+  n2.email_status = EmailStatus::kNone;
+  n2.marks.clear();
+  const auto audits = AuditCount();
+  std::vector<Notice> batch = {n1, n2};
+  auto saved = store_->SaveNotices(batch, Audit("发送提醒"));
+  ASSERT_TRUE(saved) << saved.error().Describe();
+  ASSERT_EQ(saved->size(), 2u);
+  EXPECT_GT((*saved)[0].id, 0);
+  EXPECT_GT((*saved)[1].id, (*saved)[0].id);
+  // Sent again (another process got there first): skipped.
+  std::vector<Notice> again = {n1};
+  auto skipped = store_->SaveNotices(again, Audit("发送提醒"));
+  ASSERT_TRUE(skipped);
+  EXPECT_TRUE(skipped->empty());
+  EXPECT_EQ(AuditCount(), audits + 2);
+  auto marks = store_->ListReminderMarks(site_.id);
+  ASSERT_TRUE(marks);
+  ASSERT_EQ(marks->size(), 1u);
+  EXPECT_EQ((*marks)[0], n1.marks[0]);
+
+  auto all = store_->ListNotices(site_.id, 0, 10);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].account_id, b->id);  // newest first
+  EXPECT_EQ((*all)[1].body, n1.body);
+  EXPECT_EQ((*all)[1].on_day, n1.on_day);
+  EXPECT_EQ(store_->ListNotices(site_.id, a->id, 10)->size(), 1u);
+  EXPECT_EQ(store_->ListNotices(site_.id, 0, 1)->size(), 1u);
+
+  EXPECT_EQ(*store_->CountUnreadNotices(a->id), 1);
+  ASSERT_TRUE(store_->MarkNoticesRead(a->id, 0, "2026-09-25T03:00:00Z"));
+  EXPECT_EQ(*store_->CountUnreadNotices(a->id), 0);
+  EXPECT_EQ(*store_->CountUnreadNotices(b->id), 1);
+  EXPECT_EQ((*store_->ListNotices(site_.id, a->id, 1))[0].read_at, "2026-09-25T03:00:00Z");
+
+  const std::int64_t id = (*saved)[0].id;
+  auto pending = store_->ListUndeliveredEmails(site_.id, 3);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, id);
+  EXPECT_TRUE(*store_->ClaimEmail(id));
+  EXPECT_FALSE(*store_->ClaimEmail(id));
+  EXPECT_TRUE(store_->ListUndeliveredEmails(site_.id, 3)->empty());
+  ASSERT_TRUE(store_->RecordEmailAttempt(id, EmailStatus::kFailed, "连接超时"));
+  auto failed = store_->ListUndeliveredEmails(site_.id, 3);
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].email_attempts, 1);
+  EXPECT_EQ((*failed)[0].email_error, "连接超时");
+  EXPECT_TRUE(store_->ListUndeliveredEmails(site_.id, 1)->empty());
+  EXPECT_EQ(store_->RecordEmailAttempt(id + 100, EmailStatus::kSent, "").error().code, ErrorCode::kNotFound);
+
+  // Several senders claiming the failed e-mail at once: one wins.
+  std::atomic<int> won{0};
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&] {
+        auto c = store_->ClaimEmail(id);
+        if (c && *c) ++won;
+      });
+  }
+  EXPECT_EQ(won.load(), 1);
+}
+
+// ---- publication ledger ------------------------------------------------------------
+
+Digest Hash(std::uint8_t seed) {
+  Digest d{};
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<std::uint8_t>(seed * 31 + i * 7);  // 0x00..0xff
+  return d;
+}
+
+LedgerLeaf Leaf(std::int64_t site_id, std::uint64_t index, std::int64_t record_id) {
+  return LedgerLeaf{site_id,
+                    index,
+                    static_cast<std::int64_t>(index) + 100,
+                    record_id,
+                    1,
+                    fmt::format(R"({{"seq":{}}})", index + 100),
+                    Hash(static_cast<std::uint8_t>(index))};
+}
+
+TEST_P(StoreTest, LedgerAppendAndRead) {
+  auto empty = store_->LedgerSize(site_.id);
+  ASSERT_TRUE(empty) << empty.error().Describe();
+  EXPECT_EQ(empty->first, 0u);
+  EXPECT_EQ(empty->second, 0);
+  std::vector<LedgerLeaf> leaves = {Leaf(site_.id, 0, 7), Leaf(site_.id, 1, 8)};
+  std::vector<LedgerNode> nodes = {LedgerNode{1, 0, Hash(200)}};
+  const auto rev = Rev();
+  ASSERT_TRUE(store_->AppendLedger(site_.id, leaves, nodes));
+  EXPECT_EQ(Rev(), rev + 1);
+  auto size = store_->LedgerSize(site_.id);
+  EXPECT_EQ(size->first, 2u);
+  EXPECT_EQ(size->second, 101);
+
+  // Not continuing the ledger: Conflict, nothing written.
+  std::vector<LedgerLeaf> stale = {Leaf(site_.id, 1, 9)};
+  std::vector<LedgerNode> stale_nodes = {LedgerNode{2, 0, Hash(201)}};
+  auto conflict = store_->AppendLedger(site_.id, stale, stale_nodes);
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->LedgerNodeHash(site_.id, 2, 0).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Rev(), rev + 1);
+
+  auto node = store_->LedgerNodeHash(site_.id, 1, 0);
+  ASSERT_TRUE(node);
+  EXPECT_EQ(*node, Hash(200));
+  std::vector<std::pair<int, std::uint64_t>> which = {{1, 0}};
+  auto many = store_->LedgerNodes(site_.id, which);
+  ASSERT_TRUE(many);
+  ASSERT_EQ(many->size(), 1u);
+  EXPECT_EQ((*many)[0].hash, Hash(200));
+  which.emplace_back(0, 5);
+  EXPECT_EQ(store_->LedgerNodes(site_.id, which).error().code, ErrorCode::kNotFound);
+
+  auto read = store_->ListLedgerLeaves(site_.id, 1, 10);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].index, 1u);
+  EXPECT_EQ((*read)[0].data, leaves[1].data);
+  EXPECT_EQ((*read)[0].hash, leaves[1].hash);
+  EXPECT_EQ(store_->ListLedgerLeaves(site_.id, 0, 1)->size(), 1u);
+  auto of_record = store_->LedgerLeavesOfRecord(site_.id, 8);
+  ASSERT_EQ(of_record->size(), 1u);
+  EXPECT_EQ((*of_record)[0].event_seq, 101);
+  EXPECT_TRUE(store_->LedgerLeavesOfRecord(site_.id + 1, 8)->empty());
+
+  SignedTreeHead h1{1, 1790000000, Hash(1), "note 1"};
+  SignedTreeHead h2{2, 1790000100, Hash(2), "note 2"};
+  ASSERT_TRUE(store_->SaveTreeHead(site_.id, h1));
+  ASSERT_TRUE(store_->SaveTreeHead(site_.id, h2));
+  auto heads = store_->ListTreeHeads(site_.id, 10);
+  ASSERT_TRUE(heads);
+  ASSERT_EQ(heads->size(), 2u);
+  EXPECT_EQ((*heads)[0].size, 2u);  // newest first
+  EXPECT_EQ((*heads)[0].root, Hash(2));
+  EXPECT_EQ((*heads)[1].note, "note 1");
+  EXPECT_EQ(store_->ListTreeHeads(site_.id, 1)->size(), 1u);
+}
+
+TEST_P(StoreTest, ConcurrentLedgerAppendsOneWins) {
+  ASSERT_TRUE(store_->AppendLedger(site_.id, std::vector<LedgerLeaf>{Leaf(site_.id, 0, 1)}, {}));
+  std::atomic<int> won{0}, conflicts{0};
+  {
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&, t] {
+        LedgerLeaf l = Leaf(site_.id, 1, 2);
+        l.event_seq = 1000 + t;  // each sequencer read another event
+        auto s = store_->AppendLedger(site_.id, std::vector<LedgerLeaf>{l}, {});
+        if (s)
+          ++won;
+        else if (s.error().code == ErrorCode::kConflict)
+          ++conflicts;
+      });
+  }
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(conflicts.load(), 3);
+  EXPECT_EQ(store_->LedgerSize(site_.id)->first, 2u);
+}
+
+TEST_P(StoreTest, LedgerKeysRetireAndReturn) {
+  ASSERT_TRUE(store_->AddLedgerKey(site_.id, "demo+aaaa+k1", "2026-09-01T00:00:00Z"));
+  ASSERT_TRUE(store_->AddLedgerKey(site_.id, "demo+bbbb+k2", "2026-09-02T00:00:00Z"));
+  auto keys = store_->ListLedgerKeys(site_.id);
+  ASSERT_TRUE(keys);
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ((*keys)[0].verifier_key, "demo+aaaa+k1");
+  EXPECT_EQ((*keys)[0].retired_at, "2026-09-02T00:00:00Z");
+  EXPECT_EQ((*keys)[1].verifier_key, "demo+bbbb+k2");  // current last
+  EXPECT_EQ((*keys)[1].retired_at, "");
+  const auto rev = Rev();
+  ASSERT_TRUE(store_->AddLedgerKey(site_.id, "demo+bbbb+k2", "2026-09-03T00:00:00Z"));  // already current
+  EXPECT_EQ(Rev(), rev);
+  ASSERT_TRUE(store_->AddLedgerKey(site_.id, "demo+aaaa+k1", "2026-09-04T00:00:00Z"));  // taken back
+  EXPECT_EQ(Rev(), rev + 1);
+  keys = store_->ListLedgerKeys(site_.id);
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ((*keys)[0].verifier_key, "demo+bbbb+k2");
+  EXPECT_EQ((*keys)[0].retired_at, "2026-09-04T00:00:00Z");
+  EXPECT_EQ((*keys)[1].verifier_key, "demo+aaaa+k1");
+  EXPECT_EQ((*keys)[1].retired_at, "");
+  EXPECT_EQ((*keys)[1].created_at, "2026-09-01T00:00:00Z");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);

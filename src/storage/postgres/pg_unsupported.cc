@@ -47,20 +47,6 @@ Result<Store::ComplianceSummary> PgStore::SummariseComplianceRows(std::int64_t, 
 Result<std::vector<AnnualRecordRow>> PgStore::ListAnnualRecordRows(std::int64_t) {
   return NotYet("ListAnnualRecordRows");
 }
-Result<std::vector<ReminderMark>> PgStore::ListReminderMarks(std::int64_t) { return NotYet("ListReminderMarks"); }
-Result<std::vector<Notice>> PgStore::SaveNotices(std::span<const Notice>, const AuditEntry&) {
-  return NotYet("SaveNotices");
-}
-Result<std::vector<Notice>> PgStore::ListNotices(std::int64_t, std::int64_t, int) { return NotYet("ListNotices"); }
-Result<int> PgStore::CountUnreadNotices(std::int64_t) { return NotYet("CountUnreadNotices"); }
-Status PgStore::MarkNoticesRead(std::int64_t, std::int64_t, const std::string&) { return NotYet("MarkNoticesRead"); }
-Result<std::vector<Notice>> PgStore::ListUndeliveredEmails(std::int64_t, int) {
-  return NotYet("ListUndeliveredEmails");
-}
-Result<bool> PgStore::ClaimEmail(std::int64_t) { return NotYet("ClaimEmail"); }
-Status PgStore::RecordEmailAttempt(std::int64_t, EmailStatus, const std::string&) {
-  return NotYet("RecordEmailAttempt");
-}
 Result<std::vector<Record>> PgStore::PublishRecords(std::span<const Publication>) { return NotYet("PublishRecords"); }
 Result<std::vector<RecordVersion>> PgStore::ListVersions(std::int64_t) { return NotYet("ListVersions"); }
 Result<std::vector<Record>> PgStore::ListRecords(std::int64_t, const RecordFilter&) { return NotYet("ListRecords"); }
@@ -72,27 +58,9 @@ Result<std::vector<std::pair<std::int64_t, std::string>>> PgStore::ListLastPubli
                                                                                             std::int64_t, int) {
   return NotYet("ListLastPublicationTimes");
 }
-Result<std::pair<std::uint64_t, std::int64_t>> PgStore::LedgerSize(std::int64_t) { return NotYet("LedgerSize"); }
-Result<Digest> PgStore::LedgerNodeHash(std::int64_t, int, std::uint64_t) { return NotYet("LedgerNodeHash"); }
-Result<std::vector<LedgerNode>> PgStore::LedgerNodes(std::int64_t, std::span<const std::pair<int, std::uint64_t>>) {
-  return NotYet("LedgerNodes");
-}
 Result<std::vector<LedgerSource>> PgStore::ListLedgerSources(std::int64_t, std::int64_t, int) {
   return NotYet("ListLedgerSources");
 }
-Status PgStore::AppendLedger(std::int64_t, std::span<const LedgerLeaf>, std::span<const LedgerNode>) {
-  return NotYet("AppendLedger");
-}
-Result<std::vector<LedgerLeaf>> PgStore::ListLedgerLeaves(std::int64_t, std::uint64_t, int) {
-  return NotYet("ListLedgerLeaves");
-}
-Result<std::vector<LedgerLeaf>> PgStore::LedgerLeavesOfRecord(std::int64_t, std::int64_t) {
-  return NotYet("LedgerLeavesOfRecord");
-}
-Status PgStore::SaveTreeHead(std::int64_t, const SignedTreeHead&) { return NotYet("SaveTreeHead"); }
-Result<std::vector<SignedTreeHead>> PgStore::ListTreeHeads(std::int64_t, int) { return NotYet("ListTreeHeads"); }
-Status PgStore::AddLedgerKey(std::int64_t, const std::string&, const std::string&) { return NotYet("AddLedgerKey"); }
-Result<std::vector<LedgerKeyInfo>> PgStore::ListLedgerKeys(std::int64_t) { return NotYet("ListLedgerKeys"); }
 Result<SearchResult> PgStore::Search(std::int64_t, const SearchRequest&) { return NotYet("Search"); }
 Result<int> PgStore::Reindex(std::int64_t) { return NotYet("Reindex"); }
 Result<IndexCheck> PgStore::CheckIndex(std::int64_t) { return NotYet("CheckIndex"); }
