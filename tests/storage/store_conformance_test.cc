@@ -1011,6 +1011,97 @@ TEST_P(StoreTest, WebhookSubscribersAndDeliveries) {
   EXPECT_EQ(store_->SetSubscriberActive(b->id + 10, true, Audit("x")).error().code, ErrorCode::kNotFound);
 }
 
+// ---- obligations --------------------------------------------------------------------
+
+TEST_P(StoreTest, ObligationsWithTheirDeadlines) {
+  auto v1 = store_->AddCalendarVersion({OneDayNotice(2026, "2026-10-01", true, "国庆节")}, "v1");
+  ASSERT_TRUE(v1);
+  auto make = [&](const std::string& unit, const char* formed, const char* due) {
+    Obligation o;
+    o.site_id = site_.id;
+    o.unit = unit;
+    o.item_number = 3;
+    o.element = "部门预算";
+    o.title = "预算公开 " + unit;
+    o.formed_on = *Date::Parse(formed);
+    o.created_at = "2026-09-01T00:00:00Z";
+    o.created_by = "admin";
+    TrackedDeadline d;
+    d.site_id = site_.id;
+    d.subject = o.title;
+    d.item_number = 3;
+    d.rule_id = "default";
+    d.rule_days = 20;
+    d.event = o.formed_on;
+    d.due = *Date::Parse(due);
+    d.provisional = true;
+    d.calendar_version = v1->id;
+    d.open = false;  // ignored: a new obligation's deadline is open
+    return std::make_pair(o, d);
+  };
+  auto [o1, d1] = make("区财政局", "2026-09-01", "2026-09-29");
+  auto [o2, d2] = make("区发改局", "2026-08-01", "2026-08-28");
+  auto [o3, d3] = make("区财政局", "2026-09-10", "2026-10-15");
+  auto a = store_->CreateObligation(o1, d1, Audit("登记待公开事项"));
+  ASSERT_TRUE(a) << a.error().Describe();
+  auto b = store_->CreateObligation(o2, d2, Audit("登记待公开事项"));
+  auto c = store_->CreateObligation(o3, d3, Audit("登记待公开事项"));
+  ASSERT_TRUE(b && c);
+  EXPECT_EQ((*store_->ListAudit(site_.id, 1, 0))[0].target, fmt::format("待公开事项:{}", c->id));
+  EXPECT_GT(a->deadline_id, 0);
+  EXPECT_EQ(a->due_on, d1.due);
+
+  auto got = store_->GetObligation(a->id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->unit, "区财政局");
+  EXPECT_EQ(got->formed_on, o1.formed_on);
+  EXPECT_EQ(got->due_on, d1.due);
+  EXPECT_TRUE(got->provisional);
+  EXPECT_EQ(got->state, ObligationState::kOpen);
+  EXPECT_TRUE(store_->GetDeadline(a->deadline_id)->open);
+  EXPECT_EQ(store_->GetObligation(c->id + 10).error().code, ErrorCode::kNotFound);
+
+  auto all = store_->ListObligations(site_.id, "", std::nullopt);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].id, b->id);  // by due date
+  EXPECT_EQ((*all)[1].id, a->id);
+  EXPECT_EQ((*all)[2].id, c->id);
+  EXPECT_EQ(store_->ListObligations(site_.id, "区财政局", std::nullopt)->size(), 2u);
+
+  // The due date follows the tracked deadline.
+  TrackedDeadline moved = *store_->GetDeadline(a->deadline_id);
+  moved.due = *Date::Parse("2026-09-30");
+  moved.provisional = false;
+  auto v2 = store_->AddCalendarVersion({OneDayNotice(2026, "2026-10-02", true, "国庆节")}, "v2");
+  ASSERT_TRUE(store_->ApplyRecomputedDeadlines({moved}, v2->id));
+  EXPECT_EQ(store_->GetObligation(a->id)->due_on, moved.due);
+  EXPECT_FALSE(store_->GetObligation(a->id)->provisional);
+
+  Obligation withheld = *got;
+  withheld.state = ObligationState::kWithheld;
+  withheld.reason = "涉及国家秘密";
+  withheld.ground = "state_secret";
+  ASSERT_TRUE(store_->UpdateObligation(withheld, Audit("不予公开")));
+  auto after = store_->GetObligation(a->id);
+  EXPECT_EQ(after->state, ObligationState::kWithheld);
+  EXPECT_EQ(after->reason, "涉及国家秘密");
+  EXPECT_EQ(after->ground, "state_secret");
+  EXPECT_FALSE(store_->GetDeadline(a->deadline_id)->open);  // stops following the calendar
+  auto open = store_->ListObligations(site_.id, "区财政局", ObligationState::kOpen);
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ((*open)[0].id, c->id);
+  withheld.state = ObligationState::kOpen;
+  ASSERT_TRUE(store_->UpdateObligation(withheld, Audit("恢复")));
+  EXPECT_TRUE(store_->GetDeadline(a->deadline_id)->open);
+
+  Obligation ghost = withheld;
+  ghost.id = c->id + 10;
+  const auto audits = AuditCount();
+  EXPECT_EQ(store_->UpdateObligation(ghost, Audit("x")).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(AuditCount(), audits);
+}
+
 // ---- reminders and notices ---------------------------------------------------------
 
 TEST_P(StoreTest, NoticesMarksAndEmailState) {

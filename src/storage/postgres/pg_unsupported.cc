@@ -17,15 +17,6 @@ auto NotYet(std::string_view method) {
 
 }  // namespace
 
-Result<Obligation> PgStore::CreateObligation(const Obligation&, const TrackedDeadline&, const AuditEntry&) {
-  return NotYet("CreateObligation");
-}
-Result<Obligation> PgStore::GetObligation(std::int64_t) { return NotYet("GetObligation"); }
-Result<std::vector<Obligation>> PgStore::ListObligations(std::int64_t, const std::string&,
-                                                         std::optional<ObligationState>) {
-  return NotYet("ListObligations");
-}
-Status PgStore::UpdateObligation(const Obligation&, const AuditEntry&) { return NotYet("UpdateObligation"); }
 Result<Record> PgStore::CreateRecord(const Record&, const AuditEntry&) { return NotYet("CreateRecord"); }
 Result<Record> PgStore::GetRecord(std::int64_t) { return NotYet("GetRecord"); }
 Status PgStore::SaveRecord(const Record&, const AuditEntry&) { return NotYet("SaveRecord"); }
