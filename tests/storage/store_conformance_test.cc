@@ -1102,6 +1102,63 @@ TEST_P(StoreTest, ObligationsWithTheirDeadlines) {
   EXPECT_EQ(AuditCount(), audits);
 }
 
+// ---- publication events (read side) ---------------------------------------------------
+
+TEST_P(StoreTest, PublicationEventQueries) {
+  // Written directly: the record methods that write them are not all
+  // implemented for PostgreSQL yet.
+  Exec(fmt::format(
+      "INSERT INTO publication_events (site_id, record_id, version, kind, at, index_number, unit_name, item_number, "
+      "title) VALUES "
+      "({0}, 1, 1, 'publish', '2026-09-01T01:00:00Z', 'A/2026-1', '区财政局', 3, '甲'), "
+      "({0}, 2, 1, 'publish', '2026-09-02T01:00:00Z', 'B/2026-1', '区发改局', 5, '乙'), "
+      "({0}, 1, 2, 'revise', '2026-09-03T01:00:00Z', 'A/2026-1', '区财政局', 3, '甲（修订）'), "
+      "({1}, 3, 1, 'publish', '2026-09-03T02:00:00Z', 'C/2026-1', '区财政局', 3, '丙'), "
+      "({0}, 1, 2, 'withdraw', '2026-09-04T01:00:00Z', 'A/2026-1', '区财政局', 3, '甲（修订）')",
+      site_.id, site_.id + 1));
+  const std::int64_t first = QueryInt("SELECT min(seq) FROM publication_events");
+  auto seqs = [](const Result<std::vector<PublicationEvent>>& r) {
+    std::vector<std::int64_t> out;
+    if (r)
+      for (const auto& e : *r) out.push_back(e.seq);
+    return out;
+  };
+  const std::int64_t s1 = first, s2 = first + 1, s3 = first + 2, s5 = first + 4;
+
+  EventQuery all;
+  auto newest = store_->ListPublicationEvents(site_.id, all);
+  ASSERT_TRUE(newest) << newest.error().Describe();
+  EXPECT_EQ(seqs(newest), (std::vector<std::int64_t>{s5, s3, s2, s1}));
+  EXPECT_EQ((*newest)[0].kind, PublicationKind::kWithdraw);
+  EXPECT_EQ((*newest)[0].title, "甲（修订）");
+  EXPECT_EQ((*newest)[0].index_number, "A/2026-1");
+  EXPECT_EQ((*newest)[0].version, 2);
+  EventQuery by_item;
+  by_item.items = {5, 7};
+  EXPECT_EQ(seqs(store_->ListPublicationEvents(site_.id, by_item)), (std::vector<std::int64_t>{s2}));
+  EventQuery by_unit;
+  by_unit.unit = "区财政局";
+  by_unit.newest_first = false;
+  EXPECT_EQ(seqs(store_->ListPublicationEvents(site_.id, by_unit)), (std::vector<std::int64_t>{s1, s3, s5}));
+  EventQuery sync;
+  sync.record_id = 1;
+  sync.after_seq = s1;
+  sync.newest_first = false;
+  EXPECT_EQ(seqs(store_->ListPublicationEvents(site_.id, sync)), (std::vector<std::int64_t>{s3, s5}));
+  EventQuery limited;
+  limited.limit = 2;
+  EXPECT_EQ(seqs(store_->ListPublicationEvents(site_.id, limited)), (std::vector<std::int64_t>{s5, s3}));
+
+  using Times = std::vector<std::pair<std::int64_t, std::string>>;
+  auto times = store_->ListLastPublicationTimes(site_.id, 0, 10, 10);
+  ASSERT_TRUE(times) << times.error().Describe();
+  EXPECT_EQ(*times, (Times{{1, "2026-09-04T01:00:00Z"}, {2, "2026-09-02T01:00:00Z"}}));
+  EXPECT_EQ(*store_->ListLastPublicationTimes(site_.id, 1, 10, 10), (Times{{2, "2026-09-02T01:00:00Z"}}));
+  EXPECT_EQ(*store_->ListLastPublicationTimes(site_.id, 0, 1, 10), (Times{{1, "2026-09-04T01:00:00Z"}}));
+  EXPECT_EQ(store_->ListLastPublicationTimes(site_.id, 0, 10, 1)->size(), 1u);
+  EXPECT_TRUE(store_->ListLastPublicationTimes(site_.id, 0, 0, 10)->empty());
+}
+
 // ---- reminders and notices ---------------------------------------------------------
 
 TEST_P(StoreTest, NoticesMarksAndEmailState) {

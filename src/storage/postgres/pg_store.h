@@ -4,7 +4,8 @@
 // INCOMPLETE (issue 10, part 1): sites, catalogue, calendar, tracked
 // deadlines, audit, units, accounts/sessions/login failures, API tokens,
 // site settings, files, liaison registration, webhooks, reminders and
-// notices, obligations and the ledger's own tables are implemented (tests/storage runs
+// notices, obligations, reading publication events and the ledger's own
+// tables are implemented (tests/storage runs
 // the same tests on this and on SqliteStore). Records,
 // publication events, compliance rows, the annual report's rows, the
 // ledger's sources and search (pg_unsupported.cc) return

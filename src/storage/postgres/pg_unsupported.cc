@@ -42,13 +42,6 @@ Result<std::vector<Record>> PgStore::PublishRecords(std::span<const Publication>
 Result<std::vector<RecordVersion>> PgStore::ListVersions(std::int64_t) { return NotYet("ListVersions"); }
 Result<std::vector<Record>> PgStore::ListRecords(std::int64_t, const RecordFilter&) { return NotYet("ListRecords"); }
 Result<int> PgStore::CountRecords(std::int64_t, const RecordFilter&) { return NotYet("CountRecords"); }
-Result<std::vector<PublicationEvent>> PgStore::ListPublicationEvents(std::int64_t, const EventQuery&) {
-  return NotYet("ListPublicationEvents");
-}
-Result<std::vector<std::pair<std::int64_t, std::string>>> PgStore::ListLastPublicationTimes(std::int64_t, std::int64_t,
-                                                                                            std::int64_t, int) {
-  return NotYet("ListLastPublicationTimes");
-}
 Result<std::vector<LedgerSource>> PgStore::ListLedgerSources(std::int64_t, std::int64_t, int) {
   return NotYet("ListLedgerSources");
 }
