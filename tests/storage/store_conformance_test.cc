@@ -1398,6 +1398,41 @@ TEST(PgStoreTest, UnimplementedMethodsSaySo) {
   EXPECT_NE(s.error().message.find("Search"), std::string::npos);
 }
 
+// A pooled connection the server dropped (restart, idle timeout, an
+// administrator's pg_terminate_backend) fails one call with a Storage
+// error at most; the pool then reconnects.
+TEST(PgStoreTest, DroppedConnectionIsReplaced) {
+  const std::string url = PgUrl();
+  if (url.empty()) GTEST_SKIP() << "no PostgreSQL test server";
+  std::random_device rd;
+  const std::string db = fmt::format("t_{}_{:08x}_drop", ::getpid(), rd());
+  pqxx::connection admin(url);
+  {
+    pqxx::nontransaction tx(admin);
+    tx.exec("CREATE DATABASE " + tx.quote_name(db));
+  }
+  {
+    auto store = PgStore::Open(WithDatabase(url, db), 1);
+    ASSERT_TRUE(store) << store.error().Describe();
+    ASSERT_TRUE((*store)->Migrate());
+    ASSERT_TRUE((*store)->CreateSite(NewSite{"demo", "示例区", ""}));
+    {
+      pqxx::nontransaction tx(admin);
+      auto killed = tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + tx.quote(db));
+      ASSERT_EQ(killed.size(), 1u);
+    }
+    auto first = (*store)->FindSite("demo");
+    if (!first) {
+      EXPECT_EQ(first.error().code, ErrorCode::kStorage) << first.error().Describe();
+    }
+    auto second = (*store)->FindSite("demo");
+    ASSERT_TRUE(second) << second.error().Describe();
+    EXPECT_EQ(second->name, "示例区");
+  }
+  pqxx::nontransaction tx(admin);
+  tx.exec("DROP DATABASE " + tx.quote_name(db) + " WITH (FORCE)");
+}
+
 TEST(PgStoreTest, UnreachableServerIsAStorageError) {
   // Port 1 on the loopback: nothing listens there.
   auto store = PgStore::Open("postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=2", 1);
