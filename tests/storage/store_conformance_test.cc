@@ -31,6 +31,19 @@
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/sqlite_store.h"
 
+// AddressSanitizer's leak checker: g++ says so with __SANITIZE_ADDRESS__,
+// clang with __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define GONGKAI_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GONGKAI_LSAN 1
+#endif
+#endif
+#ifdef GONGKAI_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace gongkai {
 namespace {
 
@@ -59,6 +72,19 @@ std::string WithDatabase(const std::string& url, const std::string& db) {
   auto slash = url.rfind('/');
   return url.substr(0, slash + 1) + db;
 }
+
+// Allocations made while one of these is alive are not reported as leaks
+// by LeakSanitizer (a no-op in builds without it).
+#ifdef GONGKAI_LSAN
+struct LeakCheckPause {
+  LeakCheckPause() { __lsan_disable(); }
+  ~LeakCheckPause() { __lsan_enable(); }
+  LeakCheckPause(const LeakCheckPause&) = delete;
+  LeakCheckPause& operator=(const LeakCheckPause&) = delete;
+};
+#else
+struct LeakCheckPause {};
+#endif
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -1421,7 +1447,16 @@ TEST(PgStoreTest, DroppedConnectionIsReplaced) {
       auto killed = tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + tx.quote(db));
       ASSERT_EQ(killed.size(), 1u);
     }
-    auto first = (*store)->FindSite("demo");
+    Result<Site> first = Unexpected(Error::Internal("not run"));
+    {
+      // libpqxx 6.4 (Debian 12) does not free the PGresult of a query that
+      // finds its connection dropped (about 2 KiB per dropped connection,
+      // reported by LeakSanitizer inside libpq/libpqxx, not in gongkai's
+      // code): not counted here, so that the sanitizer build stays strict
+      // about everything else.
+      [[maybe_unused]] LeakCheckPause pause;
+      first = (*store)->FindSite("demo");
+    }
     if (!first) {
       EXPECT_EQ(first.error().code, ErrorCode::kStorage) << first.error().Describe();
     }
