@@ -10,6 +10,8 @@ PKGS=(
   libcpp-httplib-dev nlohmann-json3-dev libkainjow-mustache-dev libcli11-dev
   libspdlog-dev libfmt-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev
   libicu-dev zlib1g-dev libopencc-dev libpoppler-cpp-dev libcurl4-openssl-dev
+  # the PostgreSQL backend; the server runs the storage tests' throwaway cluster
+  libpq-dev libpqxx-dev postgresql
   # tests, fuzzing, benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   wrk nginx-light curl python3-openpyxl sqlite3

@@ -1,0 +1,99 @@
+#include "storage/postgres/pg_pool.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+
+namespace gongkai::pg {
+
+Error ErrorFromException(std::exception_ptr e, const std::string& what) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const pqxx::unique_violation&) {
+    return Error::Conflict(fmt::format("数据已存在（{}）", what));
+  } catch (const pqxx::broken_connection& ex) {
+    return Error::Storage(fmt::format("与 PostgreSQL 的连接中断（{}）：{}", what, ex.what()));
+  } catch (const pqxx::sql_error& ex) {
+    return Error::Storage(fmt::format("数据库操作失败（{}）：{}", what, ex.what()));
+  } catch (const std::exception& ex) {
+    return Error::Storage(fmt::format("数据库操作失败（{}）：{}", what, ex.what()));
+  } catch (...) {
+    return Error::Storage(fmt::format("数据库操作失败（{}）：未知错误", what));
+  }
+}
+
+Result<std::unique_ptr<Pool>> Pool::Open(const std::string& url, int size) {
+  std::unique_ptr<Pool> pool(new Pool(url));
+  pool->size_ = size < 1 ? 1 : size;
+  try {
+    for (int i = 0; i < pool->size_; ++i) pool->free_.push_back(std::make_unique<pqxx::connection>(url));
+  } catch (...) {
+    return Unexpected(ErrorFromException(std::current_exception(), "连接 PostgreSQL"));
+  }
+  return pool;
+}
+
+Result<Pool::Lease> Pool::Acquire() {
+  std::unique_ptr<pqxx::connection> c;
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    c = std::move(free_.back());
+    free_.pop_back();
+  }
+  if (c && c->is_open()) return Lease(this, std::move(c));
+  // Broken: reconnect outside the lock. On failure the slot goes back empty
+  // (a null pointer), so that a later Acquire() tries again.
+  try {
+    c = std::make_unique<pqxx::connection>(url_);
+  } catch (...) {
+    Release(nullptr);
+    return Unexpected(ErrorFromException(std::current_exception(), "重新连接 PostgreSQL"));
+  }
+  return Lease(this, std::move(c));
+}
+
+void Pool::Release(std::unique_ptr<pqxx::connection> c) {
+  {
+    std::lock_guard lock(mu_);
+    free_.push_back(std::move(c));
+  }
+  cv_.notify_one();
+}
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) {
+    if (&line != &lines.front()) out += '\n';
+    out += line;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  std::size_t start = 0;
+  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+    out.push_back(text.substr(start, nl - start));
+  out.push_back(text.substr(start));
+  return out;
+}
+
+std::string IdArray(const std::vector<std::int64_t>& ids) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out + "}";
+}
+
+std::string NowUtc() {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto days = std::chrono::floor<std::chrono::days>(now);
+  std::chrono::year_month_day ymd(days);
+  std::chrono::hh_mm_ss hms(now - days);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count());
+}
+
+}  // namespace gongkai::pg
