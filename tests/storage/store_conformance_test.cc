@@ -316,6 +316,17 @@ TEST_P(StoreTest, SiteErrors) {
   EXPECT_EQ(dup.error().field, "slug");
   EXPECT_EQ(store_->ListSites()->size(), 1u);
 
+  // Sites are routed by host name: one host, one site (sites without a
+  // host of their own do not collide).
+  ASSERT_TRUE(store_->CreateSite(NewSite{"east", "东区", "east.example.cn"}));
+  auto same_host = store_->CreateSite(NewSite{"west", "西区", "east.example.cn"});
+  ASSERT_FALSE(same_host);
+  EXPECT_EQ(same_host.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(same_host.error().field, "host");
+  ASSERT_TRUE(store_->CreateSite(NewSite{"north", "北区", ""}));
+  ASSERT_TRUE(store_->CreateSite(NewSite{"south", "南区", ""}));
+  EXPECT_EQ(store_->ListSites()->size(), 4u);
+
   auto missing = store_->FindSite("nowhere");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);

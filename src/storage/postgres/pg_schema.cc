@@ -448,6 +448,9 @@ CREATE INDEX webhook_deliveries_subscriber ON webhook_deliveries (subscriber_id,
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {
       {15, "initial schema (SQLite migrations 1-15)", kInitialSchema},
+      // SQLite's migration 16: sites are routed by host name
+      // (core/site_routing.h), so two must never claim the same one.
+      {16, "one site per host name", "CREATE UNIQUE INDEX sites_host ON sites (host) WHERE host <> '';"},
   };
   return kAll;
 }

@@ -109,8 +109,13 @@ Result<Site> PgStore::CreateSite(const NewSite& site) {
     tx.commit();
     return ReadSite(r);
   });
-  if (!created && created.error().code == ErrorCode::kConflict)
-    return Unexpected(Error::Conflict(fmt::format("站点“{}”已存在", site.slug), "slug"));
+  if (!created && created.error().code == ErrorCode::kConflict) {
+    // Which constraint: the slug's, or the host name's (migration 16).
+    auto slug_taken = FindSite(site.slug);
+    if (slug_taken || slug_taken.error().code != ErrorCode::kNotFound)
+      return Unexpected(Error::Conflict(fmt::format("站点“{}”已存在", site.slug), "slug"));
+    return Unexpected(Error::Conflict(fmt::format("域名“{}”已由另一个站点使用", site.host), "host"));
+  }
   return created;
 }
 
