@@ -61,39 +61,10 @@ void Pool::Release(std::unique_ptr<pqxx::connection> c) {
   cv_.notify_one();
 }
 
-std::string JoinLines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& line : lines) {
-    if (&line != &lines.front()) out += '\n';
-    out += line;
-  }
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  std::size_t start = 0;
-  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
-    out.push_back(text.substr(start, nl - start));
-  out.push_back(text.substr(start));
-  return out;
-}
-
 std::string IdArray(const std::vector<std::int64_t>& ids) {
   std::string out = "{";
   for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
   return out + "}";
-}
-
-std::string NowUtc() {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto days = std::chrono::floor<std::chrono::days>(now);
-  std::chrono::year_month_day ymd(days);
-  std::chrono::hh_mm_ss hms(now - days);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
-                     hms.minutes().count(), hms.seconds().count());
 }
 
 }  // namespace gongkai::pg

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "storage/stored_text.h"
 
 namespace gongkai::pg {
 
@@ -77,13 +78,13 @@ using Snapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
 // Lists stored in one TEXT column, one entry per line, as the SQLite
 // adapter stores them (so data moves between backends unchanged).
-std::string JoinLines(const std::vector<std::string>& lines);
-std::vector<std::string> SplitLines(const std::string& text);
+using storage::JoinLines;
+using storage::SplitLines;
 
 // A PostgreSQL array literal of ids ("{1,2,3}") for `= ANY($n::bigint[])`.
 std::string IdArray(const std::vector<std::int64_t>& ids);
 
 // The current time as ISO 8601 UTC ("2026-09-25T02:00:00Z").
-std::string NowUtc();
+using storage::NowUtc;
 
 }  // namespace gongkai::pg

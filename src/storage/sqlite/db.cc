@@ -10,27 +10,6 @@ Error StorageError(sqlite3* db, std::string_view what) {
 }
 }  // namespace
 
-std::string JoinLines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (i) out += '\n';
-    out += lines[i];
-  }
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t pos = text.find('\n', start);
-    out.push_back(text.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
-    if (pos == std::string::npos) break;
-    start = pos + 1;
-  }
-  return out;
-}
 
 Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_);

@@ -2,6 +2,8 @@
 // statements with typed binding, and a transaction guard. Errors as values.
 #pragma once
 
+#include "storage/stored_text.h"
+
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -20,8 +22,8 @@
 namespace gongkai::sqlite {
 
 // Lists stored in one TEXT column, one entry per line (entries hold no '\n').
-std::string JoinLines(const std::vector<std::string>& lines);
-std::vector<std::string> SplitLines(const std::string& text);  // "" -> {}
+using storage::JoinLines;
+using storage::SplitLines;  // "" -> {}
 
 class Statement {
  public:

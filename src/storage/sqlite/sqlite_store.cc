@@ -17,15 +17,7 @@ using sqlite::SplitLines;
 
 namespace {
 
-std::string NowUtc() {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto days = std::chrono::floor<std::chrono::days>(now);
-  std::chrono::year_month_day ymd(days);
-  std::chrono::hh_mm_ss hms(now - days);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
-                     hms.minutes().count(), hms.seconds().count());
-}
+using storage::NowUtc;
 
 Site ReadSite(const sqlite::Statement& st) {
   return Site{st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4), st.Text(5)};
