@@ -45,8 +45,5 @@ Result<int> PgStore::CountRecords(std::int64_t, const RecordFilter&) { return No
 Result<std::vector<LedgerSource>> PgStore::ListLedgerSources(std::int64_t, std::int64_t, int) {
   return NotYet("ListLedgerSources");
 }
-Result<SearchResult> PgStore::Search(std::int64_t, const SearchRequest&) { return NotYet("Search"); }
-Result<int> PgStore::Reindex(std::int64_t) { return NotYet("Reindex"); }
-Result<IndexCheck> PgStore::CheckIndex(std::int64_t) { return NotYet("CheckIndex"); }
 
 }  // namespace gongkai
