@@ -26,8 +26,9 @@
 //     they only feed the ranking;
 //   * a lexeme longer than kMaxLexemeBytes is left out: a query is at most
 //     search::kMaxQueryBytes (1000) bytes, so no query token can equal it;
-//   * once the distinct lexemes reach kLexemeBudget bytes (the tsvector
-//     holds at most 1 MiB of them) no more are added and the lexeme \x02,
+//   * once the lexemes and their positions reach kVectorBudget bytes
+//     (PostgreSQL refuses a tsvector whose lexemes and positions take more
+//     than 1 MiB) no more lexemes are added and the lexeme \x02,
 //     which no query token can be, is added instead: every query's candidate
 //     condition ORs it in, so such a document is always checked by strpos.
 // Ranking: ts_rank with weights {D 0.1, C 0.2, B 0.5, A 1.0} (the ratios
@@ -63,7 +64,7 @@ constexpr char kColumnSeparator = '\x03';
 // The lexeme of a document whose vector could not hold all its lexemes.
 constexpr std::string_view kOverflowLexeme = "\x02";
 constexpr std::size_t kMaxLexemeBytes = 2046;    // PostgreSQL: 2047
-constexpr std::size_t kLexemeBudget = 1000000;   // PostgreSQL: 1 MiB - 1
+constexpr std::size_t kVectorBudget = 1000000;   // PostgreSQL: 1 MiB - 1
 constexpr int kMaxPosition = 16383;
 constexpr std::size_t kMaxPositions = 255;       // PostgreSQL keeps 256
 // ts_rank's weights, in PostgreSQL's order {D, C, B, A}.
@@ -96,7 +97,9 @@ BuiltDoc Build(const IndexedDoc& d) {
   BuiltDoc out;
   std::vector<Lexeme> lexemes;
   std::unordered_map<std::string, std::size_t> index;
-  std::size_t budget = kLexemeBudget;
+  // What PostgreSQL counts against its limit: each lexeme (aligned to 2
+  // bytes) with a 2-byte count of positions, and 2 bytes per position.
+  std::size_t budget = kVectorBudget;
   bool overflow = false;
   int position = 0;
   for (const auto& [text, weight] : columns) {
@@ -110,16 +113,20 @@ BuiltDoc Build(const IndexedDoc& d) {
       if (t.text.size() > kMaxLexemeBytes) return;
       auto it = index.find(t.text);
       if (it == index.end()) {
-        if (t.text.size() > budget) {
+        const std::size_t cost = t.text.size() + 1 + 2;
+        if (cost > budget) {
           overflow = true;
           return;
         }
-        budget -= t.text.size();
+        budget -= cost;
         it = index.emplace(t.text, lexemes.size()).first;
         lexemes.push_back(Lexeme{t.text, {}});
       }
       auto& pos = lexemes[it->second].positions;
-      if (pos.size() < kMaxPositions && (pos.empty() || pos.back().first < position)) pos.emplace_back(position, weight);
+      if (pos.size() < kMaxPositions && (pos.empty() || pos.back().first < position) && budget >= 2) {
+        pos.emplace_back(position, weight);  // positions only feed the ranking
+        budget -= 2;
+      }
     });
   }
   for (const auto& l : lexemes) {

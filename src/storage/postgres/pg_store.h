@@ -6,9 +6,11 @@
 // site settings, files, liaison registration, webhooks, reminders and
 // notices, obligations, reading publication events and the ledger's own
 // tables are implemented (tests/storage runs
-// the same tests on this and on SqliteStore). Records,
-// publication events, compliance rows, the annual report's rows, the
-// ledger's sources and search (pg_unsupported.cc) return
+// the same tests on this and on SqliteStore), and so are search's index,
+// Search, Reindex and CheckIndex (pg_search.cc; Search shows its hits with
+// GetRecord). Records,
+// publication events, compliance rows, the annual report's rows and the
+// ledger's sources (pg_unsupported.cc) return
 // Error::Storage("PostgreSQL 存储尚未支持此操作：<Method>"). Nothing
 // user-facing selects this backend yet.
 #pragma once
