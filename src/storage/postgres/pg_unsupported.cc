@@ -17,34 +17,6 @@ auto NotYet(std::string_view method) {
 
 }  // namespace
 
-Result<Record> PgStore::CreateRecord(const Record&, const AuditEntry&) { return NotYet("CreateRecord"); }
-Result<Record> PgStore::GetRecord(std::int64_t) { return NotYet("GetRecord"); }
-Status PgStore::SaveRecord(const Record&, const AuditEntry&) { return NotYet("SaveRecord"); }
-Result<Record> PgStore::PublishRecord(const Record&, const RecordVersion&, int, const AuditEntry&) {
-  return NotYet("PublishRecord");
-}
-Result<std::vector<ComplianceRow>> PgStore::ListComplianceRows(std::int64_t, const ComplianceRowQuery&) {
-  return NotYet("ListComplianceRows");
-}
-Result<std::vector<PriorPublication>> PgStore::ListPriorPublications(std::int64_t, Date) {
-  return NotYet("ListPriorPublications");
-}
-Status PgStore::VisitNeededComplianceRows(std::int64_t, Date, const std::function<void(const ComplianceRow&)>&) {
-  return NotYet("VisitNeededComplianceRows");
-}
-Result<Store::ComplianceSummary> PgStore::SummariseComplianceRows(std::int64_t, Date) {
-  return NotYet("SummariseComplianceRows");
-}
-Result<std::vector<AnnualRecordRow>> PgStore::ListAnnualRecordRows(std::int64_t) {
-  return NotYet("ListAnnualRecordRows");
-}
-Result<std::vector<Record>> PgStore::PublishRecords(std::span<const Publication>) { return NotYet("PublishRecords"); }
-Result<std::vector<RecordVersion>> PgStore::ListVersions(std::int64_t) { return NotYet("ListVersions"); }
-Result<std::vector<Record>> PgStore::ListRecords(std::int64_t, const RecordFilter&) { return NotYet("ListRecords"); }
-Result<int> PgStore::CountRecords(std::int64_t, const RecordFilter&) { return NotYet("CountRecords"); }
-Result<std::vector<LedgerSource>> PgStore::ListLedgerSources(std::int64_t, std::int64_t, int) {
-  return NotYet("ListLedgerSources");
-}
 Result<SearchResult> PgStore::Search(std::int64_t, const SearchRequest&) { return NotYet("Search"); }
 Result<int> PgStore::Reindex(std::int64_t) { return NotYet("Reindex"); }
 Result<IndexCheck> PgStore::CheckIndex(std::int64_t) { return NotYet("CheckIndex"); }
