@@ -15,8 +15,9 @@ namespace gongkai::pg {
 //   - search_index (FTS5), search_meta and search_changes: PostgreSQL's
 //     full-text index is search_docs instead (its design: pg_search.cc);
 //   - compliance_facts with its views and triggers (migrations 9 and 10), a
-//     precomputed cache for SQLite's dashboard figures: PostgreSQL's
-//     version will come with the records methods that need it.
+//     precomputed cache for SQLite's dashboard figures: PgStore computes
+//     the same rows from obligations, deadlines and records when asked
+//     (pg_records.cc).
 static const char* const kInitialSchema = R"SQL(
 CREATE TABLE sites (
   id BIGSERIAL PRIMARY KEY,

@@ -43,7 +43,6 @@
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -54,6 +53,7 @@
 #include "search/tokenizer.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/postgres/pg_store.h"
+#include "storage/stored_text.h"
 
 namespace gongkai::pg {
 
@@ -210,25 +210,6 @@ std::vector<FacetCount> Facets(const std::map<std::string, int>& counts, std::si
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
   if (out.size() > limit) out.resize(limit);
-  return out;
-}
-
-// record_versions.attachments as written by the records code (a JSON array
-// of objects with sha256, filename, mime, size and evidence).
-std::vector<Attachment> AttachmentsFromJson(const std::string& text) {
-  std::vector<Attachment> out;
-  const auto json = nlohmann::json::parse(text, nullptr, false);
-  if (!json.is_array()) return out;
-  for (const auto& one : json) {
-    if (!one.is_object()) continue;
-    Attachment a;
-    a.sha256 = one.value("sha256", "");
-    a.filename = one.value("filename", "");
-    a.mime = one.value("mime", "");
-    a.size = one.value("size", std::int64_t{0});
-    a.evidence = one.value("evidence", false);
-    out.push_back(std::move(a));
-  }
   return out;
 }
 
@@ -390,7 +371,7 @@ Result<int> PgStore::Reindex(std::int64_t site_id) {
       content.title = row[4].as<std::string>();
       content.body = row[5].as<std::string>();
       content.doc_number = row[6].as<std::string>();
-      content.attachments = pg::AttachmentsFromJson(row[7].as<std::string>());
+      content.attachments = storage::ParseAttachments(row[7].as<std::string>());
       content.genre = row[8].as<std::string>();
       pg::IndexRecord(tx, pg::IndexedFor(tx, site_id, id, row[0].as<std::string>(), row[1].as<int>(),
                                          row[2].as<std::string>(), content, row[3].as<std::string>()));

@@ -1,17 +1,13 @@
 // The PostgreSQL implementation of the Store port, for the provincial
 // deployment (one database shared by several server processes).
 //
-// INCOMPLETE (issue 10, part 1): sites, catalogue, calendar, tracked
-// deadlines, audit, units, accounts/sessions/login failures, API tokens,
-// site settings, files, liaison registration, webhooks, reminders and
-// notices, obligations, reading publication events and the ledger's own
-// tables are implemented (tests/storage runs
-// the same tests on this and on SqliteStore), and so are search's index,
-// Search, Reindex and CheckIndex (pg_search.cc; Search shows its hits with
-// GetRecord). Records,
-// publication events, compliance rows, the annual report's rows and the
-// ledger's sources (pg_unsupported.cc) return
-// Error::Storage("PostgreSQL 存储尚未支持此操作：<Method>"). Nothing
+// Every method is implemented (issue 10): sites, catalogue, calendar,
+// tracked deadlines, audit, units, accounts/sessions/login failures, API
+// tokens, site settings, files, liaison registration, webhooks, reminders
+// and notices, obligations, records and their versions (pg_records.cc),
+// publication events, the ledger with its sources, compliance rows, the
+// annual report's rows and full-text search (pg_search.cc); tests/storage
+// runs the same tests on this and on SqliteStore. Nothing
 // user-facing selects this backend yet.
 #pragma once
 
