@@ -1206,25 +1206,6 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, kBothBackends, BackendName);
 
 // ---- PostgreSQL only ---------------------------------------------------------------------
 
-// Methods not yet implemented say so (a Storage error naming the method)
-// instead of pretending to work.
-TEST(PgStoreTest, UnimplementedMethodsSaySo) {
-  const std::string url = PgUrl();
-  if (url.empty()) GTEST_SKIP() << "no PostgreSQL test server";
-  auto store = PgStore::Open(url, 1);
-  ASSERT_TRUE(store) << store.error().Describe();
-  auto s = (*store)->Search(1, SearchRequest{});
-  ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().code, ErrorCode::kStorage);
-  EXPECT_EQ(s.error().message, "PostgreSQL 存储尚未支持此操作：Search");
-  auto r = (*store)->Reindex(1);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message, "PostgreSQL 存储尚未支持此操作：Reindex");
-  auto c = (*store)->CheckIndex(1);
-  ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().message, "PostgreSQL 存储尚未支持此操作：CheckIndex");
-}
-
 // A pooled connection the server dropped (restart, idle timeout, an
 // administrator's pg_terminate_backend) fails one call with a Storage
 // error at most; the pool then reconnects.
