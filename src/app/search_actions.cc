@@ -17,6 +17,9 @@ Result<SearchOutcome> RunSearch(Store& store, const Site& site, const Catalog& c
   SearchRequest req;
   req.match = search::ToFts5Match(query);
   if (req.match.empty()) return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
+  req.terms = query.terms;
+  req.phrases = query.phrases;
+  req.excluded = query.excluded;
   // Field filters from the query, then facet filters from the page.
   if (!query.unit.empty()) {
     for (const auto& u : catalog.units)

@@ -138,6 +138,10 @@ struct LedgerSource {
 // A full-text search over published records.
 struct SearchRequest {
   std::string match;        // FTS5 MATCH expression (search/query.h ToFts5Match)
+  // The same query as its parts, for backends without FTS5 (PostgreSQL):
+  // search::SearchQuery's normalised terms and phrases (each must occur)
+  // and exclusions (none may occur). `match` is made from these.
+  std::vector<std::string> terms, phrases, excluded;
   std::string unit;         // exact unit name, "" = any
   std::vector<int> items;   // item numbers allowed, empty = any
   int year = 0;             // year of first publication, 0 = any

@@ -929,8 +929,8 @@ TEST_P(StoreTest, ObligationsWithTheirDeadlines) {
 // ---- publication events (read side) ---------------------------------------------------
 
 TEST_P(StoreTest, PublicationEventQueries) {
-  // Written directly: the record methods that write them are not all
-  // implemented for PostgreSQL yet.
+  // Written directly, for exact times and records of another site
+  // (tests/storage/records_conformance_test.cc covers the writers).
   Exec(fmt::format(
       "INSERT INTO publication_events (site_id, record_id, version, kind, at, index_number, unit_name, item_number, "
       "title) VALUES "
@@ -1205,22 +1205,6 @@ TEST_P(StoreTest, LedgerKeysRetireAndReturn) {
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, kBothBackends, BackendName);
 
 // ---- PostgreSQL only ---------------------------------------------------------------------
-
-// Methods not yet implemented say so (a Storage error naming the method)
-// instead of pretending to work.
-TEST(PgStoreTest, UnimplementedMethodsSaySo) {
-  const std::string url = PgUrl();
-  if (url.empty()) GTEST_SKIP() << "no PostgreSQL test server";
-  auto store = PgStore::Open(url, 1);
-  ASSERT_TRUE(store) << store.error().Describe();
-  auto r = (*store)->GetRecord(1);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, ErrorCode::kStorage);
-  EXPECT_EQ(r.error().message, "PostgreSQL 存储尚未支持此操作：GetRecord");
-  auto s = (*store)->Search(1, SearchRequest{});
-  ASSERT_FALSE(s);
-  EXPECT_NE(s.error().message.find("Search"), std::string::npos);
-}
 
 // A pooled connection the server dropped (restart, idle timeout, an
 // administrator's pg_terminate_backend) fails one call with a Storage

@@ -1,5 +1,5 @@
-// PgStore: reading publication events (written, once records are
-// implemented, by PublishRecord(s) and SaveRecord). Mirrors the readers in
+// PgStore: reading publication events (written by PublishRecord(s) and
+// SaveRecord, pg_records.cc). Mirrors the readers in
 // sqlite_records.cc and sqlite_ledger.cc.
 #include <fmt/core.h>
 

@@ -1,6 +1,6 @@
 // PgStore: the publication ledger's tables (leaves, complete-subtree
-// hashes, signed tree heads, public keys). Mirrors sqlite_ledger.cc, but
-// for ListLedgerSources, which reads records (not implemented yet).
+// hashes, signed tree heads, public keys). Mirrors sqlite_ledger.cc;
+// ListLedgerSources, which reads records, is in pg_records.cc.
 #include <fmt/core.h>
 
 #include <cstring>

@@ -1,7 +1,7 @@
 // PgStore: obligations (待公开事项) with their tracked deadlines. Mirrors
 // the obligation part of sqlite_records.cc. SQLite's compliance-facts
-// triggers have no counterpart yet: the compliance rows will be read from
-// these tables when ListComplianceRows is implemented.
+// triggers have no counterpart: pg_records.cc reads the compliance rows
+// from these tables and records.
 #include <fmt/core.h>
 
 #include "storage/postgres/pg_store.h"

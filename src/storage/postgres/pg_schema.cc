@@ -12,11 +12,12 @@ namespace gongkai::pg {
 // unique byte for byte), whatever the database's default collation is.
 //
 // Left out on purpose, as SQLite-adapter machinery rather than data:
-//   - search_index (FTS5), search_meta and search_changes: PostgreSQL full
-//     text search will get its own design (issue 10, search part);
+//   - search_index (FTS5), search_meta and search_changes: PostgreSQL's
+//     full-text index is search_docs instead (its design: pg_search.cc);
 //   - compliance_facts with its views and triggers (migrations 9 and 10), a
-//     precomputed cache for SQLite's dashboard figures: PostgreSQL's
-//     version will come with the records methods that need it.
+//     precomputed cache for SQLite's dashboard figures: PgStore computes
+//     the same rows from obligations, deadlines and records when asked
+//     (pg_records.cc).
 static const char* const kInitialSchema = R"SQL(
 CREATE TABLE sites (
   id BIGSERIAL PRIMARY KEY,
@@ -309,6 +310,22 @@ CREATE TABLE record_versions (
   approved_by TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (record_id, version)
 );
+-- The full-text index (pg_search.cc): one row per published record, its
+-- current version's tokens and the facts search filters and counts by.
+CREATE TABLE search_docs (
+  record_id BIGINT PRIMARY KEY,
+  site_id BIGINT NOT NULL REFERENCES sites(id),
+  item_number INTEGER NOT NULL,
+  unit_name TEXT COLLATE "C" NOT NULL,
+  year INTEGER NOT NULL,
+  genre TEXT COLLATE "C" NOT NULL,
+  published_at TEXT COLLATE "C" NOT NULL,
+  title TEXT COLLATE "C" NOT NULL,
+  tokens TEXT COLLATE "C" NOT NULL,
+  vector TSVECTOR NOT NULL
+);
+CREATE INDEX search_docs_vector ON search_docs USING GIN (vector);
+CREATE INDEX search_docs_site ON search_docs (site_id);
 CREATE TABLE index_serials (
   site_id BIGINT NOT NULL,
   unit_name TEXT COLLATE "C" NOT NULL,

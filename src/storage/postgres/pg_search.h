@@ -12,8 +12,10 @@
 #include <cstdint>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "core/records.h"
+#include "core/store.h"
 
 namespace gongkai::pg {
 
@@ -41,5 +43,17 @@ IndexedDoc IndexedFor(pqxx::work& tx, std::int64_t site_id, std::int64_t record_
 void IndexRecord(pqxx::work& tx, const IndexedDoc& doc);
 // Removes the record's row, if any (inside the caller's transaction).
 void UnindexRecord(pqxx::work& tx, std::int64_t record_id);
+
+// What PgStore::Search finds before it reads the records shown: the ids of
+// the page of hits (best first, `request.offset` and `request.limit`
+// applied), the total and the facets (as SearchResult's). Uses
+// request.terms, .phrases and .excluded, not request.match. Errors:
+// Error::Invalid when the request has no term or phrase.
+struct IndexMatches {
+  std::vector<std::int64_t> ids;
+  int total = 0;
+  std::vector<FacetCount> by_item, by_unit, by_year, by_genre;
+};
+Result<IndexMatches> MatchIndex(pqxx::transaction_base& tx, std::int64_t site_id, const SearchRequest& request);
 
 }  // namespace gongkai::pg

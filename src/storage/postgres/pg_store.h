@@ -1,16 +1,10 @@
 // The PostgreSQL implementation of the Store port, for the provincial
 // deployment (one database shared by several server processes).
 //
-// INCOMPLETE (issue 10, part 1): sites, catalogue, calendar, tracked
-// deadlines, audit, units, accounts/sessions/login failures, API tokens,
-// site settings, files, liaison registration, webhooks, reminders and
-// notices, obligations, reading publication events and the ledger's own
-// tables are implemented (tests/storage runs
-// the same tests on this and on SqliteStore). Records,
-// publication events, compliance rows, the annual report's rows, the
-// ledger's sources and search (pg_unsupported.cc) return
-// Error::Storage("PostgreSQL 存储尚未支持此操作：<Method>"). Nothing
-// user-facing selects this backend yet.
+// Every method of the port is implemented (tests/storage runs the same
+// tests on this and on SqliteStore): records and the compliance/annual rows
+// in pg_records.cc, search in pg_search.cc. Nothing user-facing selects
+// this backend yet.
 #pragma once
 
 #include <memory>
