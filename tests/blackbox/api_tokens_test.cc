@@ -3,7 +3,6 @@
 // system drafts, submits, approves and publishes with them over HTTP. The
 // real binary, a fresh database, one server for the suite.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
@@ -343,17 +342,11 @@ TEST_F(ApiTokensTest, TheSecretIsNotStoredInPlainText) {
   const std::string dump = DumpDatabase(*db_);
   EXPECT_NE(dump.find("明文检查系统"), std::string::npos) << "the dump does not cover api_tokens";
   EXPECT_EQ(dump.find(secret.substr(3)), std::string::npos);
-  const std::string file = ReadFile(*db_) + ReadFile(db_->string() + "-wal");
-  EXPECT_EQ(file.find(secret.substr(3)), std::string::npos);
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(db_->c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(h, "SELECT token_hash FROM api_tokens WHERE name = ?", -1, &st, nullptr), SQLITE_OK);
-  sqlite3_bind_text(st, 1, "明文检查系统", -1, SQLITE_TRANSIENT);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  std::string hash = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(h);
+  if (!PgBackend()) {  // on PostgreSQL the dump above reads every table
+    const std::string file = ReadFile(*db_) + ReadFile(db_->string() + "-wal");
+    EXPECT_EQ(file.find(secret.substr(3)), std::string::npos);
+  }
+  const std::string hash = DbText(*db_, "SELECT token_hash FROM api_tokens WHERE name = '明文检查系统'");
   EXPECT_EQ(hash.size(), 64u);
   EXPECT_TRUE(std::regex_match(hash, std::regex("[0-9a-f]{64}")));
   EXPECT_EQ(hash.find(secret), std::string::npos);

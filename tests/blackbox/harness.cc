@@ -1,6 +1,7 @@
 #include "tests/blackbox/harness.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -9,7 +10,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace gongkai::testing {
@@ -23,7 +28,125 @@ std::vector<char*> Argv(std::vector<std::string>& args) {
   return argv;
 }
 
+// The PostgreSQL server's maintenance URL, "" when the tests run on SQLite.
+const std::string& PgAdminUrl() {
+  static const std::string url = [] {
+    // "postgres", or "postgres:FILE" naming the URL file itself (one
+    // variable, as ctest's ENVIRONMENT property of discovered tests keeps
+    // only one).
+    const char* backend = std::getenv("GONGKAI_TEST_BACKEND");
+    if (!backend || std::string_view(backend).substr(0, 8) != "postgres") return std::string();
+    if (const char* u = std::getenv("GONGKAI_TEST_PG_URL"); u && *u) return std::string(u);
+    std::string file = std::string_view(backend).size() > 9 ? std::string(backend + 9) : "";
+    if (file.empty())
+      if (const char* f = std::getenv("GONGKAI_TEST_PG_URL_FILE"); f) file = f;
+    if (!file.empty()) {
+      std::ifstream in(file);
+      std::string line;
+      if (in && std::getline(in, line)) return line;
+    }
+    return std::string();
+  }();
+  return url;
+}
+
+// Subcommands that sign the ledger and so need --ledger-key on PostgreSQL.
+bool NeedsLedgerKey(const std::vector<std::string>& args) {
+  if (args.empty()) return false;
+  const std::string& cmd = args[0];
+  if (cmd == "init" || cmd == "serve" || cmd == "dump") return true;
+  if (args.size() > 1 && ((cmd == "site" && args[1] == "add") || cmd == "ledger")) return true;
+  return false;
+}
+
+// `args` with the database path behind --db replaced by DbLocation, and
+// the ledger key the embedded database would use by default given
+// explicitly when the backend is PostgreSQL.
+std::vector<std::string> WithBackend(std::vector<std::string> args) {
+  if (!PgBackend()) return args;
+  std::string db_path;
+  bool has_key = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--ledger-key") has_key = true;
+    if (args[i] == "--db" && i + 1 < args.size()) {
+      db_path = args[i + 1];
+      args[i + 1] = DbLocation(db_path);
+    }
+  }
+  if (!db_path.empty() && !has_key && NeedsLedgerKey(args)) {
+    args.push_back("--ledger-key");
+    args.push_back(db_path + ".ledger-key");
+  }
+  return args;
+}
+
+// Runs `read` on the result of `sql` on the PostgreSQL database of `db`;
+// false when the query fails.
+template <typename F>
+bool PgQuery(const std::filesystem::path& db, const std::string& sql, F read) {
+  try {
+    pqxx::connection c(DbLocation(db));
+    pqxx::read_transaction tx(c);
+    read(tx.exec(sql));
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// A field as text, with booleans as SQLite stores them (0/1).
+std::string FieldText(const pqxx::field& f) {
+  if (f.is_null()) return "NULL";
+  if (f.type() == 16) return std::string(f.c_str()) == "t" ? "1" : "0";  // 16: bool's type oid
+  return f.c_str();
+}
+
 }  // namespace
+
+bool PgBackend() { return !PgAdminUrl().empty(); }
+
+namespace {
+
+// Asked for PostgreSQL where there is no server (the machine lacks
+// PostgreSQL's binaries, so ctest's `pg` fixture started none): every test
+// is skipped rather than run on SQLite a second time.
+class PgBackendEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const char* backend = std::getenv("GONGKAI_TEST_BACKEND");
+    if (backend && std::string_view(backend).substr(0, 8) == "postgres" && !PgBackend())
+      GTEST_SKIP() << "GONGKAI_TEST_BACKEND=postgres but no PostgreSQL test server (GONGKAI_TEST_PG_URL[_FILE])";
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kPgBackendEnvironment =
+    ::testing::AddGlobalTestEnvironment(new PgBackendEnvironment);
+
+}  // namespace
+
+std::string DbLocation(const std::filesystem::path& db) {
+  if (!PgBackend()) return db.string();
+  // One database per path: FNV-1a of the path names it.
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : db.string()) h = (h ^ ch) * 1099511628211ull;
+  char name[32];
+  std::snprintf(name, sizeof name, "bb_%016llx", static_cast<unsigned long long>(h));
+  const std::string& admin = PgAdminUrl();
+  const std::string url = admin.substr(0, admin.rfind('/') + 1) + name;
+  static std::mutex mu;
+  static std::set<std::string> created;
+  std::lock_guard lock(mu);
+  if (created.insert(name).second) {
+    try {
+      pqxx::connection c(admin);
+      pqxx::nontransaction tx(c);
+      if (tx.exec("SELECT 1 FROM pg_database WHERE datname = " + tx.quote(name)).empty())
+        tx.exec(std::string("CREATE DATABASE ") + name);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "cannot create the test database %s: %s\n", name, e.what());
+    }
+  }
+  return url;
+}
 
 CommandResult RunGongkai(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                          const std::string& stdin_data) {
@@ -31,7 +154,8 @@ CommandResult RunGongkai(const std::vector<std::string>& args, const std::filesy
   auto out_path = io / "out", err_path = io / "err", in_path = io / "in";
   WriteFile(in_path, stdin_data);
   std::vector<std::string> full = {GONGKAI_BIN};
-  full.insert(full.end(), args.begin(), args.end());
+  auto given = WithBackend(args);
+  full.insert(full.end(), given.begin(), given.end());
   pid_t pid = fork();
   if (pid == 0) {
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
@@ -72,9 +196,11 @@ ServerProcess::~ServerProcess() { Stop(); }
 
 bool ServerProcess::Start() {
   auto port_file = dir_ / "port";
-  std::vector<std::string> args = {GONGKAI_BIN, "serve", "--db", db_.string(), "--listen", "127.0.0.1:0",
+  std::vector<std::string> args = {"serve", "--db", db_.string(), "--listen", "127.0.0.1:0",
                                    "--port-file", port_file.string(), "--threads", "16"};
   args.insert(args.end(), extra_.begin(), extra_.end());
+  args = WithBackend(std::move(args));
+  args.insert(args.begin(), GONGKAI_BIN);
   auto log = dir_ / "server.log";
   pid_ = fork();
   if (pid_ == 0) {
@@ -139,6 +265,11 @@ bool WaitForLedgerSettled(const std::filesystem::path& db) {
       "(SELECT coalesce(max(size), -1) FROM ledger_heads) = (SELECT count(*) FROM ledger_leaves))";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
+    if (PgBackend()) {
+      if (DbScalar(db, kSettled) == 1) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
     sqlite3* h = nullptr;
     bool settled = false;
     if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
@@ -173,12 +304,26 @@ void FirstRow(const std::filesystem::path& db, const char* sql, F read) {
 
 long long DbScalar(const std::filesystem::path& db, const char* sql) {
   long long v = -1;
+  if (PgBackend()) {
+    PgQuery(db, sql, [&](const pqxx::result& r) {
+      if (r.empty() || r[0][0].is_null()) return;
+      std::string t = FieldText(r[0][0]);
+      v = std::strtoll(t.c_str(), nullptr, 10);
+    });
+    return v;
+  }
   FirstRow(db, sql, [&](sqlite3_stmt* st) { v = sqlite3_column_int64(st, 0); });
   return v;
 }
 
 std::string DbText(const std::filesystem::path& db, const char* sql) {
   std::string v;
+  if (PgBackend()) {
+    PgQuery(db, sql, [&](const pqxx::result& r) {
+      if (!r.empty() && !r[0][0].is_null()) v = FieldText(r[0][0]);
+    });
+    return v;
+  }
   FirstRow(db, sql, [&](sqlite3_stmt* st) {
     const auto* t = sqlite3_column_text(st, 0);
     v = t ? reinterpret_cast<const char*>(t) : "";
@@ -186,7 +331,56 @@ std::string DbText(const std::filesystem::path& db, const char* sql) {
   return v;
 }
 
+std::vector<std::vector<std::string>> DbRows(const std::filesystem::path& db, const std::string& sql) {
+  std::vector<std::vector<std::string>> rows;
+  if (PgBackend()) {
+    const bool ok = PgQuery(db, sql, [&](const pqxx::result& r) {
+      for (const auto& row : r) {
+        auto& out = rows.emplace_back();
+        for (pqxx::row::size_type i = 0; i < row.size(); ++i) out.push_back(row[i].is_null() ? "" : FieldText(row[i]));
+      }
+    });
+    if (!ok) ADD_FAILURE() << "query failed: " << sql;
+    return rows;
+  }
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        auto& out = rows.emplace_back();
+        for (int i = 0; i < sqlite3_column_count(st); ++i) {
+          const unsigned char* t = sqlite3_column_text(st, i);
+          out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+        }
+      }
+    } else {
+      ADD_FAILURE() << "bad SQL: " << sql << ": " << sqlite3_errmsg(h);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(h);
+  return rows;
+}
+
 std::string DumpDatabase(const std::filesystem::path& db) {
+  if (PgBackend()) {
+    std::string out = "<cannot open>";
+    PgQuery(db, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+            [&](const pqxx::result& tables) {
+              out.clear();
+              for (const auto& t : tables) {
+                out += std::string("## ") + t[0].c_str() + "\n";
+                PgQuery(db, std::string("SELECT * FROM \"") + t[0].c_str() + "\" ORDER BY 1", [&](const pqxx::result& r) {
+                  for (const auto& row : r) {
+                    for (pqxx::row::size_type i = 0; i < row.size(); ++i) out += FieldText(row[i]) + "|";
+                    out += "\n";
+                  }
+                });
+              }
+            });
+    return out;
+  }
   sqlite3* h = nullptr;
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(h);

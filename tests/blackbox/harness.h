@@ -19,6 +19,19 @@ struct CommandResult {
   std::string err;
 };
 
+// The backend the black-box tests run against. Tests name their database
+// by a file path in their temporary directory (as a user of the embedded
+// database would); with GONGKAI_TEST_BACKEND=postgres (and a server from
+// GONGKAI_TEST_PG_URL or the file named by GONGKAI_TEST_PG_URL_FILE, as in
+// tests/storage), or GONGKAI_TEST_BACKEND=postgres:URL-FILE, every such path stands for its own fresh PostgreSQL
+// database instead: RunGongkai and ServerProcess pass its URL as --db, and
+// --ledger-key PATH.ledger-key (the embedded default) where a command
+// needs the key. The Db* helpers below read whichever backend it is.
+bool PgBackend();
+// What `gongkai --db` is given for the database at `db`: the path itself,
+// or (PgBackend) the URL of its database, created when first asked for.
+std::string DbLocation(const std::filesystem::path& db);
+
 // Runs the gongkai binary with `args` in `cwd`, capturing output.
 CommandResult RunGongkai(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
                          const std::string& stdin_data = "");
@@ -58,6 +71,7 @@ class ServerProcess {
 };
 
 // Every table's rows as text, for "the database is unchanged" checks.
+// Only comparable with another dump of the same backend.
 std::string DumpDatabase(const std::filesystem::path& db);
 
 // Waits (up to 20 s) until the server's background ledger sequencer has
@@ -68,9 +82,11 @@ bool WaitForLedgerSettled(const std::filesystem::path& db);
 
 // The first column of the first row of `sql` on the database, opened
 // read-only: as an integer (-1 when there is no row or the query fails) or
-// as text ("" then).
+// as text ("" then). The SQL must mean the same on both backends.
 long long DbScalar(const std::filesystem::path& db, const char* sql);
 std::string DbText(const std::filesystem::path& db, const char* sql);
+// Every row of `sql` as text columns (NULL as ""; booleans 0/1 on both).
+std::vector<std::vector<std::string>> DbRows(const std::filesystem::path& db, const std::string& sql);
 
 std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& data);

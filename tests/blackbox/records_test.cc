@@ -4,7 +4,6 @@
 // real binary, a fresh database (`gongkai init`, no demo records), one server
 // for the suite and one session per role; no cookie jar (cookies by hand).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <iterator>
@@ -207,23 +206,16 @@ class RecordsTest : public ::testing::Test {
   // "U" + the unit's id in 4 digits: the 索引号 prefix of a unit without an
   // organisation code (read from the database, which the seed numbers).
   static std::string UnitCode(const std::string& unit) {
-    sqlite3* h = nullptr;
     std::string out;
-    if (sqlite3_open_v2(db_->c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      sqlite3_stmt* st = nullptr;
-      if (sqlite3_prepare_v2(h, "SELECT id, org_code FROM units WHERE name = ?", -1, &st, nullptr) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, unit.c_str(), -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-          auto* code = sqlite3_column_text(st, 1);
-          EXPECT_TRUE(!code || !*code) << unit << " has an organisation code in the seed";
-          char buf[16];
-          std::snprintf(buf, sizeof buf, "U%04lld", static_cast<long long>(sqlite3_column_int64(st, 0)));
-          out = buf;
-        }
-      }
-      sqlite3_finalize(st);
+    std::string quoted = unit;
+    for (std::size_t i = quoted.find('\''); i != std::string::npos; i = quoted.find('\'', i + 2)) quoted.insert(i, 1, '\'');
+    auto rows = DbRows(*db_, "SELECT id, org_code FROM units WHERE name = '" + quoted + "'");
+    if (!rows.empty()) {
+      EXPECT_TRUE(rows[0][1].empty()) << unit << " has an organisation code in the seed";
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "U%04lld", std::atoll(rows[0][0].c_str()));
+      out = buf;
     }
-    sqlite3_close(h);
     if (out.empty()) ADD_FAILURE() << "no unit " << unit << " in the database";
     return out;
   }

@@ -422,6 +422,38 @@ TEST_P(RecordStoreTest, WithdrawalWritesOneEvent) {
   EXPECT_EQ(Events(a.id).size(), 2u);
 }
 
+// The search index follows publication in the same transactions: a
+// published or revised record is indexed with its current title, a
+// withdrawn one leaves it, and a failed batch indexes nothing.
+TEST_P(RecordStoreTest, SearchIndexFollowsPublication) {
+  auto check = [&] {
+    auto c = store_->CheckIndex(site_.id);
+    EXPECT_TRUE(c) << c.error().Describe();
+    if (c) {
+      EXPECT_TRUE(c->missing.empty());
+      EXPECT_TRUE(c->stale.empty());
+    }
+    return c ? c->indexed : -1;
+  };
+  EXPECT_EQ(check(), 0);
+  Record a = Created(unit_a_, 3, "索引甲");
+  Record b = Created(unit_a_, 3, "索引乙");
+  Record bad = Created(unit_a_, 3, "索引未审核", RecordStatus::kDraft);
+  auto pa = Publish(a, "2026-09-10T02:00:00Z");
+  ASSERT_TRUE(pa);
+  EXPECT_EQ(check(), 1);
+  ASSERT_TRUE(Revise(*pa, "索引甲（修订）", "2026-09-11T02:00:00Z"));
+  EXPECT_EQ(check(), 1);  // re-indexed with the new title (not stale)
+  std::vector<Publication> batch = {Publication{b, VersionOf(b, "2026-09-12T02:00:00Z"), 2026, Audit("批量发布")},
+                                    Publication{bad, VersionOf(bad, "2026-09-12T02:00:00Z"), 2026, Audit("批量发布")}};
+  ASSERT_FALSE(store_->PublishRecords(batch));
+  EXPECT_EQ(check(), 1);
+  auto now = store_->GetRecord(a.id);
+  ASSERT_TRUE(now);
+  ASSERT_TRUE(Withdraw(*now, "2026-09-13T02:00:00Z"));
+  EXPECT_EQ(check(), 0);
+}
+
 // ---- lists ------------------------------------------------------------------------------
 
 TEST_P(RecordStoreTest, ListAndCountRecordsWithFilters) {

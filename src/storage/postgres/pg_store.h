@@ -1,14 +1,10 @@
 // The PostgreSQL implementation of the Store port, for the provincial
 // deployment (one database shared by several server processes).
 //
-// Every method is implemented (issue 10): sites, catalogue, calendar,
-// tracked deadlines, audit, units, accounts/sessions/login failures, API
-// tokens, site settings, files, liaison registration, webhooks, reminders
-// and notices, obligations, records and their versions (pg_records.cc),
-// publication events, the ledger with its sources, compliance rows, the
-// annual report's rows and full-text search (pg_search.cc); tests/storage
-// runs the same tests on this and on SqliteStore. Nothing
-// user-facing selects this backend yet.
+// Every method of the port is implemented (tests/storage runs the same
+// tests on this and on SqliteStore): records and the compliance/annual rows
+// in pg_records.cc, search in pg_search.cc. Nothing user-facing selects
+// this backend yet.
 #pragma once
 
 #include <memory>
