@@ -36,6 +36,7 @@
 #include "http/server.h"
 #include "net/smtp_mailer.h"
 #include "storage/open_store.h"
+#include "storage/site_copy.h"
 
 namespace {
 
@@ -421,7 +422,9 @@ int RunUserAdd(const std::string& db, const std::string& site_slug, const std::s
 // The ledger key file: --ledger-key, or the database's path + ".ledger-key"
 // (a PostgreSQL database has no path: main() requires --ledger-key then).
 std::string LedgerKeyPath(const std::string& db, const std::string& configured) {
-  return configured.empty() ? db + ".ledger-key" : configured;
+  if (!configured.empty()) return configured;
+  auto where = ParseStoreLocation(db);  // "sqlite:FILE" -> FILE
+  return (where ? where->target : db) + ".ledger-key";
 }
 
 void PrintSequence(const SequenceOutcome& s) {
@@ -662,6 +665,37 @@ int RunSiteAdd(const std::string& db, const AddSiteOptions& options, const std::
   return 0;
 }
 
+// gongkai migrate: one site from an embedded database into PostgreSQL.
+int RunMigrate(const std::string& from, const std::string& to, const std::string& slug) {
+  auto source = ParseStoreLocation(from);
+  if (!source) return Fail(Error::Invalid(source.error().message, "--from"));
+  if (source->kind != StoreKind::kSqlite)
+    return Fail(Error::Invalid("--from 应为嵌入式数据库：sqlite:文件路径", "--from"));
+  auto target = ParseStoreLocation(to);
+  if (!target) return Fail(Error::Invalid(target.error().message, "--to"));
+  if (target->kind != StoreKind::kPostgres)
+    return Fail(Error::Invalid("--to 应为 PostgreSQL 数据库地址：postgresql://用户@主机/库名", "--to"));
+  auto report = CopySiteToPostgres(source->target, target->target, slug);
+  if (!report) return Fail(report.error());
+  long long rows = 0;
+  for (const auto& [table, n] : report->rows) rows += n;
+  if (report->already_present) {
+    fmt::print("目标数据库已有站点“{}”，且与源数据库一致（{}行，账本{}条），未作修改。\n", slug, rows, report->ledger_size);
+    fmt::print("Site {} is already in {} and matches the source ({} rows, {} ledger leaves): nothing written.\n", slug,
+               RedactedLocation(to), rows, report->ledger_size);
+  } else {
+    fmt::print("已把站点“{}”迁入{}：{}行，核对一致；公开账本{}条，树根{}；搜索索引{}条。\n", slug, RedactedLocation(to),
+               rows, report->ledger_size, report->ledger_root_hex.empty() ? "（尚无）" : report->ledger_root_hex,
+               report->indexed);
+    fmt::print("Copied site {} to {}: {} rows verified; ledger {} leaves, root {}; {} records indexed.\n", slug,
+               RedactedLocation(to), rows, report->ledger_size, report->ledger_root_hex, report->indexed);
+    fmt::print("请让各应用服务器使用原来的签名密钥文件：gongkai serve --db {} --site {} --ledger-key {}.ledger-key\n",
+               RedactedLocation(to), slug, source->target);
+  }
+  for (const auto& [table, n] : report->rows) fmt::print("  {:<22} {}\n", table, n);
+  return 0;
+}
+
 int RunSiteList(const std::string& db) {
   auto store = OpenStore(db, false);
   if (!store) return Fail(store.error());
@@ -778,6 +812,12 @@ int main(int argc, char** argv) {
     c->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
     c->add_option("--ledger-key", ledger_key, ledger_key_help);
   }
+  auto* migrate = app.add_subcommand(
+      "migrate", "把一个站点从嵌入式数据库原样迁入 PostgreSQL，并核对 (copy a site from SQLite into PostgreSQL)");
+  std::string migrate_from, migrate_to;
+  migrate->add_option("--from", migrate_from, "源数据库 sqlite:文件路径 (source: sqlite:FILE)")->required();
+  migrate->add_option("--to", migrate_to, "目标数据库 postgresql://用户@主机/库名 (target PostgreSQL URL)")->required();
+  migrate->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   auto* dump = app.add_subcommand("dump", "导出全部公开信息、公开账本和附件校验值，供离线核验 (open-data dump)");
   std::string dump_out;
   bool dump_files = false;
@@ -1029,6 +1069,7 @@ int main(int argc, char** argv) {
   if (w_replay->parsed()) return RunWebhookReplay(db, site, w_id, w_seq);
   if (l_sync->parsed()) return RunLedgerSync(db, site, ledger_key);
   if (l_rotate->parsed()) return RunLedgerRotate(db, site, ledger_key);
+  if (migrate->parsed()) return RunMigrate(migrate_from, migrate_to, site);
   if (dump->parsed()) return RunDump(db, site, ledger_key, dump_out, dump_files);
   if (verify->parsed()) return RunVerify(v_dir, v_record, v_proof, v_checkpoint, v_keys);
   if (remind->parsed()) return RunRemind(db, site, remind_mail, remind_force);

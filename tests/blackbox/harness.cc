@@ -68,7 +68,8 @@ std::vector<std::string> WithBackend(std::vector<std::string> args) {
   bool has_key = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--ledger-key") has_key = true;
-    if (args[i] == "--db" && i + 1 < args.size()) {
+    // "sqlite:FILE" names an embedded database on purpose (gongkai migrate's source).
+    if (args[i] == "--db" && i + 1 < args.size() && !args[i + 1].starts_with("sqlite:")) {
       db_path = args[i + 1];
       args[i + 1] = DbLocation(db_path);
     }
@@ -104,6 +105,20 @@ std::string FieldText(const pqxx::field& f) {
 }  // namespace
 
 bool PgBackend() { return !PgAdminUrl().empty(); }
+
+namespace {
+
+// True when `db` is read from PostgreSQL: the backend is, and the path is
+// not marked "sqlite:" (an embedded database on purpose).
+bool OnPg(const std::filesystem::path& db) { return PgBackend() && !db.string().starts_with("sqlite:"); }
+
+// The file of an embedded database ("sqlite:" removed).
+std::filesystem::path LiteFile(const std::filesystem::path& db) {
+  const std::string s = db.string();
+  return s.starts_with("sqlite:") ? std::filesystem::path(s.substr(7)) : db;
+}
+
+}  // namespace
 
 namespace {
 
@@ -292,7 +307,8 @@ namespace {
 template <typename F>
 void FirstRow(const std::filesystem::path& db, const char* sql, F read) {
   sqlite3* h = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+  if (sqlite3_open_v2(db.string().starts_with("sqlite:") ? db.string().substr(7).c_str() : db.c_str(), &h,
+                      SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) read(st);
     sqlite3_finalize(st);
@@ -304,7 +320,7 @@ void FirstRow(const std::filesystem::path& db, const char* sql, F read) {
 
 long long DbScalar(const std::filesystem::path& db, const char* sql) {
   long long v = -1;
-  if (PgBackend()) {
+  if (OnPg(db)) {
     PgQuery(db, sql, [&](const pqxx::result& r) {
       if (r.empty() || r[0][0].is_null()) return;
       std::string t = FieldText(r[0][0]);
@@ -318,7 +334,7 @@ long long DbScalar(const std::filesystem::path& db, const char* sql) {
 
 std::string DbText(const std::filesystem::path& db, const char* sql) {
   std::string v;
-  if (PgBackend()) {
+  if (OnPg(db)) {
     PgQuery(db, sql, [&](const pqxx::result& r) {
       if (!r.empty() && !r[0][0].is_null()) v = FieldText(r[0][0]);
     });
@@ -333,7 +349,7 @@ std::string DbText(const std::filesystem::path& db, const char* sql) {
 
 std::vector<std::vector<std::string>> DbRows(const std::filesystem::path& db, const std::string& sql) {
   std::vector<std::vector<std::string>> rows;
-  if (PgBackend()) {
+  if (OnPg(db)) {
     const bool ok = PgQuery(db, sql, [&](const pqxx::result& r) {
       for (const auto& row : r) {
         auto& out = rows.emplace_back();
@@ -344,7 +360,7 @@ std::vector<std::vector<std::string>> DbRows(const std::filesystem::path& db, co
     return rows;
   }
   sqlite3* h = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+  if (sqlite3_open_v2(LiteFile(db).c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
       while (sqlite3_step(st) == SQLITE_ROW) {
@@ -364,7 +380,7 @@ std::vector<std::vector<std::string>> DbRows(const std::filesystem::path& db, co
 }
 
 std::string DumpDatabase(const std::filesystem::path& db) {
-  if (PgBackend()) {
+  if (OnPg(db)) {
     std::string out = "<cannot open>";
     PgQuery(db, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
             [&](const pqxx::result& tables) {
@@ -382,7 +398,7 @@ std::string DumpDatabase(const std::filesystem::path& db) {
     return out;
   }
   sqlite3* h = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(LiteFile(db).c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(h);
     return "<cannot open>";
   }

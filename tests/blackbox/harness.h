@@ -26,7 +26,8 @@ struct CommandResult {
 // tests/storage), or GONGKAI_TEST_BACKEND=postgres:URL-FILE, every such path stands for its own fresh PostgreSQL
 // database instead: RunGongkai and ServerProcess pass its URL as --db, and
 // --ledger-key PATH.ledger-key (the embedded default) where a command
-// needs the key. The Db* helpers below read whichever backend it is.
+// needs the key ("--db sqlite:FILE" is left alone). The Db* helpers below
+// read whichever backend it is (a path "sqlite:FILE" always the file).
 bool PgBackend();
 // What `gongkai --db` is given for the database at `db`: the path itself,
 // or (PgBackend) the URL of its database, created when first asked for.

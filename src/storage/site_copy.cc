@@ -1,0 +1,352 @@
+#include "storage/site_copy.h"
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <map>
+#include <pqxx/pqxx>
+#include <set>
+
+#include "storage/postgres/pg_pool.h"
+#include "storage/postgres/pg_store.h"
+#include "storage/sqlite/db.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace gongkai {
+
+namespace {
+
+// The site's rows of each table, in an order that satisfies the foreign
+// keys. `where` selects them in both databases; {site} is the site's id.
+struct TablePart {
+  const char* table;
+  const char* where;
+};
+constexpr TablePart kSiteTables[] = {
+    {"sites", "id = {site}"},
+    {"catalogs", "site_id = {site}"},
+    {"units", "site_id = {site}"},
+    {"areas", "site_id = {site}"},
+    {"items", "site_id = {site}"},
+    {"elements", "item_id IN (SELECT id FROM items WHERE site_id = {site})"},
+    {"item_units", "item_id IN (SELECT id FROM items WHERE site_id = {site})"},
+    {"deadlines", "site_id = {site}"},
+    {"deadline_changes", "deadline_id IN (SELECT id FROM deadlines WHERE site_id = {site})"},
+    {"unit_item_changes", "site_id = {site}"},
+    {"accounts", "site_id = {site}"},
+    {"audit_log", "site_id = {site}"},
+    {"registration_rounds", "site_id = {site}"},
+    {"registrations", "round_id IN (SELECT id FROM registration_rounds WHERE site_id = {site})"},
+    {"obligations", "site_id = {site}"},
+    {"records", "site_id = {site}"},
+    {"record_versions", "record_id IN (SELECT id FROM records WHERE site_id = {site})"},
+    {"index_serials", "site_id = {site}"},
+    {"site_settings", "site_id = {site}"},
+    {"notices", "site_id = {site}"},
+    {"reminder_marks", "site_id = {site}"},
+    {"publication_events", "site_id = {site}"},
+    {"ledger_leaves", "site_id = {site}"},
+    {"ledger_nodes", "site_id = {site}"},
+    {"ledger_keys", "site_id = {site}"},
+    {"ledger_heads", "site_id = {site}"},
+    {"api_tokens", "site_id = {site}"},
+    {"webhook_subscribers", "site_id = {site}"},
+    {"webhook_deliveries", "subscriber_id IN (SELECT id FROM webhook_subscribers WHERE site_id = {site})"},
+};
+
+std::string Where(const TablePart& t, std::int64_t site_id) {
+  std::string w = t.where;
+  const std::string key = "{site}";
+  for (auto at = w.find(key); at != std::string::npos; at = w.find(key)) w.replace(at, key.size(), std::to_string(site_id));
+  return w;
+}
+
+struct Column {
+  std::string name;
+  std::string type;  // PostgreSQL data_type
+  bool serial = false;
+};
+
+// The target table's columns (the SQLite table has the same names).
+std::vector<Column> ColumnsOf(pqxx::work& tx, const std::string& table) {
+  std::vector<Column> out;
+  for (const auto& r : tx.exec_params(
+           "SELECT column_name, data_type, coalesce(column_default, '') LIKE 'nextval(%' FROM information_schema.columns "
+           "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+           table)) {
+    out.push_back({r[0].c_str(), r[1].c_str(), r[2].as<bool>()});
+  }
+  return out;
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+// Reads `sql` from SQLite and calls `row(statement)` for each row.
+template <typename F>
+Status EachRow(sqlite::Connection& c, const std::string& sql, F row) {
+  GK_TRY(st, c.Prepare(sql));
+  while (true) {
+    GK_TRY(more, st.Step());
+    if (!more) return {};
+    GK_CHECK(row(st));
+  }
+}
+
+// The value of SQLite column `i` as a PostgreSQL literal of `col`'s type.
+std::string Literal(pqxx::work& tx, const sqlite::Statement& st, int i, const Column& col) {
+  if (st.IsNull(i)) return "NULL";
+  if (col.type == "bytea") return "decode('" + Hex(st.Blob(i)) + "', 'hex')";
+  if (col.type == "boolean") return st.Int(i) != 0 ? "TRUE" : "FALSE";
+  return tx.quote(st.Text(i));
+}
+
+std::string ColumnList(const std::vector<Column>& cols) {
+  std::string out;
+  for (const auto& c : cols) out += (out.empty() ? "" : ", ") + c.name;
+  return out;
+}
+
+// Copies the SQLite rows chosen by `where` into the same table in `tx`, a
+// few hundred rows per statement (one per statement for files, which may
+// be large). `conflict` is appended to each INSERT. Returns rows read.
+Result<long long> CopyRows(sqlite::Connection& lite, pqxx::work& tx, const std::string& table, const std::string& where,
+                           const std::string& conflict = "") {
+  const auto cols = ColumnsOf(tx, table);
+  if (cols.empty()) return Unexpected(Error::Storage(fmt::format("目标数据库没有表 {}", table)));
+  const std::string head = fmt::format("INSERT INTO {} ({}) VALUES ", table, ColumnList(cols));
+  const std::size_t batch = table == "files" ? 1 : 200;
+  std::string values;
+  std::size_t pending = 0;
+  long long copied = 0;
+  auto flush = [&] {
+    if (pending == 0) return;
+    tx.exec(head + values + conflict);
+    values.clear();
+    pending = 0;
+  };
+  GK_CHECK(EachRow(lite, fmt::format("SELECT {} FROM {} WHERE {}", ColumnList(cols), table, where),
+                   [&](const sqlite::Statement& st) -> Status {
+                     std::string row;
+                     for (std::size_t i = 0; i < cols.size(); ++i)
+                       row += (i ? ", " : "") + Literal(tx, st, static_cast<int>(i), cols[i]);
+                     values += (pending ? ", (" : "(") + row + ")";
+                     ++copied;
+                     if (++pending >= batch) flush();
+                     return {};
+                   }));
+  flush();
+  return copied;
+}
+
+Result<long long> LiteCount(sqlite::Connection& c, const std::string& table, const std::string& where) {
+  long long n = 0;
+  GK_CHECK(EachRow(c, fmt::format("SELECT count(*) FROM {} WHERE {}", table, where), [&](const sqlite::Statement& st) -> Status {
+    n = st.Int(0);
+    return {};
+  }));
+  return n;
+}
+
+long long PgCount(pqxx::work& tx, const std::string& table, const std::string& where) {
+  return tx.exec(fmt::format("SELECT count(*) FROM {} WHERE {}", table, where))[0][0].as<long long>();
+}
+
+// The ledger's size and newest signed root (hex) of a site, in SQLite.
+Result<std::pair<long long, std::string>> LiteLedger(sqlite::Connection& c, std::int64_t site_id) {
+  std::pair<long long, std::string> out;
+  GK_TRY(size, LiteCount(c, "ledger_leaves", fmt::format("site_id = {}", site_id)));
+  out.first = size;
+  GK_CHECK(EachRow(c, fmt::format("SELECT root FROM ledger_heads WHERE site_id = {} ORDER BY id DESC LIMIT 1", site_id),
+                   [&](const sqlite::Statement& st) -> Status {
+                     out.second = Hex(st.Blob(0));
+                     return {};
+                   }));
+  return out;
+}
+
+std::pair<long long, std::string> PgLedger(pqxx::work& tx, std::int64_t site_id) {
+  std::pair<long long, std::string> out;
+  out.first = PgCount(tx, "ledger_leaves", fmt::format("site_id = {}", site_id));
+  auto head = tx.exec_params("SELECT encode(root, 'hex') FROM ledger_heads WHERE site_id = $1 ORDER BY id DESC LIMIT 1",
+                             site_id);
+  if (!head.empty()) out.second = head[0][0].c_str();
+  return out;
+}
+
+// The site's tables whose row counts differ between the two databases
+// (site ids `lite_site` and `pg_site`), as "table: a ≠ b" lines.
+Result<std::vector<std::string>> CountDifferences(sqlite::Connection& lite, pqxx::work& tx, std::int64_t site_id,
+                                                  SiteCopyReport& report) {
+  std::vector<std::string> diffs;
+  report.rows.clear();
+  for (const auto& t : kSiteTables) {
+    const std::string where = Where(t, site_id);
+    GK_TRY(want, LiteCount(lite, t.table, where));
+    const long long have = PgCount(tx, t.table, where);
+    report.rows.emplace_back(t.table, want);
+    if (want != have) diffs.push_back(fmt::format("{}：源{}行，目标{}行", t.table, want, have));
+  }
+  GK_TRY(ledger, LiteLedger(lite, site_id));
+  auto pg_ledger = PgLedger(tx, site_id);
+  report.ledger_size = ledger.first;
+  report.ledger_root_hex = ledger.second;
+  if (ledger != pg_ledger)
+    diffs.push_back(fmt::format("公开账本：源{}条、树根{}，目标{}条、树根{}", ledger.first, ledger.second.substr(0, 16),
+                                pg_ledger.first, pg_ledger.second.substr(0, 16)));
+  return diffs;
+}
+
+// Calendar versions are shared by every site of a database: each one the
+// source has is copied unless the target has it already, in which case it
+// must be the same version (same creation time, note and days).
+Status CopyCalendars(sqlite::Connection& lite, pqxx::work& tx) {
+  std::vector<std::pair<std::int64_t, std::string>> versions;
+  GK_CHECK(EachRow(lite, "SELECT id, created_at || '|' || note FROM calendar_versions ORDER BY id",
+                   [&](const sqlite::Statement& st) -> Status {
+                     versions.emplace_back(st.Int(0), st.Text(1));
+                     return {};
+                   }));
+  for (const auto& [id, stamp] : versions) {
+    auto have = tx.exec_params("SELECT created_at || '|' || note, (SELECT count(*) FROM calendar_days WHERE version_id = $1) "
+                               "FROM calendar_versions WHERE id = $1",
+                               id);
+    const std::string where = fmt::format("version_id = {}", id);
+    if (!have.empty()) {
+      GK_TRY(days, LiteCount(lite, "calendar_days", where));
+      if (have[0][0].c_str() != stamp || have[0][1].as<long long>() != days)
+        return Unexpected(Error::Conflict(fmt::format(
+            "目标数据库已有另一个第{}版工作日历（{}），与源数据库的（{}）不同，无法合并", id, have[0][0].c_str(), stamp)));
+      continue;
+    }
+    GK_CHECK(CopyRows(lite, tx, "calendar_versions", fmt::format("id = {}", id)));
+    GK_CHECK(CopyRows(lite, tx, "calendar_notices", where));
+    GK_CHECK(CopyRows(lite, tx, "calendar_days", where));
+  }
+  return {};
+}
+
+// Refuses, naming the first one, if any id the site's rows would bring is
+// already used in the target.
+Status CheckIdsFree(sqlite::Connection& lite, pqxx::work& tx, std::int64_t site_id) {
+  for (const auto& t : kSiteTables) {
+    for (const auto& col : ColumnsOf(tx, t.table)) {
+      if (!col.serial) continue;
+      std::vector<std::int64_t> ids;
+      GK_CHECK(EachRow(lite, fmt::format("SELECT {} FROM {} WHERE {}", col.name, t.table, Where(t, site_id)),
+                       [&](const sqlite::Statement& st) -> Status {
+                         ids.push_back(st.Int(0));
+                         return {};
+                       }));
+      for (std::size_t from = 0; from < ids.size(); from += 5000) {
+        std::vector<std::int64_t> part(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                       ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), from + 5000)));
+        auto used = tx.exec_params(fmt::format("SELECT {0} FROM {1} WHERE {0} = ANY($1::bigint[]) ORDER BY 1 LIMIT 1",
+                                               col.name, t.table),
+                                   pg::IdArray(part));
+        if (!used.empty())
+          return Unexpected(Error::Conflict(fmt::format(
+              "目标数据库的表 {} 已有 {} = {} 的行（属于另一个站点）：编号按数据库唯一，该站点无法原样迁入此数据库",
+              t.table, col.name, used[0][0].c_str())));
+      }
+    }
+  }
+  return {};
+}
+
+// After rows were inserted with their own ids, each id sequence continues
+// after the largest id.
+void AdvanceSequences(pqxx::work& tx) {
+  for (const auto& r : tx.exec(
+           "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
+           "column_default LIKE 'nextval(%'")) {
+    const std::string table = r[0].c_str(), column = r[1].c_str();
+    tx.exec(fmt::format("SELECT setval(pg_get_serial_sequence('{0}', '{1}'), greatest((SELECT max({1}) FROM {0}), 1), "
+                        "(SELECT max({1}) FROM {0}) IS NOT NULL)",
+                        table, column));
+  }
+}
+
+}  // namespace
+
+Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const std::string& pg_url,
+                                          const std::string& slug) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(sqlite_path, ec))
+    return Unexpected(Error::NotFound(fmt::format("源数据库文件“{}”不存在", sqlite_path)));
+  // Both schemas brought to the current version, so the tables agree.
+  {
+    GK_TRY(source, SqliteStore::Open(sqlite_path, 1));
+    GK_TRY(version, source->Migrate());
+    (void)version;
+  }
+  std::int64_t site_id = 0;
+  {
+    GK_TRY(source, SqliteStore::Open(sqlite_path, 1));
+    GK_TRY(site, source->FindSite(slug));
+    site_id = site.id;
+  }
+  GK_TRY(target, PgStore::Open(pg_url, 1));
+  GK_TRY(target_version, target->Migrate());
+  (void)target_version;
+  GK_TRY(lite, sqlite::Connection::Open(sqlite_path));
+  sqlite::ReadTransaction snapshot(*lite);  // one consistent view of the source
+  GK_CHECK(snapshot.Begin());
+
+  SiteCopyReport report;
+  auto copied = [&]() -> Result<bool> {
+    pqxx::connection c(pg_url);
+    pqxx::work tx(c);
+    // One migration at a time per database.
+    tx.exec("SELECT pg_advisory_xact_lock(727274)");
+    auto existing = tx.exec_params("SELECT id FROM sites WHERE slug = $1", slug);
+    if (!existing.empty()) {
+      if (existing[0][0].as<std::int64_t>() != site_id)
+        return Unexpected(Error::Conflict(fmt::format("目标数据库已有标识为“{}”的另一个站点，未作任何修改", slug)));
+      GK_TRY(diffs, CountDifferences(*lite, tx, site_id, report));
+      if (!diffs.empty())
+        return Unexpected(Error::Conflict(fmt::format(
+            "目标数据库已有站点“{}”，但与源数据库不一致，未作任何修改：{}", slug, fmt::join(diffs, "；"))));
+      report.already_present = true;
+      return false;
+    }
+    GK_CHECK(CheckIdsFree(*lite, tx, site_id));
+    GK_CHECK(CopyCalendars(*lite, tx));
+    GK_CHECK(CopyRows(*lite, tx, "files", "1 = 1", " ON CONFLICT (sha256) DO NOTHING"));
+    for (const auto& t : kSiteTables) GK_CHECK(CopyRows(*lite, tx, t.table, Where(t, site_id)));
+    AdvanceSequences(tx);
+    // Verified before anything is committed.
+    GK_TRY(diffs, CountDifferences(*lite, tx, site_id, report));
+    if (!diffs.empty())
+      return Unexpected(Error::Storage(fmt::format("复制后核对不一致，已撤销：{}", fmt::join(diffs, "；"))));
+    tx.commit();
+    return true;
+  };
+  Result<bool> done = [&]() -> Result<bool> {
+    try {
+      return copied();
+    } catch (...) {
+      return Unexpected(pg::ErrorFromException(std::current_exception(), "迁移站点"));
+    }
+  }();
+  if (!done) return Unexpected(std::move(done).error());
+  // The PostgreSQL search index is built from the copied records.
+  if (*done) GK_CHECK(target->Reindex(site_id));
+  GK_TRY(check, target->CheckIndex(site_id));
+  if (!check.missing.empty() || !check.stale.empty())
+    return Unexpected(Error::Storage(fmt::format("目标数据库的搜索索引不完整：缺{}条，过期{}条；请运行 gongkai search reindex",
+                                                 check.missing.size(), check.stale.size())));
+  report.indexed = check.indexed;
+  return report;
+}
+
+}  // namespace gongkai

@@ -1,0 +1,48 @@
+// `gongkai migrate`: copies one site from an embedded (SQLite) database
+// into a PostgreSQL database, row for row and keeping every id, so that its
+// public URLs, 索引号 and ledger stay what they were.
+//
+// The copy runs in one PostgreSQL transaction and is verified inside it
+// before it commits: the number of rows of every copied table, the ledger's
+// size and root. A failure leaves the target as it was.
+//
+// Copied: the site, its catalogue, units, deadlines, accounts, audit log,
+// registration, obligations, records with all versions, publication events,
+// the ledger (leaves, nodes, heads, verifier keys), API tokens, webhooks,
+// notices and settings; the calendar versions the site's deadlines use; the
+// stored files. Not copied: sessions and login failures (users sign in
+// again), and SQLite's search and dashboard caches (the PostgreSQL search
+// index is rebuilt for the site after the copy).
+//
+// Re-running is safe: when the target already holds the site (same slug)
+// with the same rows and ledger, nothing is written and the result says so;
+// when it holds a different one, the copy is refused.
+//
+// Limit: ids are unique per table in the database, not per site. A site
+// whose ids are already used in the target (another district copied from
+// its own embedded database) is refused, naming the table and id.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace gongkai {
+
+struct SiteCopyReport {
+  bool already_present = false;  // the target held the same site: nothing written
+  std::vector<std::pair<std::string, long long>> rows;  // table -> rows copied (or present)
+  long long ledger_size = 0;
+  std::string ledger_root_hex;  // root of the newest signed head, "" if none
+  int indexed = 0;              // records in the target's search index afterwards
+};
+
+// Copies site `slug` from the SQLite file `sqlite_path` (migrated to the
+// current schema first if older) into PostgreSQL at `pg_url` (migrated as
+// needed). Errors: NotFound (no such file or site), Conflict (the target has
+// another site with that slug, or ids in use), Storage.
+[[nodiscard]] Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const std::string& pg_url,
+                                                        const std::string& slug);
+
+}  // namespace gongkai

@@ -1,0 +1,140 @@
+// `gongkai migrate`: a district on the embedded database moves into
+// PostgreSQL and loses nothing. Needs a PostgreSQL server, so it runs in
+// the "pg:" pass of the black-box tests (harness.h PgBackend) and is
+// skipped in the SQLite pass.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "tests/blackbox/harness.h"
+
+namespace gongkai::testing {
+namespace {
+
+// Every file of a directory tree: relative path -> content.
+std::map<std::string, std::string> TreeOf(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out[std::filesystem::relative(e.path(), dir).string()] = ReadFile(e.path());
+  return out;
+}
+
+class MigrateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!PgBackend()) GTEST_SKIP() << "needs PostgreSQL (runs as pg:MigrateTest.*)";
+    source_ = dir_ / "district.db";
+    target_ = dir_ / "province";  // stands for a fresh PostgreSQL database
+    auto init = RunGongkai({"init", "--demo", "--db", "sqlite:" + source_.string()});
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+  }
+
+  CommandResult Migrate(const std::filesystem::path& source, const std::string& site = "demo") {
+    return RunGongkai({"migrate", "--from", "sqlite:" + source.string(), "--to", DbLocation(target_), "--site", site});
+  }
+
+  // The source as the Db* helpers read it (harness.h: "sqlite:" = embedded).
+  std::filesystem::path Lite() const { return "sqlite:" + source_.string(); }
+
+  TempDir dir_;
+  std::filesystem::path source_, target_;
+};
+
+TEST_F(MigrateTest, CopiesTheWholeSiteAndItVerifiesTheSame) {
+  auto m = Migrate(source_);
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  EXPECT_NE(m.out.find("核对一致"), std::string::npos) << m.out;
+
+  // Row for row: every table of the site has the source's count.
+  for (const char* table : {"records", "record_versions", "publication_events", "ledger_leaves", "ledger_heads",
+                            "audit_log", "deadlines", "obligations", "units", "items"}) {
+    const std::string sql = std::string("SELECT count(*) FROM ") + table;
+    const long long want = DbScalar(Lite(), sql.c_str());
+    EXPECT_GT(want, 0) << table;
+    EXPECT_EQ(DbScalar(target_, sql.c_str()), want) << table;
+  }
+  // The open-data dump of the copy (records, versions, ledger, signed
+  // heads) is byte for byte the source's, and it verifies.
+  auto from = RunGongkai({"dump", "--db", "sqlite:" + source_.string(), "--out", (dir_ / "from").string()});
+  ASSERT_EQ(from.exit_code, 0) << from.err;
+  auto to = RunGongkai({"dump", "--db", target_.string(), "--ledger-key", source_.string() + ".ledger-key", "--out",
+                        (dir_ / "to").string()});
+  ASSERT_EQ(to.exit_code, 0) << to.err;
+  auto a = TreeOf(dir_ / "from"), b = TreeOf(dir_ / "to");
+  EXPECT_GT(a.size(), 2u);
+  EXPECT_TRUE(a == b) << "the dumps differ";
+  auto verify = RunGongkai({"verify", "--dir", (dir_ / "to").string()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  // Its search index is complete, and the portal on it finds a record of
+  // the source by its title, at the same URL.
+  auto check = RunGongkai({"search", "check", "--db", target_.string()});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("缺漏0条"), std::string::npos) << check.out;
+  const std::string id = DbText(Lite(), "SELECT id FROM records WHERE published_version > 0 ORDER BY id LIMIT 1");
+  const std::string title = DbText(Lite(), "SELECT published_title FROM records WHERE published_version > 0 ORDER BY id LIMIT 1");
+  ASSERT_FALSE(title.empty());
+  ServerProcess server(target_, {"--ledger-key", source_.string() + ".ledger-key"});
+  ASSERT_TRUE(server.Start());
+  auto page = server.Client()->Get("/records/" + id);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find(title), std::string::npos);
+  auto found = server.Client()->Get("/search?q=" + UrlEncode(title));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->status, 200);
+  EXPECT_NE(found->body.find("/records/" + id + "\""), std::string::npos);
+  // New records continue after the copied ids (the id sequences moved on).
+  EXPECT_GT(DbScalar(target_, "SELECT last_value FROM records_id_seq"),
+            DbScalar(Lite(), "SELECT max(id) FROM records") - 1);
+}
+
+TEST_F(MigrateTest, RunningItAgainChangesNothing) {
+  ASSERT_EQ(Migrate(source_).exit_code, 0);
+  const std::string before = DumpDatabase(target_);
+  auto again = Migrate(source_);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("未作修改"), std::string::npos) << again.out;
+  EXPECT_EQ(DumpDatabase(target_), before);
+}
+
+TEST_F(MigrateTest, ADifferentCopyOrCollidingIdsAreRefusedAndWriteNothing) {
+  ASSERT_EQ(Migrate(source_).exit_code, 0);
+  const std::string before = DumpDatabase(target_);
+  // The source changed after the copy: the target's site no longer matches.
+  auto add = RunGongkai({"user", "add", "--username", "later_admin", "--role", "admin", "--db",
+                         "sqlite:" + source_.string()},
+                        {}, "Later-Passw0rd-123\n");
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  auto changed = Migrate(source_);
+  EXPECT_NE(changed.exit_code, 0);
+  EXPECT_NE(changed.err.find("accounts"), std::string::npos) << changed.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+  // Another district's embedded database numbers its rows from 1 too.
+  auto other = dir_ / "other.db";
+  auto init = RunGongkai({"init", "--db", "sqlite:" + other.string(), "--site", "other", "--site-name", "另一区人民政府"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto collide = Migrate(other, "other");
+  EXPECT_NE(collide.exit_code, 0);
+  EXPECT_NE(collide.err.find("已有"), std::string::npos) << collide.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+}
+
+TEST_F(MigrateTest, BadArgumentsNameTheOption) {
+  auto wrong_from = RunGongkai({"migrate", "--from", DbLocation(target_), "--to", DbLocation(target_)});
+  EXPECT_EQ(wrong_from.exit_code, 2);
+  EXPECT_NE(wrong_from.err.find("--from"), std::string::npos) << wrong_from.err;
+  auto wrong_to = RunGongkai({"migrate", "--from", "sqlite:" + source_.string(), "--to", "x.db"});
+  EXPECT_EQ(wrong_to.exit_code, 2);
+  EXPECT_NE(wrong_to.err.find("--to"), std::string::npos) << wrong_to.err;
+  auto missing = RunGongkai({"migrate", "--from", "sqlite:" + (dir_ / "none.db").string(), "--to", DbLocation(target_)});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("不存在"), std::string::npos) << missing.err;
+  auto no_site = Migrate(source_, "nosuch");
+  EXPECT_EQ(no_site.exit_code, 2) << no_site.err;
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM sites"), -1) << "nothing (not even the schema) before a good copy";
+}
+
+}  // namespace
+}  // namespace gongkai::testing
