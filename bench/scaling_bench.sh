@@ -5,8 +5,10 @@
 # with wrk on loopback. Prints requests/s per page for each and the ratio.
 # Usage: bench/scaling_bench.sh [BUILD_DIR]
 #   env: DURATION (s per page, default 10), CONNECTIONS (default 64),
-#        THREADS (per server, default 32)
-# Today the database is the embedded SQLite file (PostgreSQL: not built yet).
+#        THREADS (per server, default 32),
+#        BACKEND: sqlite (default: one SQLite file) or postgres (a throwaway
+#        PostgreSQL cluster on loopback, scripts/pg_test_cluster.sh; fsync
+#        off, which does not matter to reads)
 # Everything (wrk, nginx, the servers) shares this machine's cores, so the
 # ratio says little about several machines: read it with `nproc`.
 set -euo pipefail
@@ -15,6 +17,7 @@ BUILD="${1:-build}"
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-32}"
+BACKEND="${BACKEND:-sqlite}"
 command -v wrk >/dev/null || { echo "wrk is missing: run scripts/setup.sh"; exit 1; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
@@ -28,9 +31,16 @@ stop_all() {
   pids=()
   rm -f "$work/nginx.pid" "$work"/port*
 }
-trap 'stop_all; rm -rf "$work"' EXIT
+trap 'stop_all; [ -d "$work/pg" ] && bash scripts/pg_test_cluster.sh stop "$work/pg"; rm -rf "$work"' EXIT
 
-"$BUILD/gongkai" init --db "$work/bench.db" --demo >/dev/null
+db=("--db" "$work/bench.db")
+if [ "$BACKEND" = postgres ]; then
+  bash scripts/pg_test_cluster.sh start "$work/pg" 0 >/dev/null
+  admin=$(cat "$work/pg/url")
+  psql "$admin" -qc "CREATE DATABASE bench"
+  db=("--db" "${admin%/postgres}/bench" "--ledger-key" "$work/bench.ledger-key")
+fi
+"$BUILD/gongkai" init "${db[@]}" --demo >/dev/null
 front=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
 user_line=""
@@ -39,7 +49,7 @@ user_line=""
 run() {  # run N: N servers behind nginx; prints "page req/s" lines
   local n="$1" i upstream=""
   for i in $(seq 1 "$n"); do
-    "$BUILD/gongkai" serve --db "$work/bench.db" --listen 127.0.0.1:0 --port-file "$work/port$i" \
+    "$BUILD/gongkai" serve "${db[@]}" --listen 127.0.0.1:0 --port-file "$work/port$i" \
       --threads "$THREADS" >"$work/serve$i.log" 2>&1 &
     pids+=($!)
   done
@@ -89,4 +99,4 @@ one=$(run 1)
 two=$(run 2)
 printf '%-28s %14s %14s %7s\n' page "1 server req/s" "2 servers" ratio
 paste -d' ' <(echo "$one") <(echo "$two") | awk '{ printf "%-28s %14.0f %14.0f %7.2f\n", ($1 ~ /^\/search/ ? "/search?q=公告" : $1), $2, $4, $4 / $2 }'
-echo "(wrk -t2 -c$CONNECTIONS -d${DURATION}s through nginx on loopback; gongkai --threads $THREADS each; SQLite; $(nproc) cores shared by wrk, nginx and the servers; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "(wrk -t2 -c$CONNECTIONS -d${DURATION}s through nginx on loopback; gongkai --threads $THREADS each; $BACKEND; $(nproc) cores shared by wrk, nginx and the servers; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
