@@ -71,6 +71,7 @@
 #include "core/timestamp.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "storage/stored_text.h"
 
 using namespace gongkai;
 using SteadyClock = std::chrono::steady_clock;
@@ -183,18 +184,6 @@ constexpr const char* kSentences[] = {
     "相关数据已经统计部门审核，具体明细见附件。",
     "特此公告。",
 };
-
-// The app's attachments column (sqlite_records.cc AttachmentsJson): a JSON
-// array of objects with sorted keys; "evidence" only when set.
-std::string AttachmentsJson(const std::vector<Attachment>& v) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& a : v) {
-    nlohmann::json one = {{"sha256", a.sha256}, {"filename", a.filename}, {"mime", a.mime}, {"size", a.size}};
-    if (a.evidence) one["evidence"] = true;
-    j.push_back(std::move(one));
-  }
-  return j.dump();
-}
 
 RecordContent MakeContent(std::mt19937_64& rng, std::int64_t id, const Slot& slot, Date formed) {
   RecordContent c;
@@ -320,7 +309,7 @@ class Generator {
     rec.Bind(1, id).Bind(2, site_.id).Bind(3, slot.unit->name).Bind(4, slot.item).Bind(5, formed.ToString());
     rec.Bind(6, withdrawn ? "withdrawn" : "published").Bind(7, c.title).Bind(8, c.body).Bind(9, c.doc_number);
     rec.Bind(10, c.written_on).Bind(11, c.genre).Bind(12, c.topic).Bind(13, c.validity).Bind(14, c.disclosure_mode);
-    rec.Bind(15, c.scope).Bind(16, sqlite::JoinLines(c.channels)).Bind(17, AttachmentsJson(c.attachments));
+    rec.Bind(15, c.scope).Bind(16, sqlite::JoinLines(c.channels)).Bind(17, storage::AttachmentsJson(c.attachments));
     rec.Bind(18, checklist_).Bind(19, current.approved_by).Bind(20, index).Bind(21, current.version);
     rec.Bind(22, c.title).Bind(23, due.ToString()).Bind(24, v1.published_at).Bind(25, late);
     rec.Bind(26, withdrawn ? "信息有误，予以撤回" : "");
@@ -336,7 +325,7 @@ class Generator {
       ver.Bind(1, id).Bind(2, v.version).Bind(3, vc.title).Bind(4, vc.body).Bind(5, vc.doc_number);
       ver.Bind(6, vc.written_on).Bind(7, vc.genre).Bind(8, vc.topic).Bind(9, vc.validity);
       ver.Bind(10, vc.disclosure_mode).Bind(11, vc.scope).Bind(12, sqlite::JoinLines(vc.channels));
-      ver.Bind(13, AttachmentsJson(vc.attachments)).Bind(14, v.change_note).Bind(15, v.published_at);
+      ver.Bind(13, storage::AttachmentsJson(vc.attachments)).Bind(14, v.change_note).Bind(15, v.published_at);
       ver.Bind(16, v.published_by).Bind(17, v.approved_by);
       GK_CHECK(ver.Run());
     }
@@ -555,7 +544,7 @@ int main(int argc, char** argv) {
     if (!row || !*row) return Fail("reference record row");
     checklist = st->Text(0);
     auto r = store.GetRecord(refs[2]);
-    if (!r || AttachmentsJson(r->draft.attachments) != st->Text(1))
+    if (!r || storage::AttachmentsJson(r->draft.attachments) != st->Text(1))
       return Fail("the generator's attachments JSON differs from the app's: " + st->Text(1));
   }
   const double ref_s = Sec(g0, SteadyClock::now());
