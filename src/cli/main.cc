@@ -43,6 +43,7 @@ namespace {
 using namespace gongkai;
 
 constexpr const char* kDefaultDb = "gongkai.db";
+constexpr const char* kDbHelp = "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)";
 
 int Fail(const Error& e) {
   fmt::print(stderr, "错误 (error): {}\n", e.Describe());
@@ -660,7 +661,7 @@ int RunSiteAdd(const std::string& db, const AddSiteOptions& options, const std::
   fmt::print("已创建站点“{}”（{}）：{}个领域、{}个事项、{}个责任单位；域名：{}。\n", site->name, site->slug, cat->areas.size(),
              cat->ItemCount(), cat->units.size(), site->host.empty() ? "（无，仅作为默认站点时可访问）" : site->host);
   fmt::print("账本签名密钥：{}；公钥：{}\n", path->string(), ledger::VerifierKey(*key));
-  fmt::print("下一步：gongkai user add --db {} --site {} --role admin ... 创建该站点的管理员账号。\n", db, site->slug);
+  fmt::print("下一步：gongkai user add --db {} --site {} --role admin ... 创建该站点的管理员账号。\n", RedactedLocation(db), site->slug);
   fmt::print("Created site {} (host {}).\n", site->slug, site->host.empty() ? "-" : site->host);
   return 0;
 }
@@ -739,7 +740,7 @@ int main(int argc, char** argv) {
   auto* init = app.add_subcommand("init", "初始化数据库并载入信息公开目录 (create the database and load the catalogue)");
   std::string init_catalog, site_name = "示例区人民政府";
   bool force = false;
-  init->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  init->add_option("--db", db, kDbHelp)->capture_default_str();
   init->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   init->add_option("--site-name", site_name, "站点名称 (site name)")->capture_default_str();
   init->add_option("--catalog", init_catalog, "目录文件，默认为内置的种子目录 (catalogue file; default: built-in seed)");
@@ -755,7 +756,7 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080", port_file;
   int threads = 64;
   serve->set_config("--config", "", "配置文件，键为 db、listen、threads、site (config file: db, listen, threads, site)");
-  serve->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  serve->add_option("--db", db, kDbHelp)->capture_default_str();
   serve->add_option("--listen", listen, "监听地址 主机:端口，端口0为任意空闲端口 (host:port; port 0 = any free port)")
       ->capture_default_str();
   serve->add_option("--threads", threads, "工作线程数 (worker threads)")->capture_default_str()->check(CLI::Range(1, 1024));
@@ -790,7 +791,7 @@ int main(int argc, char** argv) {
   auto* site_add = site_cmd->add_subcommand("add", "新建站点，载入种子目录或另一站点的目录 (add a site)");
   AddSiteOptions new_site;
   std::string site_catalog;
-  site_add->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  site_add->add_option("--db", db, kDbHelp)->capture_default_str();
   site_add->add_option("--slug", new_site.slug, "站点标识，如pudong (site slug)")->required();
   site_add->add_option("--name", new_site.name, "站点名称，如“浦东新区人民政府” (site name)")->required();
   site_add->add_option("--host", new_site.host, "站点域名，如gk.pudong.gov.cn (host name routed to the site)");
@@ -800,7 +801,7 @@ int main(int argc, char** argv) {
       ->excludes(from_opt);
   site_add->add_option("--ledger-key", ledger_key, ledger_key_help);
   auto* site_list = site_cmd->add_subcommand("list", "列出全部站点 (list sites)");
-  site_list->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  site_list->add_option("--db", db, kDbHelp)->capture_default_str();
 
   // ledger, dump, verify
   auto* ledger_cmd = app.add_subcommand("ledger", "公开账本：写入新发布的信息、签署树头、更换密钥 (the publication ledger)");
@@ -808,7 +809,7 @@ int main(int argc, char** argv) {
   auto* l_sync = ledger_cmd->add_subcommand("sync", "把尚未写入账本的发布、修订、撤回写入账本并签署树头 (append and sign)");
   auto* l_rotate = ledger_cmd->add_subcommand("rotate-key", "更换签名密钥；旧公钥仍可验证旧树头 (rotate the signing key)");
   for (auto* c : {l_sync, l_rotate}) {
-    c->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+    c->add_option("--db", db, kDbHelp)->capture_default_str();
     c->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
     c->add_option("--ledger-key", ledger_key, ledger_key_help);
   }
@@ -821,7 +822,7 @@ int main(int argc, char** argv) {
   auto* dump = app.add_subcommand("dump", "导出全部公开信息、公开账本和附件校验值，供离线核验 (open-data dump)");
   std::string dump_out;
   bool dump_files = false;
-  dump->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  dump->add_option("--db", db, kDbHelp)->capture_default_str();
   dump->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   dump->add_option("--ledger-key", ledger_key, ledger_key_help);
   dump->add_option("--out", dump_out, "输出目录 (output directory)")->required();
@@ -845,7 +846,7 @@ int main(int argc, char** argv) {
   std::string w_url, w_description;
   std::int64_t w_id = 0, w_seq = 0;
   for (auto* c : {w_add, w_list, w_replay}) {
-    c->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+    c->add_option("--db", db, kDbHelp)->capture_default_str();
     c->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   }
   w_add->add_option("--url", w_url, "接收地址 http(s)://… (receiver URL)")->required();
@@ -862,7 +863,7 @@ int main(int argc, char** argv) {
   std::int64_t t_id = 0;
   bool t_secret_only = false;
   for (auto* c : {t_add, t_list, t_revoke}) {
-    c->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+    c->add_option("--db", db, kDbHelp)->capture_default_str();
     c->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   }
   t_add->add_option("--name", t_name, "名称，如“财政局业务系统” (a label)")->required();
@@ -875,7 +876,7 @@ int main(int argc, char** argv) {
   auto* remind = app.add_subcommand(
       "remind", "生成今日到期提醒：站内提醒，配置邮件服务器时同时发邮件；供cron每个工作日调用 (deadline reminders)");
   remind->set_config("--config", "", "配置文件 (config file)");
-  remind->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  remind->add_option("--db", db, kDbHelp)->capture_default_str();
   remind->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   MailOptions remind_mail;
   AddMailOptions(remind, remind_mail);
@@ -887,14 +888,14 @@ int main(int argc, char** argv) {
   catalog->require_subcommand(1);
   auto* exp = catalog->add_subcommand("export", "导出目录 (export the catalogue: json, csv or xlsx)");
   std::string format = "json", output;
-  exp->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  exp->add_option("--db", db, kDbHelp)->capture_default_str();
   exp->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   exp->add_option("-f,--format", format, "格式 json|csv|xlsx (format)")->capture_default_str();
   exp->add_option("-o,--output", output, "输出文件，默认为标准输出 (output file; default stdout)");
   auto* imp = catalog->add_subcommand("import", "导入目录，出错时不做任何修改 (import a catalogue; all or nothing)");
   std::string import_file, import_format;
   imp->add_option("FILE", import_file, "目录文件 .json/.csv/.xlsx (catalogue file)")->required();
-  imp->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  imp->add_option("--db", db, kDbHelp)->capture_default_str();
   imp->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   imp->add_option("-f,--format", import_format, "格式，默认按扩展名 (format; default from the extension)");
 
@@ -909,7 +910,7 @@ int main(int argc, char** argv) {
   deadline->add_option("--element", dl_element, "公开要素名称 (content element)");
   deadline->add_option("--rule", dl_rule, "时限规则标识，代替事项 (rule id instead of an item)");
   deadline->add_flag("--json", dl_json, "以JSON输出 (print JSON, as the API does)");
-  deadline->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  deadline->add_option("--db", db, kDbHelp)->capture_default_str();
   deadline->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
 
   // calendar
@@ -922,13 +923,13 @@ int main(int argc, char** argv) {
   cal_import->add_option("FILE", cal_file, "放假安排文件 .json（holiday-cn格式）或 .csv（date,type,name）")->required();
   cal_import->add_option("--year", cal_year, "核对文件的年份 (refuse the file if it is for another year)");
   cal_import->add_option("-f,--format", cal_format, "json|csv，默认按扩展名 (default from the extension)");
-  cal_import->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  cal_import->add_option("--db", db, kDbHelp)->capture_default_str();
   auto* cal_list = calendar->add_subcommand("list", "列出日历版本 (list calendar versions)");
-  cal_list->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  cal_list->add_option("--db", db, kDbHelp)->capture_default_str();
   auto* cal_show = calendar->add_subcommand("show", "显示某年的放假和调休安排 (show a year's dates)");
   int show_year = 0;
   cal_show->add_option("--year", show_year, "年份 (year)")->required();
-  cal_show->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  cal_show->add_option("--db", db, kDbHelp)->capture_default_str();
 
   // search
   auto* search_cmd = app.add_subcommand("search", "全文检索索引的维护与查询 (the full-text search index)");
@@ -939,7 +940,7 @@ int main(int argc, char** argv) {
   std::string s_q;
   s_query->add_option("QUERY", s_q, "搜索词 (query)")->required();
   for (auto* sub : {s_reindex, s_check, s_query}) {
-    sub->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+    sub->add_option("--db", db, kDbHelp)->capture_default_str();
     sub->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   }
 
@@ -952,7 +953,7 @@ int main(int argc, char** argv) {
   r_comp->add_option("--to", r_to, "截止日期 YYYY-MM-DD，默认今天 (last day)");
   r_comp->add_option("--format", r_format, "text、csv 或 xlsx (output format)")->capture_default_str();
   r_comp->add_option("--out", r_out, "输出文件，省略则打印 (output file; stdout if omitted)");
-  r_comp->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  r_comp->add_option("--db", db, kDbHelp)->capture_default_str();
   r_comp->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
 
   auto* r_annual = report->add_subcommand(
@@ -962,7 +963,7 @@ int main(int argc, char** argv) {
   r_annual->add_option("--year", ra_year, "年度，如2025 (year)")->required();
   r_annual->add_option("--format", ra_format, "text、html、csv 或 xlsx (output format)")->capture_default_str();
   r_annual->add_option("--out", ra_out, "输出文件，省略则打印 (output file; stdout if omitted)");
-  r_annual->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  r_annual->add_option("--db", db, kDbHelp)->capture_default_str();
   r_annual->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
 
   // user
@@ -978,10 +979,10 @@ int main(int argc, char** argv) {
   user_add->add_option("--unit", u_unit, "所属单位（联络员、分管领导必填） (unit)");
   std::string u_email;
   user_add->add_option("--email", u_email, "接收提醒的电子邮箱 (e-mail for reminders)");
-  user_add->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  user_add->add_option("--db", db, kDbHelp)->capture_default_str();
   user_add->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
   auto* user_list = user->add_subcommand("list", "列出账号 (list accounts)");
-  user_list->add_option("--db", db, "数据库：文件路径，或 postgresql://用户@主机/库名 (SQLite file or PostgreSQL URL)")->capture_default_str();
+  user_list->add_option("--db", db, kDbHelp)->capture_default_str();
   user_list->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
 
   try {
