@@ -690,6 +690,8 @@ int RunMigrate(const std::string& from, const std::string& to, const std::string
                report->indexed);
     fmt::print("Copied site {} to {}: {} rows verified; ledger {} leaves, root {}; {} records indexed.\n", slug,
                RedactedLocation(to), rows, report->ledger_size, report->ledger_root_hex, report->indexed);
+    fmt::print("附件文件{}个；新增工作日历{}版（工作日历由该数据库的全部站点共用）。\n", report->files,
+               report->calendars_copied);
     fmt::print("请让各应用服务器使用原来的签名密钥文件：gongkai serve --db {} --site {} --ledger-key {}.ledger-key\n",
                RedactedLocation(to), slug, source->target);
   }

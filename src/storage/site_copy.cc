@@ -12,6 +12,7 @@
 #include "storage/postgres/pg_store.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "storage/stored_text.h"
 
 namespace gongkai {
 
@@ -209,7 +210,8 @@ Result<std::vector<std::string>> CountDifferences(sqlite::Connection& lite, pqxx
 // Calendar versions are shared by every site of a database: each one the
 // source has is copied unless the target has it already, in which case it
 // must be the same version (same creation time, note and days).
-Status CopyCalendars(sqlite::Connection& lite, pqxx::work& tx) {
+Result<int> CopyCalendars(sqlite::Connection& lite, pqxx::work& tx) {
+  int copied = 0;
   std::vector<std::pair<std::int64_t, std::string>> versions;
   GK_CHECK(EachRow(lite, "SELECT id, created_at || '|' || note FROM calendar_versions ORDER BY id",
                    [&](const sqlite::Statement& st) -> Status {
@@ -231,8 +233,9 @@ Status CopyCalendars(sqlite::Connection& lite, pqxx::work& tx) {
     GK_CHECK(CopyRows(lite, tx, "calendar_versions", fmt::format("id = {}", id)));
     GK_CHECK(CopyRows(lite, tx, "calendar_notices", where));
     GK_CHECK(CopyRows(lite, tx, "calendar_days", where));
+    ++copied;
   }
-  return {};
+  return copied;
 }
 
 // Refuses, naming the first one, if any id the site's rows would bring is
@@ -263,17 +266,54 @@ Status CheckIdsFree(sqlite::Connection& lite, pqxx::work& tx, std::int64_t site_
   return {};
 }
 
-// After rows were inserted with their own ids, each id sequence continues
-// after the largest id.
+// After rows were inserted with their own ids, each id sequence of the
+// copied tables continues after the largest id. Sequences only move
+// forward (setval is not undone by a rollback, and a running server may
+// have taken values already).
 void AdvanceSequences(pqxx::work& tx) {
+  std::set<std::string> copied = {"calendar_versions"};
+  for (const auto& t : kSiteTables) copied.insert(t.table);
   for (const auto& r : tx.exec(
            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
            "column_default LIKE 'nextval(%'")) {
     const std::string table = r[0].c_str(), column = r[1].c_str();
-    tx.exec(fmt::format("SELECT setval(pg_get_serial_sequence('{0}', '{1}'), greatest((SELECT max({1}) FROM {0}), 1), "
-                        "(SELECT max({1}) FROM {0}) IS NOT NULL)",
-                        table, column));
+    if (!copied.contains(table)) continue;
+    const std::string seq = tx.exec_params("SELECT pg_get_serial_sequence($1, $2)", table, column)[0][0].c_str();
+    tx.exec(fmt::format("SELECT setval('{0}', (SELECT max({1}) FROM {2})) WHERE (SELECT max({1}) FROM {2}) > "
+                        "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {0})",
+                        seq, column, table));
   }
+}
+
+// The stored files the site refers to: its records' and versions'
+// attachments and the registration scans (files are shared by content, so
+// another site's files stay behind).
+Result<std::vector<std::string>> SiteFiles(sqlite::Connection& lite, std::int64_t site_id) {
+  std::set<std::string> hashes;
+  auto add_attachments = [&](const sqlite::Statement& st) -> Status {
+    for (const auto& a : storage::ParseAttachments(st.Text(0))) hashes.insert(a.sha256);
+    return {};
+  };
+  GK_CHECK(EachRow(lite, fmt::format("SELECT attachments FROM records WHERE site_id = {}", site_id), add_attachments));
+  GK_CHECK(EachRow(lite,
+                   fmt::format("SELECT attachments FROM record_versions WHERE record_id IN (SELECT id FROM records WHERE "
+                               "site_id = {})",
+                               site_id),
+                   add_attachments));
+  GK_CHECK(EachRow(lite,
+                   fmt::format("SELECT scan_sha256 FROM registrations WHERE scan_sha256 <> '' AND round_id IN (SELECT id "
+                               "FROM registration_rounds WHERE site_id = {})",
+                               site_id),
+                   [&](const sqlite::Statement& st) -> Status {
+                     hashes.insert(st.Text(0));
+                     return {};
+                   }));
+  std::vector<std::string> out;
+  for (const auto& h : hashes) {
+    // Content hashes are lowercase hex; anything else is not a file key.
+    if (h.size() == 64 && h.find_first_not_of("0123456789abcdef") == std::string::npos) out.push_back(h);
+  }
+  return out;
 }
 
 }  // namespace
@@ -290,10 +330,12 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
     (void)version;
   }
   std::int64_t site_id = 0;
+  std::string host;
   {
     GK_TRY(source, SqliteStore::Open(sqlite_path, 1));
     GK_TRY(site, source->FindSite(slug));
     site_id = site.id;
+    host = site.host;
   }
   GK_TRY(target, PgStore::Open(pg_url, 1));
   GK_TRY(target_version, target->Migrate());
@@ -319,9 +361,19 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
       report.already_present = true;
       return false;
     }
+    if (!host.empty()) {
+      auto taken = tx.exec_params("SELECT slug FROM sites WHERE host = $1", host);
+      if (!taken.empty())
+        return Unexpected(Error::Conflict(fmt::format("目标数据库的站点“{}”已使用域名“{}”，未作任何修改",
+                                                      taken[0][0].c_str(), host)));
+    }
     GK_CHECK(CheckIdsFree(*lite, tx, site_id));
-    GK_CHECK(CopyCalendars(*lite, tx));
-    GK_CHECK(CopyRows(*lite, tx, "files", "1 = 1", " ON CONFLICT (sha256) DO NOTHING"));
+    GK_TRY(calendars, CopyCalendars(*lite, tx));
+    report.calendars_copied = calendars;
+    GK_TRY(files, SiteFiles(*lite, site_id));
+    for (const auto& sha : files)
+      GK_CHECK(CopyRows(*lite, tx, "files", fmt::format("sha256 = '{}'", sha), " ON CONFLICT (sha256) DO NOTHING"));
+    report.files = static_cast<long long>(files.size());
     for (const auto& t : kSiteTables) GK_CHECK(CopyRows(*lite, tx, t.table, Where(t, site_id)));
     AdvanceSequences(tx);
     // Verified before anything is committed.

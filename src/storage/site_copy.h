@@ -9,14 +9,19 @@
 // Copied: the site, its catalogue, units, deadlines, accounts, audit log,
 // registration, obligations, records with all versions, publication events,
 // the ledger (leaves, nodes, heads, verifier keys), API tokens, webhooks,
-// notices and settings; the calendar versions the site's deadlines use; the
-// stored files. Not copied: sessions and login failures (users sign in
+// notices and settings; the calendar versions the target lacks (they are
+// shared by all sites of a database, so a newer one becomes every site's
+// current calendar); the stored files the site's records and registration
+// refer to. Not copied: sessions and login failures (users sign in
 // again), and SQLite's search and dashboard caches (the PostgreSQL search
 // index is rebuilt for the site after the copy).
 //
 // Re-running is safe: when the target already holds the site (same slug)
 // with the same rows and ledger, nothing is written and the result says so;
 // when it holds a different one, the copy is refused.
+//
+// The search index is rebuilt after the commit; if that fails, the copy
+// stands and the error says to run `gongkai search reindex`.
 //
 // Limit: ids are unique per table in the database, not per site. A site
 // whose ids are already used in the target (another district copied from
@@ -36,6 +41,8 @@ struct SiteCopyReport {
   long long ledger_size = 0;
   std::string ledger_root_hex;  // root of the newest signed head, "" if none
   int indexed = 0;              // records in the target's search index afterwards
+  int calendars_copied = 0;     // calendar versions the target did not have (shared by all its sites)
+  long long files = 0;          // stored files the site refers to (copied unless present)
 };
 
 // Copies site `slug` from the SQLite file `sqlite_path` (migrated to the

@@ -97,7 +97,7 @@ Status PgStore::AppendLedger(std::int64_t site_id, std::span<const LedgerLeaf> l
     // The append bumps the site's revision, which locks the site row
     // anyway: taking that lock first makes concurrent sequencers of one
     // site queue here, so the size read below is the one appended to.
-    tx.exec_params("SELECT 1 FROM sites WHERE id = $1 FOR UPDATE", site_id);
+    tx.exec_params("SELECT 1 FROM sites WHERE id = $1 FOR NO KEY UPDATE", site_id);
     const auto current = static_cast<std::uint64_t>(
         tx.exec_params("SELECT coalesce(max(leaf_index) + 1, 0) FROM ledger_leaves WHERE site_id = $1", site_id)[0][0]
             .as<std::int64_t>());

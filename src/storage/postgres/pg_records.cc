@@ -211,8 +211,12 @@ void WriteEvent(pqxx::work& tx, const PublicationEvent& e) {
 }
 
 // Locks the site row until the transaction ends (nothing if there is none).
+// NO KEY UPDATE serialises the site's writers as SQLite's write lock does,
+// yet lets inserts that only check a foreign key to the site (KEY SHARE)
+// go on: with FOR UPDATE, a reindex holding search_docs and a publication
+// holding the site row could deadlock.
 void LockSite(pqxx::work& tx, std::int64_t site_id) {
-  tx.exec_params("SELECT 1 FROM sites WHERE id = $1 FOR UPDATE", site_id);
+  tx.exec_params("SELECT 1 FROM sites WHERE id = $1 FOR NO KEY UPDATE", site_id);
 }
 
 void BumpRevision(pqxx::work& tx, std::int64_t site_id) {

@@ -209,7 +209,7 @@ Status PgStore::SaveCatalog(std::int64_t site_id, const Catalog& cat) {
     // Locking the site row serialises catalogue writers of one site (as
     // SQLite's write lock does), so that two saves cannot interleave their
     // upserts and deletions.
-    if (tx.exec_params("SELECT id FROM sites WHERE id = $1 FOR UPDATE", site_id).empty())
+    if (tx.exec_params("SELECT id FROM sites WHERE id = $1 FOR NO KEY UPDATE", site_id).empty())
       return Unexpected(Error::NotFound("站点不存在"));
     const std::string now = NowUtc();
     tx.exec_params(
@@ -375,7 +375,10 @@ Result<CalendarVersion> PgStore::AddCalendarVersion(const std::vector<CalendarNo
             "VALUES ($1, $2, $3, $4, $5, $6)",
             v.id, n.year, d.date.ToString(), d.off, d.name, pos++);
     }
-    // Pages show deadlines: every site's cached pages are now stale.
+    // Pages show deadlines: every site's cached pages are now stale. The
+    // site rows are locked in id order, as publication batches lock them,
+    // so that the two cannot deadlock.
+    tx.exec("SELECT id FROM sites ORDER BY id FOR NO KEY UPDATE");
     tx.exec("UPDATE sites SET revision = revision + 1");
     tx.commit();
     return v;
