@@ -387,7 +387,10 @@ std::string DumpDatabase(const std::filesystem::path& db) {
               out.clear();
               for (const auto& t : tables) {
                 out += std::string("## ") + t[0].c_str() + "\n";
-                PgQuery(db, std::string("SELECT * FROM \"") + t[0].c_str() + "\" ORDER BY 1", [&](const pqxx::result& r) {
+                // Ordered by the whole row: PostgreSQL has no rowid order, and rows
+                // with equal first columns come back in any order after updates.
+                const std::string table = std::string("\"") + t[0].c_str() + "\"";
+                PgQuery(db, "SELECT * FROM " + table + " ORDER BY " + table + "::text", [&](const pqxx::result& r) {
                   for (const auto& row : r) {
                     for (pqxx::row::size_type i = 0; i < row.size(); ++i) out += FieldText(row[i]) + "|";
                     out += "\n";
