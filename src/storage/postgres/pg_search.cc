@@ -102,7 +102,9 @@ BuiltDoc Build(const IndexedDoc& d) {
   std::size_t budget = kVectorBudget;
   bool overflow = false;
   int position = 0;
-  for (const auto& [text, weight] : columns) {
+  for (const auto& column : columns) {
+    const auto& text = column.first;
+    const auto weight = column.second;  // a plain variable: lambdas may capture it (clang 14)
     out.tokens += kColumnSeparator;
     out.tokens += kTokenSeparator;
     const std::string normalized = search::NormalizeForSearch(*text);
