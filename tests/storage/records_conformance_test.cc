@@ -262,6 +262,24 @@ TEST_P(RecordStoreTest, PublishAssignsIndexNumbersAndVersions) {
   EXPECT_EQ(Events().size(), 5u);
 }
 
+// A renamed unit keeps numbering its 索引号 where it left off: the serials
+// follow the name, as its accounts and tokens do (with the same
+// organisation code, restarting at 1 would repeat a number).
+TEST_P(RecordStoreTest, RenamedUnitContinuesItsIndexNumbers) {
+  auto pa = Publish(Created(unit_a_, 3, "甲"), "2026-09-10T02:00:00Z");
+  ASSERT_TRUE(pa) << pa.error().Describe();
+  const std::string org = OrgOf(unit_a_);
+  UnitInfo renamed;
+  for (const auto& u : seed_.units)
+    if (u.name == unit_a_) renamed = u;
+  renamed.name = unit_a_ + "（新）";
+  ASSERT_TRUE(store_->UpdateUnit(site_.id, unit_a_, renamed, Audit("修改单位")));
+  auto pb = Publish(Created(renamed.name, 3, "乙"), "2026-09-11T02:00:00Z");
+  ASSERT_TRUE(pb) << pb.error().Describe();
+  EXPECT_EQ(pb->index_number, *FormatIndexNumber(site_.index_pattern, org, 2026, 2));
+  EXPECT_NE(pb->index_number, pa->index_number);
+}
+
 TEST_P(RecordStoreTest, PublishErrorsWriteNothing) {
   Record draft = Created(unit_a_, 3, "未审核", RecordStatus::kSubmitted);
   const auto audits = AuditCount();

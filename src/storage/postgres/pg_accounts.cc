@@ -119,6 +119,7 @@ Status PgStore::UpdateUnit(std::int64_t site_id, const std::string& name, const 
                               "UPDATE api_tokens SET unit_name = $1 WHERE site_id = $2 AND unit_name = $3",
                               "UPDATE units SET parent_name = $1 WHERE site_id = $2 AND parent_name = $3",
                               "UPDATE unit_item_changes SET unit_name = $1 WHERE site_id = $2 AND unit_name = $3",
+                              "UPDATE index_serials SET unit_name = $1 WHERE site_id = $2 AND unit_name = $3",
                               "UPDATE registrations SET unit_name = $1 WHERE unit_name = $3 AND round_id IN "
                               "(SELECT id FROM registration_rounds WHERE site_id = $2)"})
         tx.exec_params(sql, u.name, site_id, name);

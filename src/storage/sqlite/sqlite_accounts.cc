@@ -119,6 +119,9 @@ Status SqliteStore::UpdateUnit(std::int64_t site_id, const std::string& name, co
           "UPDATE api_tokens SET unit_name = ? WHERE site_id = ? AND unit_name = ?",
           "UPDATE units SET parent_name = ? WHERE site_id = ? AND parent_name = ?",
           "UPDATE unit_item_changes SET unit_name = ? WHERE site_id = ? AND unit_name = ?",
+          // The 索引号 serials follow the name, or the next number would
+          // restart at 1 and repeat one the unit already used.
+          "UPDATE index_serials SET unit_name = ? WHERE site_id = ? AND unit_name = ?",
           "UPDATE registrations SET unit_name = ? WHERE unit_name = ? AND round_id IN "
           "(SELECT id FROM registration_rounds WHERE site_id = ?)"}) {
       GK_TRY(st, c->PrepareCached(sql));
