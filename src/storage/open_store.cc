@@ -43,11 +43,14 @@ Result<std::unique_ptr<Store>> OpenStoreAt(std::string_view location, int connec
   return std::unique_ptr<Store>(std::move(lite));
 }
 
-std::string RedactedLocation(std::string_view location) {
+namespace {
+
+// "user:secret@" in the authority becomes "user@".
+std::string RedactUserInfo(std::string_view location) {
   auto scheme = location.find("://");
   if (scheme == std::string_view::npos) return std::string(location);
   const std::size_t from = scheme + 3;
-  const std::size_t end = std::min(location.find('/', from), location.size());
+  const std::size_t end = std::min(location.find_first_of("/?", from), location.size());
   const std::size_t at = location.rfind('@', end);
   if (at == std::string_view::npos || at < from) return std::string(location);
   std::string_view userinfo = location.substr(from, at - from);
@@ -55,6 +58,28 @@ std::string RedactedLocation(std::string_view location) {
   if (colon == std::string_view::npos) return std::string(location);
   return std::string(location.substr(0, from)) + std::string(userinfo.substr(0, colon)) +
          std::string(location.substr(at));
+}
+
+}  // namespace
+
+std::string RedactedLocation(std::string_view location) {
+  std::string out = RedactUserInfo(location);
+  if (out.find("://") == std::string::npos) return out;
+  // libpq also takes the password as a query parameter: "?password=…".
+  const std::size_t query = out.find('?');
+  if (query == std::string::npos) return out;
+  std::size_t pos = query + 1;
+  while (pos < out.size()) {
+    std::size_t next = out.find('&', pos);
+    if (next == std::string::npos) next = out.size();
+    constexpr std::string_view kKey = "password=";
+    if (next - pos >= kKey.size() && out.compare(pos, kKey.size(), kKey) == 0) {
+      out.replace(pos + kKey.size(), next - pos - kKey.size(), "***");
+      next = pos + kKey.size() + 3;
+    }
+    pos = next + 1;
+  }
+  return out;
 }
 
 }  // namespace gongkai

@@ -43,6 +43,10 @@ TEST(StoreLocation, RedactsPasswordsOnly) {
   EXPECT_EQ(RedactedLocation("postgresql://db/gongkai?user=a"), "postgresql://db/gongkai?user=a");
   EXPECT_EQ(RedactedLocation("gongkai.db"), "gongkai.db");
   EXPECT_EQ(RedactedLocation("postgresql://gk:p@ss@db/x"), "postgresql://gk@db/x");
+  EXPECT_EQ(RedactedLocation("postgresql://db/x?user=gk&password=s3cret&sslmode=require"),
+            "postgresql://db/x?user=gk&password=***&sslmode=require");
+  EXPECT_EQ(RedactedLocation("postgres://gk:a@db?password=b"), "postgres://gk@db?password=***");
+  EXPECT_EQ(RedactedLocation("postgresql://db/x?password="), "postgresql://db/x?password=***");
 }
 
 TEST(StoreLocation, OpensTheEmbeddedDatabase) {
