@@ -30,6 +30,13 @@ Result<StoreLocation> ParseStoreLocation(std::string_view location) {
                     RedactedLocation(location)),
         "--db"));
   }
+  // A libpq keyword string ("host=db dbname=gongkai …") would otherwise
+  // become the name of a new SQLite file.
+  if (location.find('/') == std::string_view::npos && location.find(' ') != std::string_view::npos &&
+      (location.find("dbname=") != std::string_view::npos || location.find("host=") != std::string_view::npos)) {
+    return Unexpected(Error::Invalid(
+        "数据库地址看起来是 PostgreSQL 关键字格式（host=… dbname=…），请改用 postgresql://用户@主机/库名 的形式", "--db"));
+  }
   return StoreLocation{StoreKind::kSqlite, std::string(location)};
 }
 

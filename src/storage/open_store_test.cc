@@ -29,7 +29,8 @@ TEST(StoreLocation, PicksTheBackendFromTheLocation) {
 }
 
 TEST(StoreLocation, MistakesAreNamed) {
-  for (const char* bad : {"", "sqlite:", "mysql://u:pw@h/db", "postgresq://h/db"}) {
+  for (const char* bad : {"", "sqlite:", "mysql://u:pw@h/db", "postgresq://h/db", "host=db dbname=gongkai password=pw",
+                          "dbname=gongkai user=gk"}) {
     auto r = ParseStoreLocation(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().field, "--db") << bad;
