@@ -22,6 +22,7 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -346,6 +347,27 @@ FilterSql RecordFilterSql(std::int64_t site_id, const RecordFilter& f) {
 }
 
 }  // namespace
+
+namespace pg {
+
+std::vector<Record> ReadRecordsByIds(pqxx::transaction_base& tx, const std::vector<std::int64_t>& ids) {
+  std::vector<Record> out;
+  if (ids.empty()) return out;
+  std::string list;
+  for (auto id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+  std::unordered_map<std::int64_t, Record> found;
+  for (const auto& row : tx.exec(fmt::format("SELECT {} FROM records WHERE id IN ({})", kRecordColumns, list))) {
+    Record r = ReadRecord(row);
+    found.emplace(r.id, std::move(r));
+  }
+  for (auto id : ids) {
+    auto it = found.find(id);
+    if (it != found.end()) out.push_back(std::move(it->second));
+  }
+  return out;
+}
+
+}  // namespace pg
 
 Result<Record> PgStore::CreateRecord(const Record& r, const AuditEntry& audit) {
   return WithConnection(*pool_, "CreateRecord", [&](pqxx::connection& c) -> Result<Record> {

@@ -321,29 +321,21 @@ Result<IndexMatches> MatchIndex(pqxx::transaction_base& tx, std::int64_t site_id
 
 namespace gongkai {
 
-// The page of hits is read with GetRecord after the snapshot that found
-// them, as the records code reads a record; a record withdrawn in between
-// is left out of the page (the total and facets are the snapshot's).
+// The page of hits is read in the snapshot that found them, in one query
+// (as SQLite's search reads them in its one read transaction).
 Result<SearchResult> PgStore::Search(std::int64_t site_id, const SearchRequest& request) {
-  GK_TRY(found, pg::WithConnection(*pool_, "Search", [&](pqxx::connection& c) -> Result<pg::IndexMatches> {
-           pg::Snapshot tx(c);
-           return pg::MatchIndex(tx, site_id, request);
-         }));
-  SearchResult out;
-  out.total = found.total;
-  out.by_item = std::move(found.by_item);
-  out.by_unit = std::move(found.by_unit);
-  out.by_year = std::move(found.by_year);
-  out.by_genre = std::move(found.by_genre);
-  for (auto id : found.ids) {
-    auto record = GetRecord(id);
-    if (record) {
-      out.hits.push_back(std::move(*record));
-    } else if (record.error().code != ErrorCode::kNotFound) {
-      return Unexpected(std::move(record).error());
-    }
-  }
-  return out;
+  return pg::WithConnection(*pool_, "Search", [&](pqxx::connection& c) -> Result<SearchResult> {
+    pg::Snapshot tx(c);
+    GK_TRY(found, pg::MatchIndex(tx, site_id, request));
+    SearchResult out;
+    out.total = found.total;
+    out.by_item = std::move(found.by_item);
+    out.by_unit = std::move(found.by_unit);
+    out.by_year = std::move(found.by_year);
+    out.by_genre = std::move(found.by_genre);
+    out.hits = pg::ReadRecordsByIds(tx, found.ids);
+    return out;
+  });
 }
 
 // Rebuilds the site's rows in one transaction. The table lock (which

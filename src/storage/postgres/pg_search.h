@@ -56,4 +56,8 @@ struct IndexMatches {
 };
 Result<IndexMatches> MatchIndex(pqxx::transaction_base& tx, std::int64_t site_id, const SearchRequest& request);
 
+// The records with these ids, in the order given, read in one query in
+// `tx`; ids that do not exist are left out. Defined in pg_records.cc.
+std::vector<Record> ReadRecordsByIds(pqxx::transaction_base& tx, const std::vector<std::int64_t>& ids);
+
 }  // namespace gongkai::pg
