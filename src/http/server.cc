@@ -28,6 +28,7 @@
 #include "http/api_write_routes.h"
 #include "http/display_prefs.h"
 #include "http/open_data_routes.h"
+#include "http/request_text.h"
 #include "http/snapshot.h"
 #include "http/views.h"
 #include "net/http_poster.h"
@@ -305,7 +306,10 @@ struct PortalServer::Impl {
     if (req.path.starts_with("/api/")) {
       Error shown = error;
       if (status >= 500) shown.message = "服务器内部错误，请稍后再试";
-      res.set_content(api::ErrorDoc(shown).dump(), kJson);
+      // Replacing invalid UTF-8 (never expected: requests are checked
+      // before routing) rather than throwing from inside the error path.
+      res.set_content(api::ErrorDoc(shown).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
+                      kJson);
     } else {
       std::string message = status >= 500 ? "服务器暂时无法处理您的请求，请稍后再试。" : error.message;
       res.set_content(views::ErrorPage(site(), cat, status, message), kHtml);
@@ -680,9 +684,13 @@ struct PortalServer::Impl {
       res.set_content(std::string(css ? *css : std::string_view()), "text/css; charset=utf-8");
     });
     display::RegisterDisplayRoutes(http);
-    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       request_site = Resolve(req.get_header_value("Host"));
       display::BeginRequest(req);
+      if (auto part = InvalidUtf8Part(req)) {
+        SendError(req, res, Error::Invalid(fmt::format("{}不是有效的UTF-8文本，请检查后重试", *part), *part));
+        return httplib::Server::HandlerResponse::Handled;
+      }
       return httplib::Server::HandlerResponse::Unhandled;
     });
     http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain; charset=utf-8"); });
