@@ -22,6 +22,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a keep-alive connection may stay idle while other connections
+// wait for a worker.
+constexpr auto kIdleYield = std::chrono::milliseconds(1000);
+
 // Set on the listener thread while it refuses a connection inline.
 thread_local bool tls_refusing = false;
 
@@ -318,7 +322,8 @@ bool BoundedServer::process_and_close_socket(socket_t sock) {
     // Wait for the next request; an idle keep-alive connection gives its
     // worker up as soon as another connection waits for one.
     if (!strm.has_buffered()) {
-      auto idle_until = Clock::now() + (first ? std::chrono::seconds(limits_.header_timeout_seconds) : idle_limit);
+      const auto idle_since = Clock::now();
+      auto idle_until = idle_since + (first ? std::chrono::seconds(limits_.header_timeout_seconds) : idle_limit);
       bool ready = false;
       while (svr_sock_ != INVALID_SOCKET && Clock::now() < idle_until) {
         auto slice = std::min(idle_until, Clock::now() + std::chrono::milliseconds(50));
@@ -326,7 +331,10 @@ bool BoundedServer::process_and_close_socket(socket_t sock) {
           ready = true;
           break;
         }
-        if (!first && others_waiting()) break;
+        // Closing an idle keep-alive connection races with the client's next
+        // request (which it then loses); after kIdleYield of silence a
+        // client is unlikely to be sending one.
+        if (!first && Clock::now() - idle_since >= kIdleYield && others_waiting()) break;
       }
       if (!ready) break;
     }

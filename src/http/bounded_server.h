@@ -11,8 +11,8 @@
 //    (min_rate_bytes_per_second after a grace of header_timeout_seconds), so
 //    a slow upload or a slow reader is cut off too;
 //  - fairness: while other connections wait for a worker, a keep-alive
-//    connection is answered with "Connection: close" and an idle one is
-//    closed at once, so waiting connections get a worker within one request;
+//    connection is answered with "Connection: close" and one that stays
+//    idle for a second is closed, so waiting connections get a worker soon;
 //  - a limit on accepted connections (served plus waiting): beyond it a
 //    connection gets a short 503 and is closed without taking a worker;
 //  - a listen backlog (the library's compiled-in backlog is 5, which drops
