@@ -772,6 +772,20 @@ int main(int argc, char** argv) {
   serve->add_option("--session-timeout", session_ttl, "登录会话有效期（秒） (session lifetime in seconds)")
       ->capture_default_str()
       ->check(CLI::Range(1, 30 * 24 * 3600));
+  // Slow clients and connection limits (http/bounded_server.h).
+  int max_connections = 2048, header_timeout = 10, min_rate = 1024;
+  serve->add_option("--max-connections", max_connections,
+                    "同时接受的连接数上限（处理中与排队），超出时返回503 (accepted connections, served or waiting)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  serve->add_option("--header-timeout", header_timeout,
+                    "请求行和请求头须在此秒数内收齐，否则断开连接 (seconds for the request line and headers)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve->add_option("--min-rate", min_rate,
+                    "请求体和响应的最低平均速率（字节/秒），低于则断开 (minimum body/response rate, bytes/s)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
   MailOptions serve_mail;
   AddMailOptions(serve, serve_mail);
   std::string remind_at;
@@ -1056,6 +1070,9 @@ int main(int argc, char** argv) {
     options.threads = threads;
     options.site_slug = site;
     options.session_ttl_seconds = session_ttl;
+    options.max_connections = max_connections;
+    options.header_timeout_seconds = header_timeout;
+    options.min_rate_bytes_per_second = min_rate;
     options.max_attachment_mb = max_attachment_mb;
     options.remind_at = remind_at;
     options.public_url = public_url;

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <httplib.h>
+#include <sys/resource.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include "core/resources.h"
 #include "core/site_routing.h"
 #include "http/admin.h"
+#include "http/bounded_server.h"
 #include "http/api.h"
 #include "http/api_write_routes.h"
 #include "http/display_prefs.h"
@@ -62,7 +64,7 @@ struct CachedResponse {
 struct PortalServer::Impl {
   Store& store;
   ServerOptions options;
-  httplib::Server http;
+  BoundedServer http;  // workers cannot be held by slow clients
   int port = 0;
 
   // One deployment serves every site in the database, each on its host name
@@ -748,8 +750,32 @@ PortalServer::~PortalServer() { Stop(); }
 Status PortalServer::Bind() {
   auto& im = *impl_;
   GK_CHECK(im.RefreshSites(true));
-  int threads = std::max(1, im.options.threads);
-  im.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  ConnectionLimits limits;
+  limits.threads = std::max(1, im.options.threads);
+  limits.max_connections = im.options.max_connections;
+  limits.header_timeout_seconds = im.options.header_timeout_seconds;
+  limits.min_rate_bytes_per_second = im.options.min_rate_bytes_per_second;
+  limits.listen_backlog = im.options.listen_backlog;
+  {
+    // Every accepted connection is a file descriptor: raise the soft limit to
+    // the hard one, and keep the connection limit below it.
+    rlimit nofile{};
+    if (::getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+      if (nofile.rlim_cur < nofile.rlim_max) {
+        nofile.rlim_cur = nofile.rlim_max;
+        (void)::setrlimit(RLIMIT_NOFILE, &nofile);
+        (void)::getrlimit(RLIMIT_NOFILE, &nofile);
+      }
+      // Room for the database, attachments and the listener.
+      const auto room = nofile.rlim_cur > 256 ? nofile.rlim_cur - 128 : nofile.rlim_cur / 2;
+      if (nofile.rlim_cur != RLIM_INFINITY && static_cast<rlim_t>(limits.max_connections) > room) {
+        spdlog::warn("连接上限{}超过文件描述符上限，改为{} (max connections lowered to the open-files limit)",
+                     limits.max_connections, room);
+        limits.max_connections = static_cast<int>(room);
+      }
+    }
+  }
+  im.http.SetLimits(limits);
   im.http.set_tcp_nodelay(true);
   im.http.set_keep_alive_max_count(static_cast<std::size_t>(std::max(1, im.options.keep_alive_max_requests)));
   im.http.set_keep_alive_timeout(im.options.keep_alive_seconds);
@@ -778,6 +804,7 @@ Status PortalServer::Bind() {
           fmt::format("无法监听{}:{}（端口可能已被占用）", im.options.host, im.options.port), "listen"));
     im.port = im.options.port;
   }
+  if (!im.http.ApplyBacklog()) spdlog::warn("无法调整监听队列长度 (listen backlog unchanged)");
   return Ok();
 }
 

@@ -18,8 +18,17 @@ struct ServerOptions {
   int threads = 64;         // worker threads (cpp-httplib is thread-per-connection)
   int keep_alive_seconds = 5;
   int keep_alive_max_requests = 1000;
-  int read_timeout_seconds = 10;
-  int write_timeout_seconds = 10;
+  int read_timeout_seconds = 10;   // longest wait for any one recv()
+  int write_timeout_seconds = 10;  // longest wait for any one send()
+  // Slow clients (http/bounded_server.h): the request line and headers must
+  // arrive within header_timeout_seconds of the connection's accept (of the
+  // first byte, for a later keep-alive request); bodies and responses must
+  // then average min_rate_bytes_per_second. At most max_connections are
+  // accepted (served or waiting for a worker); more get 503 at once.
+  int header_timeout_seconds = 10;
+  int min_rate_bytes_per_second = 1024;
+  int max_connections = 2048;
+  int listen_backlog = 4096;
   // The default site: for requests whose Host header names no site's host
   // (every site in the database is served; see core/site_routing.h).
   std::string site_slug = "demo";
