@@ -30,12 +30,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <regex>
@@ -54,8 +53,8 @@ namespace {
 using json = nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr int kKills = 50;    // kills of a server that was answering requests
-constexpr int kWorkers = 4;   // concurrent clients
+constexpr int kKills = 50;   // kills of a server that was answering requests
+constexpr int kWorkers = 4;  // concurrent clients
 const std::string kChecklist = R"({"no_state_secret":true,"no_commercial_secret":true,"personal_info_handled":true})";
 
 // `gongkai serve` on a fixed loopback port (after the first start), which
@@ -69,9 +68,11 @@ class KillableServer {
   void Spawn() {
     std::error_code ec;
     std::filesystem::remove(dir_ / "port", ec);
-    std::vector<std::string> args = {GONGKAI_BIN, "serve", "--db", DbLocation(db_), "--listen",
-                                     "127.0.0.1:" + std::to_string(port_), "--port-file", (dir_ / "port").string(),
-                                     "--threads", "16"};
+    std::vector<std::string> args = {GONGKAI_BIN,   "serve",
+                                     "--db",        DbLocation(db_),
+                                     "--listen",    "127.0.0.1:" + std::to_string(port_),
+                                     "--port-file", (dir_ / "port").string(),
+                                     "--threads",   "16"};
     if (PgBackend()) {
       args.push_back("--ledger-key");
       args.push_back(db_.string() + ".ledger-key");
@@ -200,24 +201,25 @@ struct Shared {
   int new_records = 0, revisions = 0, with_obligation = 0;
 };
 
-// Sends one request, retrying while the server is down (connection refused:
-// the request never reached it). A request sent and not answered is lost.
+// Sends one request, retrying while the server is down (connection refused
+// or not accepted in time: the request never reached it). A request sent and
+// not answered is lost.
 template <typename F>
 Reply Send(Shared& sh, F request) {
   while (true) {
     httplib::Client c("127.0.0.1", sh.port.load());
-    c.set_connection_timeout(1, 0);
+    c.set_connection_timeout(5, 0);
     c.set_read_timeout(30, 0);
     c.set_keep_alive(false);
     const int epoch = sh.epoch.load();
     httplib::Result res = request(c);
     if (res) return Reply{Reply::kAnswered, res->status, res->body};
-    if (res.error() != httplib::Error::Connection) {
+    if (res.error() != httplib::Error::Connection && res.error() != httplib::Error::ConnectionTimeout) {
       std::lock_guard lock(sh.mu);
       ++sh.lost;
       if (epoch % 2 == 0 && sh.epoch.load() == epoch)
-        sh.dropped.push_back(httplib::to_string(res.error()) + " between kills " + std::to_string(epoch / 2) +
-                             " and " + std::to_string(epoch / 2 + 1));
+        sh.dropped.push_back(httplib::to_string(res.error()) + " between kills " + std::to_string(epoch / 2) + " and " +
+                             std::to_string(epoch / 2 + 1));
       return Reply{};
     }
     {
@@ -296,8 +298,8 @@ class Client {
                   {{"unit", u_.unit}, {"target", u_.target}, {"title", title}, {"formed_on", "2026-11-02"}});
     if (!Expect(r, 200, "register obligation " + title)) return std::nullopt;
     std::smatch m;
-    const std::regex re("/admin/records/new\\?obligation=(\\d+)\">起草公开信息<span class=\"visually-hidden\">：" + title +
-                        "<");
+    const std::regex re("/admin/records/new\\?obligation=(\\d+)\">起草公开信息<span class=\"visually-hidden\">：" +
+                        title + "<");
     if (!std::regex_search(r.body, m, re)) {
       std::lock_guard lock(sh_.mu);
       sh_.failures.push_back("the work page lists no obligation " + title);
@@ -382,8 +384,8 @@ class Client {
 
 std::string Token(const std::filesystem::path& db, const std::string& name, const std::string& unit,
                   const std::string& role) {
-  auto r = RunGongkai({"token", "add", "--db", db.string(), "--name", name, "--unit", unit, "--role", role,
-                       "--secret-only"});
+  auto r = RunGongkai(
+      {"token", "add", "--db", db.string(), "--name", name, "--unit", unit, "--role", role, "--secret-only"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.out.substr(0, r.out.find_first_of("\r\n"));
 }
@@ -471,8 +473,8 @@ TEST(ServerCrashSafety, KilledServerLosesNoAcknowledgedChangeAndLeavesNothingHal
 
   EXPECT_EQ(server.died(), "") << "the server ended without being killed:\n" << server.Log();
   // The server never drops a request on its own.
-  EXPECT_TRUE(sh.dropped.empty()) << sh.dropped.size() << " requests unanswered with no kill under way, first: "
-                                  << sh.dropped.front();
+  EXPECT_TRUE(sh.dropped.empty()) << sh.dropped.size()
+                                  << " requests unanswered with no kill under way, first: " << sh.dropped.front();
   EXPECT_TRUE(sh.failures.empty()) << sh.failures.size() << " unexplained answers, first: " << sh.failures.front();
   // The kills must have landed while changes were in flight, and work must
   // have been acknowledged between them.
@@ -516,48 +518,56 @@ TEST(ServerCrashSafety, KilledServerLosesNoAcknowledgedChangeAndLeavesNothingHal
   EXPECT_EQ(checked, static_cast<int>(sh.journal.size()));
 
   // 2. Nothing half-written: versions, working copy, events, audit, 索引号, obligations.
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM records r WHERE r.published_version <> "
-                      "(SELECT count(*) FROM record_versions v WHERE v.record_id = r.id)"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM records r WHERE r.published_version <> "
+                  "(SELECT count(*) FROM record_versions v WHERE v.record_id = r.id)"),
             0);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM records r WHERE r.published_version > 0 AND r.published_version <> "
-                      "(SELECT max(version) FROM record_versions v WHERE v.record_id = r.id)"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM records r WHERE r.published_version > 0 AND r.published_version <> "
+                  "(SELECT max(version) FROM record_versions v WHERE v.record_id = r.id)"),
             0);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM record_versions v WHERE NOT EXISTS "
-                      "(SELECT 1 FROM records r WHERE r.id = v.record_id)"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM record_versions v WHERE NOT EXISTS "
+                  "(SELECT 1 FROM records r WHERE r.id = v.record_id)"),
             0);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM records WHERE (published_version > 0) <> (index_number IS NOT NULL)"), 0);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM records WHERE status = 'published' AND published_version = 0"), 0);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM records r JOIN record_versions v ON v.record_id = r.id AND "
-                      "v.version = r.published_version WHERE r.published_title <> v.title OR "
-                      "(r.status = 'published' AND (r.title <> v.title OR r.body <> v.body))"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM records r JOIN record_versions v ON v.record_id = r.id AND "
+                  "v.version = r.published_version WHERE r.published_title <> v.title OR "
+                  "(r.status = 'published' AND (r.title <> v.title OR r.body <> v.body))"),
             0);
   // One publication event per version, of the right kind, with the record's 索引号; none without a version.
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM record_versions v JOIN records r ON r.id = v.record_id WHERE "
-                      "(SELECT count(*) FROM publication_events e WHERE e.record_id = v.record_id AND "
-                      "e.version = v.version AND e.index_number = r.index_number AND e.kind = "
-                      "CASE WHEN v.version = 1 THEN 'publish' ELSE 'revise' END) <> 1"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM record_versions v JOIN records r ON r.id = v.record_id WHERE "
+                  "(SELECT count(*) FROM publication_events e WHERE e.record_id = v.record_id AND "
+                  "e.version = v.version AND e.index_number = r.index_number AND e.kind = "
+                  "CASE WHEN v.version = 1 THEN 'publish' ELSE 'revise' END) <> 1"),
             0);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM publication_events e WHERE NOT EXISTS (SELECT 1 FROM record_versions v "
-                      "WHERE v.record_id = e.record_id AND v.version = e.version)"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM publication_events e WHERE NOT EXISTS (SELECT 1 FROM record_versions v "
+                  "WHERE v.record_id = e.record_id AND v.version = e.version)"),
             0);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM record_versions"),
             Count(db, "SELECT count(*) FROM audit_log WHERE action = '发布公开信息'"));
   // 索引号 never repeat, and each unit's serial counts exactly the numbers given.
-  EXPECT_EQ(Count(db, "SELECT count(*) - count(DISTINCT index_number) FROM records WHERE index_number IS NOT NULL"),
-            0);
+  EXPECT_EQ(Count(db, "SELECT count(*) - count(DISTINCT index_number) FROM records WHERE index_number IS NOT NULL"), 0);
   EXPECT_EQ(Count(db, "SELECT coalesce(sum(last), 0) FROM index_serials"),
             Count(db, "SELECT count(*) FROM records WHERE index_number IS NOT NULL"));
   // An obligation is published exactly when its record is, and its deadline is then closed.
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM obligations o WHERE o.state = 'published' AND NOT EXISTS "
-                      "(SELECT 1 FROM records r WHERE r.id = o.record_id AND r.obligation_id = o.id AND "
-                      "r.published_version > 0)"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM obligations o WHERE o.state = 'published' AND NOT EXISTS "
+                  "(SELECT 1 FROM records r WHERE r.id = o.record_id AND r.obligation_id = o.id AND "
+                  "r.published_version > 0)"),
             0);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM records r WHERE r.published_version > 0 AND r.obligation_id > 0 AND "
-                      "NOT EXISTS (SELECT 1 FROM obligations o WHERE o.id = r.obligation_id AND "
-                      "o.state = 'published' AND o.record_id = r.id)"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM records r WHERE r.published_version > 0 AND r.obligation_id > 0 AND "
+                  "NOT EXISTS (SELECT 1 FROM obligations o WHERE o.id = r.obligation_id AND "
+                  "o.state = 'published' AND o.record_id = r.id)"),
             0);
-  for (const auto& row : DbRows(db, "SELECT o.id, o.state, d.open FROM obligations o JOIN deadlines d ON "
-                                    "d.id = o.deadline_id"))
+  for (const auto& row : DbRows(db,
+                                "SELECT o.id, o.state, d.open FROM obligations o JOIN deadlines d ON "
+                                "d.id = o.deadline_id"))
     EXPECT_EQ(row[2], row[1] == "open" ? "1" : "0") << "obligation " << row[0] << " " << row[1];
   EXPECT_GT(Count(db, "SELECT count(*) FROM obligations WHERE state = 'published'"), 0);
 
@@ -573,8 +583,9 @@ TEST(ServerCrashSafety, KilledServerLosesNoAcknowledgedChangeAndLeavesNothingHal
 
   // 5. The ledger: one leaf per publication event, in order, no gap; the dump verifies offline
   // and holds every acknowledged version as it was sent.
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM publication_events e WHERE NOT EXISTS "
-                      "(SELECT 1 FROM ledger_leaves l WHERE l.event_seq = e.seq)"),
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM publication_events e WHERE NOT EXISTS "
+                  "(SELECT 1 FROM ledger_leaves l WHERE l.event_seq = e.seq)"),
             0);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM ledger_leaves"), Count(db, "SELECT count(*) FROM publication_events"));
   EXPECT_EQ(Count(db, "SELECT coalesce(max(leaf_index) + 1, 0) FROM ledger_leaves"),
