@@ -407,6 +407,9 @@ Result<BackupManifest> CreateBackup(const BackupStorage& storage, const BackupRe
     }
     fs::rename(partial, request.out / kBackupDatabaseFile, ec);
     if (ec) return Unexpected(Error::Storage(fmt::format("无法重命名快照文件：{}", ec.message())));
+    // Password hashes and the audit log: for the owner only, like the keys.
+    fs::permissions(request.out / kBackupDatabaseFile, fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, ec);
     GK_TRY(db_hash, HashFile(request.out / kBackupDatabaseFile));
     db_hash.path = kBackupDatabaseFile;
     m.files.push_back(db_hash);

@@ -105,6 +105,7 @@ TEST_F(BackupTest, ManifestRecordsTheSnapshotAndRestoreBringsItBack) {
   auto size = (*restored)->LedgerSize(site->id);
   ASSERT_TRUE(size.has_value());
   EXPECT_EQ(size->first, 2u);
+  restored->reset();  // its -wal and -shm go with it
   // Nothing but the database and its key was written beside it.
   int entries = 0;
   for (const auto& e : fs::directory_iterator(dir_ / "new")) entries += e.path().filename().string().starts_with(".") ? 100 : 1;

@@ -254,11 +254,13 @@ TEST(BackupTest, RoundTripUnderWriteLoad) {
     SCOPED_TRACE("record " + std::to_string(ack.id) + " version " + std::to_string(ack.version));
     const std::string id = std::to_string(ack.id);
     EXPECT_GE(DbScalar(restored, ("SELECT published_version FROM records WHERE id = " + id).c_str()), ack.version);
-    if (!ack.index_number.empty())
+    if (!ack.index_number.empty()) {
       EXPECT_EQ(DbText(restored, ("SELECT index_number FROM records WHERE id = " + id).c_str()), ack.index_number);
-    if (!ack.attachment_sha.empty())
+    }
+    if (!ack.attachment_sha.empty()) {
       EXPECT_EQ(DbScalar(restored, ("SELECT count(*) FROM files WHERE sha256 = '" + ack.attachment_sha + "'").c_str()),
                 1);
+    }
   }
 
   // A server on the restore: pages and attachments served, the ledger
