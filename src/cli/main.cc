@@ -15,6 +15,7 @@
 
 #include "app/account_actions.h"
 #include "app/annual_report_actions.h"
+#include "app/backup.h"
 #include "app/calendar_actions.h"
 #include "app/catalog_actions.h"
 #include "app/compliance_actions.h"
@@ -37,6 +38,7 @@
 #include "net/smtp_mailer.h"
 #include "storage/open_store.h"
 #include "storage/site_copy.h"
+#include "storage/sqlite/snapshot.h"
 
 namespace {
 
@@ -699,6 +701,67 @@ int RunMigrate(const std::string& from, const std::string& to, const std::string
   return 0;
 }
 
+// `gongkai backup` / `gongkai restore` (app/backup.h): the embedded
+// database's files; PostgreSQL is refused with the pg_dump procedure.
+BackupStorage MakeBackupStorage() {
+  BackupStorage storage;
+  storage.sqlite_file = [](const std::string& location, const std::string& option) -> Result<std::string> {
+    GK_TRY(where, ParseStoreLocation(location));
+    if (where.kind == StoreKind::kPostgres)
+      return Unexpected(Error::Invalid(
+          fmt::format("{}“{}”是 PostgreSQL 数据库：gongkai backup/restore 只用于嵌入式数据库。PostgreSQL 请用 "
+                      "pg_dump -Fc 在线备份、pg_restore 恢复，并另行保存 --ledger-key 指定的签名密钥文件"
+                      "（见 README“PostgreSQL”一节）",
+                      option, RedactedLocation(location)),
+          option));
+    return where.target;
+  };
+  storage.open = [](const std::string& path) -> Result<std::unique_ptr<Store>> {
+    GK_TRY(lite, OpenStoreAt("sqlite:" + path, 2));
+    return lite;
+  };
+  storage.snapshot = sqlite::SnapshotDatabase;
+  return storage;
+}
+
+void PrintSites(const std::vector<BackupSite>& sites) {
+  for (const auto& s : sites)
+    fmt::print("  站点“{}”（{}）：信息{}条（已发布{}条），公开账本{}条，树根{}，附件{}个（{}字节）\n", s.slug, s.name,
+               s.records, s.published, s.ledger_size, s.ledger_root, s.attachments, s.attachment_bytes);
+}
+
+int RunBackup(const std::string& db, const std::string& key_path, const std::string& out) {
+  SystemClock clock;
+  auto m = CreateBackup(MakeBackupStorage(), BackupRequest{db, LedgerKeyPath(db, key_path), out, GONGKAI_VERSION},
+                        clock.Now());
+  if (!m) {
+    fmt::print(stderr, "备份失败 (backup failed)\n");
+    return Fail(m.error());
+  }
+  std::int64_t bytes = 0;
+  for (const auto& f : m->files) bytes += f.size;
+  fmt::print("已备份到{}：{}个文件，共{}字节（数据库快照、{}个签名密钥），清单 {}/manifest.json。\n", out,
+             m->files.size(), bytes, m->keys.size(), out);
+  PrintSites(m->sites);
+  fmt::print("Backup written to {}: {} files, {} bytes.\n", out, m->files.size(), bytes);
+  return 0;
+}
+
+int RunRestore(const std::string& from, const std::string& db, const std::string& key_path) {
+  auto r = RestoreBackup(MakeBackupStorage(), RestoreRequest{from, db, LedgerKeyPath(db, key_path)});
+  if (!r) {
+    fmt::print(stderr, "恢复失败，未写入任何文件 (restore refused; nothing was written)\n");
+    return Fail(r.error());
+  }
+  fmt::print("已从{}恢复（备份时间{}，{}个文件的校验和全部相符）：\n  数据库：{}\n", from, r->manifest.created_at,
+             r->manifest.files.size(), r->db_file);
+  for (const auto& k : r->key_files) fmt::print("  签名密钥：{}\n", k);
+  PrintSites(r->manifest.sites);
+  fmt::print("启动：gongkai serve --db {}{}\n", r->db_file, key_path.empty() ? "" : " --ledger-key " + key_path);
+  fmt::print("Restored {} from {}.\n", r->db_file, from);
+  return 0;
+}
+
 int RunSiteList(const std::string& db) {
   auto store = OpenStore(db, false);
   if (!store) return Fail(store.error());
@@ -852,6 +915,21 @@ int main(int argc, char** argv) {
   verify->add_option("--proof", v_proof, "包含证明JSON文件（/api/v1/ledger/proof/inclusion） (an inclusion proof)");
   verify->add_option("--checkpoint", v_checkpoint, "签名树头文件（/api/v1/ledger/checkpoint） (a signed tree head)");
   verify->add_option("--key", v_keys, "站点公布的公钥，或每行一个公钥的文件；可重复 (verifier key or file; repeatable)");
+
+  // backup, restore
+  auto* backup = app.add_subcommand(
+      "backup", "在线备份：数据库快照、附件、签名密钥及校验清单，服务运行时也可执行 (consistent online backup)");
+  std::string backup_out;
+  backup->add_option("--db", db, kDbHelp)->capture_default_str();
+  backup->add_option("--ledger-key", ledger_key, ledger_key_help);
+  backup->add_option("--out", backup_out, "备份目录，须为新的或空的目录 (a new or empty directory)")->required();
+  auto* restore = app.add_subcommand(
+      "restore", "从备份恢复到新的数据库：先核对全部校验和，不覆盖已有文件 (restore a backup into a new database)");
+  std::string restore_from, restore_db;
+  restore->add_option("--from", restore_from, "gongkai backup 写出的备份目录 (backup directory)")->required();
+  restore->add_option("--db", restore_db, "新的数据库文件，不得已存在 (new database file)")->required();
+  restore->add_option("--ledger-key", ledger_key,
+                      "签名密钥的恢复位置，默认为数据库文件名加.ledger-key (where the ledger keys go)");
 
   auto* webhook = app.add_subcommand(
       "webhook", "信息推送：发布、修订、撤回时向政务新媒体等渠道推送签名事件 (signed event pushes)");
@@ -1091,6 +1169,8 @@ int main(int argc, char** argv) {
   if (l_rotate->parsed()) return RunLedgerRotate(db, site, ledger_key);
   if (migrate->parsed()) return RunMigrate(migrate_from, migrate_to, site);
   if (dump->parsed()) return RunDump(db, site, ledger_key, dump_out, dump_files);
+  if (backup->parsed()) return RunBackup(db, ledger_key, backup_out);
+  if (restore->parsed()) return RunRestore(restore_from, restore_db, ledger_key);
   if (verify->parsed()) return RunVerify(v_dir, v_record, v_proof, v_checkpoint, v_keys);
   if (remind->parsed()) return RunRemind(db, site, remind_mail, remind_force);
   if (s_reindex->parsed() || s_check->parsed() || s_query->parsed()) {
