@@ -90,7 +90,7 @@ TEST(MetricsTest, ExpositionFormat) {
     ASSERT_NE(end, std::string::npos) << "the exposition must end with a newline";
     const std::string line = text.substr(start, end - start);
     EXPECT_TRUE(line.starts_with("# HELP gongkai_") || line.starts_with("# TYPE gongkai_") ||
-                std::regex_match(line, std::regex(R"(gongkai_[a-z_]+(\{[^}]*\})? [0-9.e+-]+)")))
+                std::regex_match(line, std::regex(R"(gongkai_[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? [0-9.e+-]+)")))
         << line;
     start = end + 1;
   }
@@ -148,7 +148,7 @@ TEST(MetricsTest, RequestLogLines) {
   EXPECT_EQ(FormatRequestText(e), "request id=abc-1 GET /units/{} 200 1.235ms 5120B site=demo");
   // Invalid UTF-8 never breaks the line.
   e.route = "/x\xff";
-  EXPECT_NO_THROW((void)nlohmann::json::parse(FormatRequestJson(e)));
+  EXPECT_TRUE(nlohmann::json::accept(FormatRequestJson(e)));
   EXPECT_EQ(JsonEscape("a\"b\n\\"), "a\\\"b\\n\\\\");
 }
 
