@@ -110,7 +110,16 @@ TEST(OperationsTest, MetricsCountRequestsByRoutePattern) {
   ASSERT_TRUE(nowhere);
   EXPECT_EQ(nowhere->status, 404);
 
-  const std::string after = Metrics(server);
+  // A request is counted just after its last byte is sent, so its client
+  // may ask for /metrics a moment before: wait (bounded) for the counts.
+  std::string after;
+  for (int i = 0; i < 100; ++i) {
+    after = Metrics(server);
+    if (Sample(after, missing) >= missing0 + 3 && Sample(after, units) >= 1 && Sample(after, search) >= 1 &&
+        Sample(after, R"(gongkai_http_requests_total{route="unmatched",method="GET",status="4xx"})") >= 1)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   EXPECT_EQ(Sample(after, missing), missing0 + 3) << after;
   EXPECT_EQ(Sample(after, units), 1) << after;
   EXPECT_EQ(Sample(after, search), 1) << after;
