@@ -2,9 +2,13 @@
 // store and calls the same actions the pages and the API use.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <arpa/inet.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -34,6 +38,7 @@
 #include "codec/rules_codec.h"
 #include "http/annual_view.h"
 #include "http/api.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "net/smtp_mailer.h"
 #include "storage/open_store.h"
@@ -148,10 +153,45 @@ Result<std::unique_ptr<SmtpMailer>> MakeMailer(const MailOptions& m) {
   return std::make_unique<SmtpMailer>(std::move(config));
 }
 
+// spdlog's message as a JSON string's contents (the `%*` flag of the JSON pattern).
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string escaped = metrics::JsonEscape(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+};
+
+// `serve --log-format json`: every spdlog message as one JSON object per
+// line, like the request lines (time in UTC).
+void UseJsonLogs() {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<JsonMessageFlag>('*').set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%*"})");
+  spdlog::set_formatter(std::move(formatter));
+}
+
+// What `serve` adds for operations (logs, metrics, shutdown).
+struct OpsOptions {
+  std::string log_format = "json";
+  std::vector<std::string> metrics_allow;
+  int shutdown_timeout = 20;
+};
+
 // `options` carries what the command line set directly (threads, site,
 // session TTL, attachment limit, reminder time, public URL).
 int RunServe(const std::string& db, const std::string& listen, const std::string& port_file, const MailOptions& mail,
-             ServerOptions options) {
+             ServerOptions options, const OpsOptions& ops) {
+  for (const auto& a : ops.metrics_allow) {
+    in_addr v4{};
+    in6_addr v6{};
+    if (inet_pton(AF_INET, a.c_str(), &v4) != 1 && inet_pton(AF_INET6, a.c_str(), &v6) != 1)
+      return Fail(Error::Invalid(fmt::format("--metrics-allow 的值“{}”不是IP地址（如10.0.0.5或fd00::5）", a),
+                                 "--metrics-allow"));
+  }
+  options.metrics_allow = ops.metrics_allow;
+  options.log_format = ops.log_format == "text" ? ServerOptions::LogFormat::kText : ServerOptions::LogFormat::kJson;
+  if (options.log_format == ServerOptions::LogFormat::kJson) UseJsonLogs();
   const int threads = options.threads;
   auto mailer = MakeMailer(mail);
   if (!mailer) return Fail(mailer.error());
@@ -181,15 +221,36 @@ int RunServe(const std::string& db, const std::string& listen, const std::string
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());
   }
   spdlog::info("gongkai {} 门户已启动 (portal listening): http://{}:{}/ 数据库 (database): {}", GONGKAI_VERSION,
-               options.host, server.bound_port(), db);
-  std::thread signals([&server, set] {
+               options.host, server.bound_port(), RedactedLocation(db));
+  // SIGTERM/SIGINT: stop accepting at once, let the requests in flight
+  // finish, exit 0. If they have not finished after --shutdown-timeout
+  // seconds, or a second signal comes, exit 1 without waiting (what was not
+  // committed is rolled back by the database, as after a crash).
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  std::thread signals([&server, set, finished, timeout = ops.shutdown_timeout] {
     int sig = 0;
     sigwait(&set, &sig);
-    spdlog::info("收到信号{}，正在停止 (stopping)", sig);
-    server.Stop();
+    spdlog::info("收到信号{}，停止接受新连接，等待进行中的请求完成（最多{}秒） (stopping)", sig, timeout);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
+    while (!*finished) {
+      server.Stop();  // again in case the first came before the server ran
+      const timespec tick{0, 100 * 1000 * 1000};
+      if (sigtimedwait(&set, nullptr, &tick) > 0) {
+        spdlog::warn("再次收到信号，立即退出 (second signal: exiting now)");
+        spdlog::default_logger()->flush();
+        std::_Exit(1);
+      }
+      if (std::chrono::steady_clock::now() >= deadline && !*finished) {
+        spdlog::error("{}秒内仍有请求未完成，强制退出 (shutdown timeout: exiting)", timeout);
+        spdlog::default_logger()->flush();
+        std::_Exit(1);
+      }
+    }
   });
   signals.detach();
-  if (auto s = server.Run(); !s) return Fail(s.error());
+  auto ran = server.Run();
+  *finished = true;
+  if (!ran) return Fail(ran.error());
   spdlog::info("已停止 (stopped)");
   return 0;
 }
@@ -855,6 +916,18 @@ int main(int argc, char** argv) {
   serve->add_option("--remind-at", remind_at,
                     "每个工作日此时（北京时间HH:MM）自动生成到期提醒，省略则不启用 (daily reminder time)");
   serve->add_option("--ledger-key", ledger_key, ledger_key_help);
+  OpsOptions ops;
+  serve->add_option("--log-format", ops.log_format,
+                    "日志格式：json（每行一个JSON对象，默认）或text (log format: json or text)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "text"}));
+  serve->add_option("--metrics-allow", ops.metrics_allow,
+                    "除本机外允许读取/metrics的IP地址，可重复 (addresses besides loopback allowed to read /metrics)")
+      ->delimiter(',');
+  serve->add_option("--shutdown-timeout", ops.shutdown_timeout,
+                    "收到停止信号后等待进行中请求完成的最长秒数 (seconds to wait for requests in flight on SIGTERM)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   std::string public_url;
   serve->add_option("--public-url", public_url,
                     "门户对外访问地址，如https://gk.example.gov.cn，用于订阅源和站点地图中的绝对链接；省略则取请求的Host "
@@ -1155,7 +1228,7 @@ int main(int argc, char** argv) {
     options.remind_at = remind_at;
     options.public_url = public_url;
     options.ledger_key_path = LedgerKeyPath(db, ledger_key);
-    return RunServe(db, listen, port_file, serve_mail, std::move(options));
+    return RunServe(db, listen, port_file, serve_mail, std::move(options), ops);
   }
   if (site_add->parsed()) return RunSiteAdd(db, new_site, site_catalog, LedgerKeyPath(db, ledger_key));
   if (site_list->parsed()) return RunSiteList(db);

@@ -2,10 +2,12 @@
 
 #include <fmt/core.h>
 #include <httplib.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <sys/resource.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <condition_variable>
@@ -16,6 +18,7 @@
 #include <unordered_map>
 
 #include "app/calendar_actions.h"
+#include "app/compliance_actions.h"
 #include "app/ledger_actions.h"
 #include "app/webhook_actions.h"
 #include "app/reminder_actions.h"
@@ -29,6 +32,7 @@
 #include "http/api.h"
 #include "http/api_write_routes.h"
 #include "http/display_prefs.h"
+#include "http/metrics.h"
 #include "http/open_data_routes.h"
 #include "http/request_text.h"
 #include "http/snapshot.h"
@@ -50,6 +54,25 @@ void SetSecurityHeaders(httplib::Response& res) {
                  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
   res.set_header("X-Frame-Options", "DENY");
+}
+
+// What the request log and the metrics need of the request the calling
+// thread answers: set before routing, completed after it, consumed by the
+// logger (called once the response is written), then cleared. A request
+// refused before routing (malformed) reaches the logger with `active` false.
+struct RequestTrace {
+  bool active = false;
+  std::chrono::steady_clock::time_point start;
+  std::string id;
+  std::string site;
+};
+thread_local RequestTrace trace;
+
+std::string UtcNowMillis() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  return fmt::format("{}.{:03d}Z", FormatUtc(std::chrono::floor<std::chrono::seconds>(now)).substr(0, 19),
+                     static_cast<int>(ms));
 }
 
 struct CachedResponse {
@@ -91,6 +114,66 @@ struct PortalServer::Impl {
   std::vector<DeadlineRule> rules;  // immutable, from the binary
   SystemClock clock;
   std::shared_ptr<void> admin;  // owns the admin handlers
+
+  // Operations: /metrics, the request log, shutdown.
+  metrics::Registry registry;
+  std::atomic<std::uint64_t> request_counter{0};
+  std::shared_ptr<spdlog::logger> request_log;  // kJson: bare lines on stdout; kText: spdlog's default
+  std::mutex overdue_mu;
+  std::optional<std::chrono::steady_clock::time_point> overdue_at;  // guarded by overdue_mu
+  std::vector<metrics::SiteGauge> overdue;                          // guarded by overdue_mu
+  std::atomic<bool> stop_requested{false};
+  std::mutex stop_mu;
+  bool http_stopped = false;  // guarded by stop_mu: httplib's stop() must run once
+
+  // Per site, the compliance dashboard's 当前逾期未公开 and 期末逾期未公开
+  // for this year (metrics::SiteGauge); computed at most every overdue_cache_seconds (a
+  // scrape in between gets the cached figures). A site whose figures fail
+  // is left out (and logged).
+  std::vector<metrics::SiteGauge> OverdueGauges() {
+    std::lock_guard lock(overdue_mu);
+    const auto now = std::chrono::steady_clock::now();
+    if (overdue_at && now - *overdue_at < std::chrono::seconds(std::max(0, options.overdue_cache_seconds)))
+      return overdue;
+    std::vector<metrics::SiteGauge> fresh;
+    for (const auto& state : AllSites()) {
+      auto snap = Current(*state);
+      auto view = snap ? LoadCompliance(Context{store, clock, Actor::Console(state->site.id)}, (*snap)->catalog, "", "")
+                       : Result<ComplianceView>(Unexpected(snap.error()));
+      if (!view) {
+        spdlog::warn("监测指标：站点{}的逾期数未能计算 (metrics: overdue count failed): {}", state->site.slug,
+                     view.error().Describe());
+        continue;
+      }
+      const auto& f = view->report.site.figures;
+      fresh.push_back({state->site.slug, f.overdue_now(), f.overdue_at_end()});
+    }
+    overdue = std::move(fresh);
+    overdue_at = now;
+    return overdue;
+  }
+
+  // Called by httplib after each response is written (in the worker thread
+  // that answered it): counts it and writes its log line.
+  void LogRequest(const httplib::Request& req, const httplib::Response& res) {
+    metrics::RequestLogEntry e;
+    e.time = UtcNowMillis();
+    e.id = trace.id.empty() ? metrics::RequestId("", ++request_counter) : trace.id;
+    e.method = std::string(metrics::MethodLabel(req.method));
+    e.route = metrics::RouteLabel(req.path, req.matches);
+    e.status = res.status;
+    const double seconds =
+        trace.active ? std::chrono::duration<double>(std::chrono::steady_clock::now() - trace.start).count() : 0.0;
+    e.duration_ms = seconds * 1000;
+    e.bytes = req.method == "HEAD" ? 0 : (res.body.empty() ? res.content_length_ : res.body.size());
+    e.site = trace.site;
+    trace = RequestTrace{};
+    registry.Observe(e.route, e.method, e.status, seconds);
+    if (options.log_format == ServerOptions::LogFormat::kJson && request_log)
+      request_log->info(metrics::FormatRequestJson(e));
+    else
+      spdlog::info(metrics::FormatRequestText(e));
+  }
 
   // The ledger sequencer: appends new publication events to the ledger and
   // signs tree heads (after each burst, and at least daily).
@@ -303,7 +386,11 @@ struct PortalServer::Impl {
   void SendError(const httplib::Request& req, httplib::Response& res, const Error& error,
                  const Catalog* cat = nullptr) {
     int status = api::HttpStatus(error.code);
-    if (status >= 500) spdlog::error("{} {}: {}", req.method, req.path, error.Describe());
+    // The route pattern, never the path itself (it may hold a name); the id
+    // ties this line to the request's log line.
+    if (status >= 500)
+      spdlog::error("请求{}（{} {}）失败 (request failed): {}", trace.id, metrics::MethodLabel(req.method),
+                    metrics::RouteLabel(req.path, req.matches), error.Describe());
     res.status = status;
     if (req.path.starts_with("/api/")) {
       Error shown = error;
@@ -687,6 +774,9 @@ struct PortalServer::Impl {
     });
     display::RegisterDisplayRoutes(http);
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      trace.active = true;
+      trace.start = std::chrono::steady_clock::now();
+      trace.id = metrics::RequestId(req.get_header_value("X-Request-Id"), ++request_counter);
       request_site = Resolve(req.get_header_value("Host"));
       display::BeginRequest(req);
       if (auto part = InvalidUtf8Part(req)) {
@@ -695,7 +785,31 @@ struct PortalServer::Impl {
       }
       return httplib::Server::HandlerResponse::Unhandled;
     });
-    http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain; charset=utf-8"); });
+    // 200 "ok" when the database answers one cheap read (the default site's
+    // revision, which every page reads anyway); 503 otherwise.
+    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-store");
+      if (auto rev = store.Revision(default_site->site.id); !rev) {
+        spdlog::error("健康检查：数据库无法读取 (healthz: store unreadable): {}", rev.error().Describe());
+        res.status = 503;
+        res.set_content("数据库无法读取，服务暂不可用\n", "text/plain; charset=utf-8");
+        return;
+      }
+      res.set_content("ok\n", "text/plain; charset=utf-8");
+    });
+    // Prometheus text format; loopback peers and options.metrics_allow only,
+    // never through a proxy (deploy/nginx/gongkai.conf denies it as well).
+    http.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-store");
+      const bool forwarded = req.has_header("X-Forwarded-For") || req.has_header("Forwarded");
+      if (!metrics::MetricsPeerAllowed(req.remote_addr, options.metrics_allow, forwarded)) {
+        res.status = 403;
+        res.set_content("禁止访问：/metrics 只对本机直接访问和 serve --metrics-allow 列出的地址开放\n",
+                        "text/plain; charset=utf-8");
+        return;
+      }
+      res.set_content(registry.Render(OverdueGauges()), "text/plain; version=0.0.4; charset=utf-8");
+    });
 
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       // Only fill in bodies the handlers did not set (unknown routes, 405...).
@@ -732,8 +846,11 @@ struct PortalServer::Impl {
                                               [this](const httplib::Request& req, httplib::Response& res,
                                                      const Error& e) { SendError(req, res, e); }});
 
-    http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
       SetSecurityHeaders(res);
+      if (trace.id.empty()) trace.id = metrics::RequestId("", ++request_counter);
+      res.set_header("X-Request-Id", trace.id);
+      trace.site = request_site ? request_site->site.slug : std::string();
       // A request refused before routing (malformed) must not inherit this
       // one's display mode or site.
       display::SetCurrentPrefs({});
@@ -794,6 +911,10 @@ Status PortalServer::Bind() {
   // Every site's key now, so that a bad key file stops the start.
   for (const auto& st : im.AllSites()) GK_CHECK(im.KeyOf(st->site));
   im.Routes();
+  if (im.options.log_format == ServerOptions::LogFormat::kJson)
+    im.request_log = std::make_shared<spdlog::logger>("request", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  if (im.request_log) im.request_log->set_pattern("%v");
+  im.http.set_logger([&im](const httplib::Request& req, const httplib::Response& res) { im.LogRequest(req, res); });
   if (im.options.port == 0) {
     im.port = im.http.bind_to_any_port(im.options.host);
     if (im.port <= 0)
@@ -814,7 +935,8 @@ Status PortalServer::Run() {
   auto& im = *impl_;
   if (im.remind_minute >= 0) im.timer = std::thread([&im] { im.TimerLoop(); });
   im.sequencer = std::thread([&im] { im.SequencerLoop(); });
-  const bool ok = im.http.listen_after_bind();
+  // A Stop() before this point finds httplib not yet running: honoured here.
+  const bool ok = im.stop_requested ? true : im.http.listen_after_bind();
   {
     std::lock_guard lock(im.timer_mu);
     im.timer_stop = true;
@@ -827,7 +949,13 @@ Status PortalServer::Run() {
 }
 
 void PortalServer::Stop() {
-  if (impl_ && impl_->http.is_running()) impl_->http.stop();
+  if (!impl_) return;
+  impl_->stop_requested = true;
+  std::lock_guard lock(impl_->stop_mu);
+  if (!impl_->http_stopped && impl_->http.is_running()) {
+    impl_->http.stop();
+    impl_->http_stopped = true;
+  }
 }
 
 Result<int> ParseTimeOfDay(const std::string& text, const std::string& field) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/mail.h"
@@ -50,6 +51,20 @@ struct ServerOptions {
   std::string ledger_key_path;
   // How often the ledger sequencer looks for new publication events.
   int ledger_interval_ms = 1000;
+
+  // Operations. One request log line per answered request (route pattern,
+  // status, duration, bytes, site, request id; never a client address,
+  // query string, cookie, token or user): a JSON object (kJson, the
+  // default; pair with a JSON spdlog pattern, see cli/main.cc) or a text
+  // line through spdlog (kText).
+  enum class LogFormat { kJson, kText };
+  LogFormat log_format = LogFormat::kJson;
+  // Who may read /metrics besides loopback peers: exact IP addresses
+  // (e.g. the Prometheus server's). A request forwarded by a proxy
+  // (X-Forwarded-For / Forwarded) is always refused.
+  std::vector<std::string> metrics_allow;
+  // How long /metrics reuses the per-site overdue counts it computed.
+  int overdue_cache_seconds = 60;
 };
 
 // "HH:MM" (00:00-23:59) as minutes after midnight; Error::Invalid naming `field`.
@@ -68,7 +83,10 @@ class PortalServer {
   int bound_port() const;
   // Serves until Stop() is called from another thread or a signal handler.
   [[nodiscard]] Status Run();
-  // Thread-safe; in-flight requests finish.
+  // Thread-safe and idempotent; may be called before Run() (Run() then
+  // returns at once). Stops accepting connections at once; Run() returns
+  // when the requests in flight have been answered (a keep-alive
+  // connection is closed after its current request).
   void Stop();
 
  private:
