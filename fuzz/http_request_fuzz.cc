@@ -148,6 +148,12 @@ struct Portal {
     char tmpl[] = "/tmp/gongkai-http-fuzz-XXXXXX";
     if (!mkdtemp(tmpl)) Die("mkdtemp");
     dir = tmpl;
+    static std::filesystem::path to_remove;
+    to_remove = dir;
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(to_remove, ec);
+    });
     store = Must(SqliteStore::Open((dir / "fuzz.db").string(), 4), "open");
     (void)Must(store->Migrate(), "migrate");
     Catalog seed = Must(LoadSeedCatalog(), "seed catalogue");
