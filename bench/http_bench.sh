@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 "$BUILD/gongkai" init --db "$work/bench.db" >/dev/null
 "$BUILD/gongkai" serve --db "$work/bench.db" --listen 127.0.0.1:0 --port-file "$work/port" --threads 96 \
-  2>"$work/gongkai.log" &
+  >"${GK_STDOUT:-$work/gongkai.log}" 2>"$work/gongkai.err" &
 gk_pid=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 gk_port=$(cat "$work/port")
