@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 
+#include "tests/blackbox/draft_json.h"
 #include "tests/blackbox/harness.h"
 #include "tests/blackbox/web_session.h"
 
@@ -115,15 +116,7 @@ class ApiTokensTest : public ::testing::Test {
   }
 
   static std::string DraftJson(const std::string& unit, const std::string& title) {
-    return json{{"unit", unit},
-                {"item", 12},
-                {"element", "采购合同"},
-                {"formed_on", "2026-11-02"},
-                {"title", title},
-                {"body", "采购合同正文。"},
-                {"genre", "公告"},
-                {"channels", {"门户网站"}}}
-        .dump();
+    return ApiDraftJson(unit, title);
   }
 
   static std::string ErrorField(const Reply& r) { return r.body["error"].value("field", ""); }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/crypto.h"
+#include "tests/blackbox/draft_json.h"
 #include "tests/blackbox/harness.h"
 #include "tests/blackbox/web_session.h"
 
@@ -122,15 +123,7 @@ TEST(BackupTest, RoundTripUnderWriteLoad) {
         };
         const std::string title = "备份期间发布 " + std::to_string(t) + "-" + std::to_string(i);
         auto created = call("/api/v1/records", liaison,
-                            json{{"unit", kCzj},
-                                 {"item", 12},
-                                 {"element", "采购合同"},
-                                 {"formed_on", "2026-11-02"},
-                                 {"title", title},
-                                 {"body", "采购合同正文。"},
-                                 {"genre", "公告"},
-                                 {"channels", {"门户网站"}}}
-                                .dump());
+                            ApiDraftJson(kCzj, title));
         if (!created || created->status != 201) {
           fail(title + " create: " + (created ? created->body : "no response"));
           continue;

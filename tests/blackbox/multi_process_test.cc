@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/blackbox/draft_json.h"
 #include "tests/blackbox/harness.h"
 
 namespace gongkai::testing {
@@ -61,15 +62,7 @@ TEST(MultiProcessTest, TwoServersPublishingAtOnceLoseNothingAndRepeatNoIndexNumb
         };
         const std::string title = "并发发布测试 " + std::to_string(t) + "-" + std::to_string(i);
         auto created = call("/api/v1/records", liaison,
-                            json{{"unit", "区财政局"},
-                                 {"item", 12},
-                                 {"element", "采购合同"},
-                                 {"formed_on", "2026-11-02"},
-                                 {"title", title},
-                                 {"body", "采购合同正文。"},
-                                 {"genre", "公告"},
-                                 {"channels", {"门户网站"}}}
-                                .dump());
+                            ApiDraftJson("区财政局", title));
         if (!created || created->status != 201) {
           std::lock_guard lock(mu);
           failures.push_back(title + " create: " + (created ? created->body : "no response"));

@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/blackbox/draft_json.h"
 #include "tests/blackbox/harness.h"
 #include "tests/blackbox/web_session.h"
 
@@ -47,17 +48,7 @@ std::string TokenSecret(const std::string& db) {
   return s;
 }
 
-std::string DraftJson(const std::string& title) {
-  return json{{"unit", "区财政局"},
-              {"item", 12},
-              {"element", "采购合同"},
-              {"formed_on", "2026-11-02"},
-              {"title", title},
-              {"body", "采购合同正文。"},
-              {"genre", "公告"},
-              {"channels", {"门户网站"}}}
-      .dump();
-}
+std::string DraftJson(const std::string& title) { return ApiDraftJson("区财政局", title); }
 
 // The value of the sample `series` (name and labels exactly as exposed) in
 // an exposition; -1 when absent.
