@@ -204,6 +204,19 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+pid_t SpawnWithLog(std::vector<std::string> args, const std::filesystem::path& log, bool append) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    auto argv = Argv(args);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
 ServerProcess::ServerProcess(std::filesystem::path db, std::vector<std::string> extra_args)
     : db_(std::move(db)), extra_(std::move(extra_args)) {}
 
@@ -216,22 +229,13 @@ bool ServerProcess::Start() {
   args.insert(args.end(), extra_.begin(), extra_.end());
   args = WithBackend(std::move(args));
   args.insert(args.begin(), GONGKAI_BIN);
-  auto log = dir_ / "server.log";
-  pid_ = fork();
-  if (pid_ == 0) {
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    auto argv = Argv(args);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
+  pid_ = SpawnWithLog(std::move(args), dir_ / "server.log");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      fprintf(stderr, "server exited early:\n%s\n", ReadFile(log).c_str());
+      fprintf(stderr, "server exited early:\n%s\n", ReadFile(log_path()).c_str());
       return false;
     }
     if (std::filesystem::exists(port_file)) {

@@ -37,6 +37,11 @@ std::string DbLocation(const std::filesystem::path& db);
 CommandResult RunGongkai(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
                          const std::string& stdin_data = "");
 
+// Starts `args` (args[0] is the program) in a child process with standard
+// output and error written to `log` (truncated, or appended to when
+// `append`); returns the child's pid (-1 if fork failed).
+pid_t SpawnWithLog(std::vector<std::string> args, const std::filesystem::path& log, bool append = false);
+
 // A fresh directory removed at destruction.
 class TempDir {
  public:

@@ -77,18 +77,7 @@ class KillableServer {
       args.push_back("--ledger-key");
       args.push_back(db_.string() + ".ledger-key");
     }
-    const std::string log = (dir_ / "server.log").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    pid_ = SpawnWithLog(std::move(args), dir_ / "server.log", /*append=*/true);
   }
 
   // Starts the server and waits (up to 30 s) until /healthz answers. False
