@@ -62,10 +62,18 @@ struct Auth {
   bool must_change_password = false;
 };
 
+// A form field, from a URL-encoded body or a multipart one. Forms with long
+// text (a record's body, the annual mapping) are sent multipart: cpp-httplib
+// refuses URL-encoded bodies over 8 KiB (a compile-time limit of Debian's
+// library), which is about 900 Chinese characters once percent-encoded.
 std::string Field(const httplib::Request& req, const std::string& name) {
   if (req.has_param(name.c_str())) return req.get_param_value(name.c_str());
   if (req.has_file(name.c_str())) return req.get_file_value(name.c_str()).content;
   return {};
+}
+
+bool HasField(const httplib::Request& req, const std::string& name) {
+  return req.has_param(name.c_str()) || req.has_file(name.c_str());
 }
 
 bool IsSecure(const httplib::Request& req) { return req.get_header_value("X-Forwarded-Proto") == "https"; }
@@ -659,7 +667,7 @@ class Admin {
     Result<Record> r = action(Ctx(a), *id);
     if (!r) {
       RecordContent typed = ContentFromForm(req);
-      bool edit = req.has_param("title");
+      bool edit = HasField(req, "title");
       return ActionFailed(req, res, a, r.error(), [&](const std::string& e) {
         RecordPage(req, res, *id, "", e, 400, edit ? &typed : nullptr);
       });

@@ -818,6 +818,8 @@ struct PortalServer::Impl {
       if (!res.body.empty()) return;
       Error e = res.status == 404 ? Error::NotFound("您访问的页面不存在，可能已被移除或地址有误。")
                                   : Error::Invalid("请求有误，服务器无法处理。");
+      if (res.status == 413)  // a URL-encoded form over 8 KiB, or a body over the attachment limit
+        e = Error::Invalid("提交的内容超过了服务器允许的大小。请刷新页面后重新提交；附件请通过“上传附件”提交。");
       if (res.status >= 500) e = Error::Internal("服务器内部错误");
       int status = res.status;
       auto snap = LastSnapshot();

@@ -1197,5 +1197,56 @@ TEST_F(RecordsTest, XssInRecordFieldsIsEscaped) {
   check("admin record page (leader)", Page(RecordPath(draft), czj_leader_));
 }
 
+// A record's body of several thousand characters (a subsidy list, a contract
+// summary): every Chinese character is 9 bytes in a URL-encoded form, and
+// cpp-httplib refuses URL-encoded bodies over 8 KiB, so the record form is
+// multipart (as a browser sends it, given the form's enctype).
+TEST_F(RecordsTest, LongBodyThroughTheForm) {
+  std::string body;
+  for (int i = 0; body.size() < 3000 * 3; ++i) body += "第" + std::to_string(i) + "户补助资金已发放到位。";
+  body += "长正文结束标记";
+  std::string form = Page("/admin/records/new", czj_liaison_);
+  static const std::regex record_form(R"re(<form method="post" action="/admin/records" enctype="multipart/form-data")re");
+  ASSERT_TRUE(std::regex_search(form, record_form)) << "the record form is not multipart";
+
+  auto multipart = [](const httplib::Params& params) {
+    httplib::MultipartFormDataItems items;
+    for (const auto& [k, v] : params) items.push_back({k, v, "", ""});
+    return items;
+  };
+  auto res = WebPostMultipart(*server_, "/admin/records",
+                              multipart(With(Content("长正文的采购公告", body),
+                                             {{"unit", kCzj}, {"target", "12/采购合同"}, {"formed_on", "2026-11-02"}})),
+                              *czj_liaison_);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 303) << ErrorBox(res->body);
+  static const std::regex re(R"(^/admin/records/(\d+)$)");
+  std::smatch m;
+  std::string loc = res->get_header_value("Location");
+  ASSERT_TRUE(std::regex_match(loc, m, re)) << loc;
+  const std::int64_t id = std::stoll(m[1].str());
+  std::string page = Page(RecordPath(id), czj_liaison_);
+  EXPECT_TRUE(Has(page, "长正文结束标记")) << "the end of the long body was lost";
+  EXPECT_TRUE(Has(page, "enctype=\"multipart/form-data\"")) << "the edit form is not multipart";
+
+  // Editing the draft with a longer body, through the same form.
+  const std::string longer = body + "修改后追加的段落";
+  auto edit = WebPostMultipart(*server_, RecordPath(id), multipart(Content("长正文的采购公告", longer)), *czj_liaison_);
+  ASSERT_TRUE(edit);
+  EXPECT_EQ(edit->status, 200) << ErrorBox(edit->body);
+  EXPECT_TRUE(Has(Page(RecordPath(id), czj_liaison_), "修改后追加的段落"));
+
+  // The same body URL-encoded (an old page, a script) is refused with a
+  // message, and nothing is written.
+  const std::string before = Dump();
+  auto old = WebPost(*server_, "/admin/records",
+                     With(Content("不应保存的长正文", body), {{"unit", kCzj}, {"target", "12/采购合同"}, {"formed_on", "2026-11-02"}}),
+                     *czj_liaison_);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, 413);
+  EXPECT_TRUE(Has(old->body, "提交的内容超过了服务器允许的大小")) << ErrorBox(old->body);
+  EXPECT_EQ(Dump(), before);
+}
+
 }  // namespace
 }  // namespace gongkai::testing
