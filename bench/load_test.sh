@@ -29,7 +29,7 @@ SERVER_THREADS="${SERVER_THREADS:-64}"
 FRONTS="${FRONTS:-direct nginx nginx_cache}"
 TARGETS="${TARGETS:-home item record search api_records api_search}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (scripts/setup.sh)"; exit 1; }
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+source scripts/lib/local_nginx.sh
 
 # Every connection is a file descriptor for wrk, nginx (two per connection)
 # and the server: raise the soft limit to the hard one.
@@ -59,21 +59,15 @@ for _ in $(seq 300); do [ -s "$work/port" ] && break; sleep 0.1; done
 gk_port=$(cat "$work/port")
 
 # nginx as a non-root user on a free port, with the repository's site file
-# (its limits and proxy settings) and this run's upstream, as in
-# bench/scaling_bench.sh and tests/deploy/nginx_front.sh.
-front=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
-awk -v ups="    server 127.0.0.1:$gk_port;" -v front="$front" '
-  /^upstream gongkai_app/ { print; print ups; inup = 1; next }
-  inup && /server 127\.0\.0\.1/ { next }
-  inup && /^}/ { inup = 0 }
-  { sub(/listen 80;/, "listen 127.0.0.1:" front ";"); sub(/^    server_name .*/, "    server_name _;"); print }
-' deploy/nginx/gongkai.conf >"$work/site.conf"
+# (its limits and proxy settings) and this run's upstream
+# (scripts/lib/local_nginx.sh).
+front=$(free_port)
+local_site deploy/nginx/gongkai.conf "$front" "$gk_port" >"$work/site.conf"
 # The "nginx_cache" front: the same site on another port with a 1-second
 # micro-cache of public answers (key: host, URI and the 大字版/高对比度
 # cookie; never for a signed-in session or an API token; nginx by default
 # stores nothing that sets a cookie or says no-store/private, as admin pages do).
-front_c=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+front_c=$(free_port)
 awk -v front="$front_c" '
   { gsub(/gongkai_app/, "gongkai_app_c"); sub(/listen 127\.0\.0\.1:[0-9]+;/, "listen 127.0.0.1:" front ";") }
   /^        proxy_pass / { print
@@ -87,30 +81,11 @@ awk -v front="$front_c" '
     next }
   { print }
 ' "$work/site.conf" >"$work/site_cache.conf"
-user_line=""
-[ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
-cat >"$work/nginx.conf" <<NGX
-$user_line
-worker_processes auto;
-worker_rlimit_nofile $((CONNECTIONS * 4 + 1024));
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections $((CONNECTIONS * 3 + 512)); }
-http {
-  access_log off;
-  client_body_temp_path $work/tmp/body;
-  proxy_temp_path $work/tmp/proxy;
-  fastcgi_temp_path $work/tmp/fcgi;
-  uwsgi_temp_path $work/tmp/uwsgi;
-  scgi_temp_path $work/tmp/scgi;
+start_local_nginx "$work" "  access_log off;
   proxy_cache_path $work/tmp/cache keys_zone=gongkai_micro:10m max_size=256m inactive=60s;
   include $work/site.conf;
-  include $work/site_cache.conf;
-}
-NGX
-"$NGINX" -t -q -c "$work/nginx.conf" -p "$work"
-"$NGINX" -c "$work/nginx.conf" -p "$work"
-for _ in $(seq 100); do [ -s "$work/nginx.pid" ] && break; sleep 0.1; done
+  include $work/site_cache.conf;" $((CONNECTIONS * 3 + 512)) "worker_processes auto;
+worker_rlimit_nofile $((CONNECTIONS * 4 + 1024));"
 
 rec=$(curl -fsS "http://127.0.0.1:$gk_port/api/v1/records?limit=1" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["records"][0]["id"])')

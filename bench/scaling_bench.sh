@@ -19,7 +19,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-32}"
 BACKEND="${BACKEND:-sqlite}"
 command -v wrk >/dev/null || { echo "wrk is missing: run scripts/setup.sh"; exit 1; }
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+source scripts/lib/local_nginx.sh
 
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -41,13 +41,10 @@ if [ "$BACKEND" = postgres ]; then
   db=("--db" "${admin%/postgres}/bench" "--ledger-key" "$work/bench.ledger-key")
 fi
 "$BUILD/gongkai" init "${db[@]}" --demo >/dev/null
-front=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
-user_line=""
-[ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
+front=$(free_port)
 
 run() {  # run N: N servers behind nginx; prints "page req/s" lines
-  local n="$1" i upstream=""
+  local n="$1" i
   for i in $(seq 1 "$n"); do
     "$BUILD/gongkai" serve "${db[@]}" --listen 127.0.0.1:0 --port-file "$work/port$i" \
       --threads "$THREADS" >"$work/serve$i.log" 2>&1 &
@@ -55,35 +52,15 @@ run() {  # run N: N servers behind nginx; prints "page req/s" lines
   done
   for i in $(seq 1 "$n"); do
     for _ in $(seq 300); do [ -s "$work/port$i" ] && break; sleep 0.1; done
-    upstream+="    server 127.0.0.1:$(cat "$work/port$i");\n"
   done
-  # The repository's site, with this run's ports and upstream list.
-  awk -v ups="$upstream" -v front="$front" '
-    /^upstream gongkai_app/ { print; inup = 1; printf "%s", ups; next }
-    inup && /server 127\.0\.0\.1/ { next }
-    inup && /^}/ { inup = 0 }
-    { sub(/listen 80;/, "listen 127.0.0.1:" front ";"); sub(/^    server_name .*/, "    server_name _;"); print }
-  ' deploy/nginx/gongkai.conf | sed 's/\\n/\n/g' >"$work/site.conf"
-  cat >"$work/nginx.conf" <<NGX
-$user_line
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
+  # The repository's site, with this run's ports and upstream list
+  # (scripts/lib/local_nginx.sh).
+  local ports=()
+  for i in $(seq 1 "$n"); do ports+=("$(cat "$work/port$i")"); done
+  local_site deploy/nginx/gongkai.conf "$front" "${ports[@]}" >"$work/site.conf"
+  start_local_nginx "$work" "  access_log off;
   keepalive_requests 100000;
-  client_body_temp_path $work/tmp/body;
-  proxy_temp_path $work/tmp/proxy;
-  fastcgi_temp_path $work/tmp/fcgi;
-  uwsgi_temp_path $work/tmp/uwsgi;
-  scgi_temp_path $work/tmp/scgi;
-  include $work/site.conf;
-}
-NGX
-  "$NGINX" -t -q -c "$work/nginx.conf" -p "$work"
-  "$NGINX" -c "$work/nginx.conf" -p "$work"
-  sleep 0.5
+  include $work/site.conf;"
   local rec
   rec=$(curl -fsS "http://127.0.0.1:$front/api/v1/records?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"][0]["id"])')
   for page in / /items/12 "/records/$rec" "/search?q=%E5%85%AC%E5%91%8A"; do

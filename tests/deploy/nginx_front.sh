@@ -10,6 +10,7 @@ src="$2"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$nginx_bin" ] || { echo "nginx not installed: skipped"; exit 77; }
 command -v curl >/dev/null || { echo "curl not installed: skipped"; exit 77; }
+source "$src/scripts/lib/local_nginx.sh"
 
 d="$(mktemp -d)"
 pids=()
@@ -37,7 +38,7 @@ p1="$(cat "$d/port1")"
 p2="$(cat "$d/port2")"
 
 # A free port for nginx.
-front="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+front="$(free_port)"
 
 # The repository's site config with this run's ports.
 sed -e "s/listen 80;/listen 127.0.0.1:$front;/" \
@@ -45,30 +46,9 @@ sed -e "s/listen 80;/listen 127.0.0.1:$front;/" \
     "$src/deploy/nginx/gongkai.conf" >"$d/site.conf"
 grep -q "127.0.0.1:$p1" "$d/site.conf" && grep -q "127.0.0.1:$p2" "$d/site.conf" ||
   { echo "FAIL: deploy/nginx/gongkai.conf no longer lists 127.0.0.1:8081 and :8082"; exit 1; }
-mkdir -p "$d/tmp"
-chmod 777 "$d/tmp"
-user_line=""
-[ "$(id -u)" -eq 0 ] && user_line="user nobody nogroup;"
-cat >"$d/nginx.conf" <<CONF
-$user_line
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/nginx-error.log;
-events { worker_connections 256; }
-http {
-  log_format up '\$host \$status \$upstream_addr';
+start_local_nginx "$d" "  log_format up '\$host \$status \$upstream_addr';
   access_log $d/access.log up;
-  client_body_temp_path $d/tmp/body;
-  proxy_temp_path $d/tmp/proxy;
-  fastcgi_temp_path $d/tmp/fcgi;
-  uwsgi_temp_path $d/tmp/uwsgi;
-  scgi_temp_path $d/tmp/scgi;
-  include $d/site.conf;
-}
-CONF
-"$nginx_bin" -t -p "$d" -c "$d/nginx.conf" 2>"$d/nginx-t.log" || { echo "FAIL: nginx -t"; cat "$d/nginx-t.log"; exit 1; }
-"$nginx_bin" -p "$d" -c "$d/nginx.conf"
-for _ in $(seq 1 100); do [ -s "$d/nginx.pid" ] && break; sleep 0.1; done
+  include $d/site.conf;" 256 "worker_processes 1;" || { echo "FAIL: nginx did not accept or run the site"; exit 1; }
 
 fail=0
 for n in $(seq 1 10); do
