@@ -182,7 +182,13 @@ std::vector<std::vector<std::string>> RecordTable(const Catalog& catalog, const 
 
 std::string RecordCsv(const Catalog& catalog, const std::vector<Record>& records) {
   std::string out(csv::kUtf8Bom);
-  for (const auto& row : RecordTable(catalog, records)) out += csv::FormatRow(row);
+  // Titles and withdrawal reasons are typed by the units' staff: guarded
+  // against formula injection. XLSX cells are written as strings, so the
+  // workbook needs no guard and keeps the text as typed.
+  for (auto& row : RecordTable(catalog, records)) {
+    for (auto& field : row) field = csv::SpreadsheetText(field);
+    out += csv::FormatRow(row);
+  }
   return out;
 }
 

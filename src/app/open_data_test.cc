@@ -276,6 +276,19 @@ TEST_F(OpenDataTest, ExportsCarryTheSameRowsAsCsvAndXlsx) {
   ASSERT_EQ(back->size(), rows->size());
   for (std::size_t i = 0; i < rows->size(); ++i) EXPECT_EQ((*back)[i].fields, (*rows)[i].fields) << i;
   EXPECT_EQ((*rows)[1].fields[1], "含,逗号和\"引号\"的标题");
+  // A title that a spreadsheet would evaluate: text in the CSV, as typed in
+  // the workbook.
+  Published("区财政局", 12, "=HYPERLINK(\"http://example.com\",\"点击\")");
+  auto three = AllPublicRecords(*store_, site_.id, *Parse({}), 100);
+  ASSERT_TRUE(three.has_value());
+  auto guarded = csv::Parse(RecordCsv(catalog_, *three));
+  ASSERT_TRUE(guarded.has_value());
+  auto book = ReadXlsxFirstSheet(*RecordXlsx(catalog_, *three));
+  ASSERT_TRUE(book.has_value());
+  ASSERT_EQ(guarded->size(), 4u);
+  ASSERT_EQ(book->size(), 4u);
+  EXPECT_EQ((*guarded)[3].fields[1], "'=HYPERLINK(\"http://example.com\",\"点击\")");
+  EXPECT_EQ((*book)[3].fields[1], "=HYPERLINK(\"http://example.com\",\"点击\")");
   // Over the cap: refused, naming the limit.
   auto capped = AllPublicRecords(*store_, site_.id, *Parse({}), 1);
   ASSERT_FALSE(capped.has_value());

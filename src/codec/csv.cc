@@ -104,4 +104,10 @@ std::string FormatRow(const std::vector<std::string>& fields) {
   return out;
 }
 
+std::string SpreadsheetText(std::string_view field) {
+  if (!field.empty() && std::string_view("=+-@\t\r").find(field.front()) != std::string_view::npos)
+    return "'" + std::string(field);
+  return std::string(field);
+}
+
 }  // namespace gongkai::csv

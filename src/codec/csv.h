@@ -25,6 +25,12 @@ std::string Escape(std::string_view field);
 // One record terminated by CRLF (as RFC 4180 and Excel expect).
 std::string FormatRow(const std::vector<std::string>& fields);
 
+// For a CSV file meant to be opened in a spreadsheet program, of text that
+// others typed (CSV injection): a field that begins with = + - @ or a tab or
+// carriage return gets a leading apostrophe, so Excel and WPS show it as
+// text instead of evaluating it as a formula. Other fields are unchanged.
+std::string SpreadsheetText(std::string_view field);
+
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 }  // namespace gongkai::csv

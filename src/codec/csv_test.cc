@@ -36,5 +36,12 @@ TEST(Csv, RefusesMalformedInputNamingTheLine) {
   }
 }
 
+TEST(Csv, SpreadsheetTextGuardsFormulaStarts) {
+  for (std::string_view f : {"=HYPERLINK(\"http://x\",\"点击\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"})
+    EXPECT_EQ(SpreadsheetText(f), "'" + std::string(f)) << f;
+  for (std::string_view f : {"", "关于=的说明", "2026-11-02", "U0001-2026-000001", "'已有撇号", "a=b"})
+    EXPECT_EQ(SpreadsheetText(f), f) << f;
+}
+
 }  // namespace
 }  // namespace gongkai::csv
