@@ -134,12 +134,16 @@ Status ValidateRecordContent(const RecordContent& c) {
   if (std::find(c.channels.begin(), c.channels.end(), kNoticeBoardChannel) != c.channels.end() &&
       std::none_of(c.attachments.begin(), c.attachments.end(), [](const Attachment& a) { return a.evidence; }))
     return Unexpected(Error::Invalid("公开渠道含“公示栏”，请上传公示栏张贴照片作为证据", "channels"));
-  for (const char* f : {"doc_number", "genre", "topic"}) {
-    const std::string& v = std::string_view(f) == "doc_number" ? c.doc_number
-                           : std::string_view(f) == "genre"    ? c.genre
-                                                               : c.topic;
-    if (CodePoints(v) > 100) return Unexpected(Error::Invalid("内容过长（最多100个字）", f));
-  }
+  struct Short {
+    const char* field;
+    const char* label;
+    const std::string& value;
+  };
+  for (const Short& f : {Short{"doc_number", "文号", c.doc_number}, Short{"genre", "体裁", c.genre},
+                         Short{"topic", "主题分类", c.topic}})
+    if (CodePoints(f.value) > 100)
+      return Unexpected(Error::Invalid(fmt::format("{}过长（最多100个字，收到{}个字）", f.label, CodePoints(f.value)),
+                                       f.field));
   return Ok();
 }
 

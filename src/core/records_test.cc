@@ -30,6 +30,28 @@ TEST(RecordContent, NoticeBoardChannelNeedsPhotoEvidence) {
   EXPECT_TRUE(ValidateRecordContent(c).has_value());
 }
 
+TEST(RecordContent, OverlongShortFieldsAreNamed) {
+  struct Case {
+    std::string RecordContent::*member;
+    const char* field;
+    const char* label;
+  };
+  for (const Case& k : {Case{&RecordContent::doc_number, "doc_number", "文号"},
+                        Case{&RecordContent::genre, "genre", "体裁"}, Case{&RecordContent::topic, "topic", "主题分类"}}) {
+    RecordContent c = Valid();
+    std::string text;
+    for (int i = 0; i < 101; ++i) text += "字";
+    c.*k.member = text;
+    auto refused = ValidateRecordContent(c);
+    ASSERT_FALSE(refused.has_value()) << k.field;
+    EXPECT_EQ(refused.error().field, k.field);
+    EXPECT_EQ(refused.error().message, std::string(k.label) + "过长（最多100个字，收到101个字）");
+    text.resize(text.size() - 3);  // 100 characters: accepted
+    c.*k.member = text;
+    EXPECT_TRUE(ValidateRecordContent(c).has_value()) << k.field;
+  }
+}
+
 TEST(RecordContent, EvidenceAloneIsNoContent) {
   RecordContent c = Valid();
   c.body.clear();
