@@ -162,6 +162,17 @@ Result<Registration> ReviewPaperForm(const Context& ctx, std::int64_t round_id, 
   return r;
 }
 
+Result<StoredFile> LoadPaperFormScan(const Context& ctx, const std::string& sha256) {
+  GK_CHECK(Authorize(ctx.actor, Action::kViewRoll));
+  GK_TRY(rounds, ctx.store.ListRounds(ctx.actor.site_id));
+  for (const auto& round : rounds) {
+    GK_TRY(regs, ctx.store.ListRegistrations(round.id));
+    for (const auto& reg : regs)
+      if (!reg.scan_sha256.empty() && reg.scan_sha256 == sha256) return ctx.store.GetFile(sha256);
+  }
+  return Unexpected(Error::NotFound("没有这份登记表扫描件"));
+}
+
 Result<Roll> LoadRoll(const Context& ctx, const Catalog& catalog, std::int64_t round_id) {
   GK_CHECK(Authorize(ctx.actor, Action::kViewRoll));
   GK_TRY(round, ctx.store.GetRound(ctx.actor.site_id, round_id));

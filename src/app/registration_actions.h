@@ -56,6 +56,11 @@ struct Roll {
 // One unit's row (kViewOwnRegistration: own unit for liaisons and leaders).
 [[nodiscard]] Result<RollRow> LoadUnitRegistration(const Context& ctx, const Catalog& catalog,
                                                    std::int64_t round_id, const std::string& unit);
+// The stored scan of a signed paper form (kViewRoll), by its SHA-256: only
+// a scan registered in one of this site's rounds. Files are stored once by
+// content for every site, so the hash alone must not reach another site's
+// scans or any draft's attachment; anything else is "not found".
+[[nodiscard]] Result<StoredFile> LoadPaperFormScan(const Context& ctx, const std::string& sha256);
 // The roll as an Excel workbook: one row per unit.
 [[nodiscard]] Result<std::string> ExportRollXlsx(const Context& ctx, const Catalog& catalog, std::int64_t round_id);
 

@@ -350,20 +350,7 @@ class Admin {
     });
     http.Get(R"(/admin/files/([0-9a-f]{64}))", [this](const httplib::Request& req, httplib::Response& res) {
       Auth a = Authenticate(req);
-      if (auto s = Authorize(a.actor, Action::kViewRoll); !s) return SendError(req, res, a, s.error());
-      // Only the scan of a paper form of this site's rounds: files are kept
-      // by content for every site, and drafts' attachments are not the roll's.
-      const std::string sha = req.matches[1];
-      auto rounds = d_.store.ListRounds(d_.site().id);
-      if (!rounds) return SendError(req, res, a, rounds.error());
-      bool scan_of_site = false;
-      for (const auto& round : *rounds) {
-        auto regs = d_.store.ListRegistrations(round.id);
-        if (!regs) return SendError(req, res, a, regs.error());
-        for (const auto& reg : *regs) scan_of_site = scan_of_site || reg.scan_sha256 == sha;
-      }
-      if (!scan_of_site) return SendError(req, res, a, Error::NotFound("没有这份登记表扫描件"));
-      auto f = d_.store.GetFile(sha);
+      auto f = LoadPaperFormScan(Ctx(a), req.matches[1]);
       if (!f) return SendError(req, res, a, f.error());
       res.set_header("Content-Disposition", fmt::format("attachment; filename=\"scan-{}\"", f->sha256.substr(0, 12)));
       res.set_header("Cache-Control", "private, no-store");
