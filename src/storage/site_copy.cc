@@ -207,6 +207,79 @@ Result<std::vector<std::string>> CountDifferences(sqlite::Connection& lite, pqxx
   return diffs;
 }
 
+// A calendar version's days, one "day|off|name|notice year|position" line
+// each, in date order; the same text from either database when the days are
+// the same.
+Result<std::string> LiteCalendarDays(sqlite::Connection& lite, std::int64_t version_id) {
+  std::string out;
+  GK_CHECK(EachRow(lite,
+                   fmt::format("SELECT day, off, name, notice_year, position FROM calendar_days WHERE version_id = {} "
+                               "ORDER BY day",
+                               version_id),
+                   [&](const sqlite::Statement& st) -> Status {
+                     out += fmt::format("{}|{}|{}|{}|{}\n", st.Text(0), st.Int(1) != 0 ? 1 : 0, st.Text(2), st.Int(3),
+                                        st.Int(4));
+                     return {};
+                   }));
+  return out;
+}
+
+std::string PgCalendarDays(pqxx::work& tx, std::int64_t version_id) {
+  std::string out;
+  for (const auto& r : tx.exec_params(
+           "SELECT day, off, name, notice_year, position FROM calendar_days WHERE version_id = $1 ORDER BY day",
+           version_id))
+    out += fmt::format("{}|{}|{}|{}|{}\n", r[0].c_str(), r[1].as<bool>() ? 1 : 0, r[2].c_str(), r[3].as<long long>(),
+                       r[4].as<long long>());
+  return out;
+}
+
+// The first line of `a` that `b` does not have at the same place.
+std::string FirstDifferentLine(const std::string& a, const std::string& b) {
+  std::size_t at = 0;
+  while (at < a.size() && at < b.size() && a[at] == b[at]) ++at;
+  const std::size_t begin = at == 0 ? std::string::npos : a.rfind('\n', at - 1);
+  const std::size_t from = begin == std::string::npos ? 0 : begin + 1;
+  const std::size_t end = a.find('\n', from);
+  return a.substr(from, end == std::string::npos ? std::string::npos : end - from);
+}
+
+// "" when the version's days are the same in both databases; otherwise
+// what differs, naming the source's first differing day.
+Result<std::string> SameCalendarDays(sqlite::Connection& lite, pqxx::work& tx, std::int64_t version_id) {
+  GK_TRY(lite_days, LiteCalendarDays(lite, version_id));
+  const std::string pg_days = PgCalendarDays(tx, version_id);
+  if (lite_days == pg_days) return std::string();
+  return fmt::format("日期内容与源数据库的同版日历不同（源数据库的首个不同处：{}）", FirstDifferentLine(lite_days, pg_days));
+}
+
+// For a site copied before: each calendar version of the source must be in
+// the target, the same (calendar tables are shared, so they are not among
+// the site's tables that CountDifferences compares).
+Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, pqxx::work& tx) {
+  std::vector<std::string> diffs;
+  std::vector<std::pair<std::int64_t, std::string>> versions;
+  GK_CHECK(EachRow(lite, "SELECT id, created_at || '|' || note FROM calendar_versions ORDER BY id",
+                   [&](const sqlite::Statement& st) -> Status {
+                     versions.emplace_back(st.Int(0), st.Text(1));
+                     return {};
+                   }));
+  for (const auto& [id, stamp] : versions) {
+    auto have = tx.exec_params("SELECT created_at || '|' || note FROM calendar_versions WHERE id = $1", id);
+    if (have.empty()) {
+      diffs.push_back(fmt::format("工作日历第{}版：目标数据库没有", id));
+      continue;
+    }
+    if (have[0][0].c_str() != stamp) {
+      diffs.push_back(fmt::format("工作日历第{}版：源为“{}”，目标为“{}”", id, stamp, have[0][0].c_str()));
+      continue;
+    }
+    GK_TRY(same, SameCalendarDays(lite, tx, id));
+    if (!same.empty()) diffs.push_back(fmt::format("工作日历第{}版：{}", id, same));
+  }
+  return diffs;
+}
+
 // Calendar versions are shared by every site of a database: each one the
 // source has is copied unless the target has it already, in which case it
 // must be the same version (same creation time, note and days).
@@ -228,6 +301,10 @@ Result<int> CopyCalendars(sqlite::Connection& lite, pqxx::work& tx) {
       if (have[0][0].c_str() != stamp || have[0][1].as<long long>() != days)
         return Unexpected(Error::Conflict(fmt::format(
             "目标数据库已有另一个第{}版工作日历（{}），与源数据库的（{}）不同，无法合并", id, have[0][0].c_str(), stamp)));
+      // Same stamp and size: the days themselves must be the same too.
+      GK_TRY(same, SameCalendarDays(lite, tx, id));
+      if (!same.empty())
+        return Unexpected(Error::Conflict(fmt::format("目标数据库已有第{}版工作日历（{}），但{}，无法合并", id, stamp, same)));
       continue;
     }
     GK_CHECK(CopyRows(lite, tx, "calendar_versions", fmt::format("id = {}", id)));
@@ -355,6 +432,8 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
       if (existing[0][0].as<std::int64_t>() != site_id)
         return Unexpected(Error::Conflict(fmt::format("目标数据库已有标识为“{}”的另一个站点，未作任何修改", slug)));
       GK_TRY(diffs, CountDifferences(*lite, tx, site_id, report));
+      GK_TRY(calendar_diffs, CalendarDifferences(*lite, tx));
+      diffs.insert(diffs.end(), calendar_diffs.begin(), calendar_diffs.end());
       if (!diffs.empty())
         return Unexpected(Error::Conflict(fmt::format(
             "目标数据库已有站点“{}”，但与源数据库不一致，未作任何修改：{}", slug, fmt::join(diffs, "；"))));

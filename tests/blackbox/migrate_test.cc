@@ -3,6 +3,7 @@
 // the "pg:" pass of the black-box tests (harness.h PgBackend) and is
 // skipped in the SQLite pass.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <map>
@@ -118,6 +119,29 @@ TEST_F(MigrateTest, ADifferentCopyOrCollidingIdsAreRefusedAndWriteNothing) {
   auto collide = Migrate(other, "other");
   EXPECT_NE(collide.exit_code, 0);
   EXPECT_NE(collide.err.find("已有"), std::string::npos) << collide.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+}
+
+// A calendar version the target already has must match day for day, not
+// only in its stamp and size.
+TEST_F(MigrateTest, ACalendarWithTheSameStampButOtherDaysIsRefused) {
+  ASSERT_EQ(Migrate(source_).exit_code, 0);
+  const std::string before = DumpDatabase(target_);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(source_.c_str(), &h), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(h,
+                              "UPDATE calendar_days SET name = name || '（改）' WHERE rowid = (SELECT rowid FROM "
+                              "calendar_days ORDER BY version_id, day LIMIT 1 OFFSET 3)",
+                              nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  EXPECT_EQ(sqlite3_changes(h), 1);
+  sqlite3_close(h);
+  auto again = Migrate(source_);
+  EXPECT_NE(again.exit_code, 0) << again.out;
+  EXPECT_NE(again.err.find("工作日历"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("（改）"), std::string::npos) << "the differing day is named: " << again.err;
   EXPECT_EQ(DumpDatabase(target_), before);
 }
 
