@@ -1,5 +1,5 @@
 // libFuzzer target: the JSON body of POST /api/v1/records (and of the
-// approve endpoint) must never crash or hang, whatever a unit's system
+// edit, approve, return and withdraw endpoints) must never crash or hang, whatever a unit's system
 // sends. Every refusal is Error::Invalid with a message and field that are
 // valid UTF-8 (they go into the JSON error document); an accepted draft has
 // a title and either an obligation or a unit, an item and a formation date.
@@ -41,6 +41,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (...) {
       std::abort();
     }
+  }
+  auto edit = gongkai::ParseDraftEditJson(text);
+  if (!edit) CheckError(edit.error());
+  else if (edit->content.title.empty()) std::abort();
+  for (auto* parse : {&gongkai::ParseWithdrawJson, &gongkai::ParseReturnJson}) {
+    auto one = (*parse)(text);
+    if (!one) CheckError(one.error());
   }
   auto checklist = gongkai::ParseChecklistJson(text);
   if (!checklist) CheckError(checklist.error());

@@ -33,6 +33,18 @@ constexpr FieldInfo kDraftFields[] = {
     {"disclosure_mode", "公开方式"},     {"scope", "公开范围"},      {"channels", "公开渠道"},
 };
 
+// PUT /api/v1/records/{id}: the content members of kDraftFields and the
+// change note (a draft's unit, item, element and formation date stay).
+constexpr FieldInfo kEditFields[] = {
+    {"title", "标题"},         {"body", "正文"},       {"doc_number", "文号"},
+    {"written_on", "成文日期"}, {"genre", "体裁"},      {"topic", "主题分类"},
+    {"validity", "有效性"},     {"disclosure_mode", "公开方式"}, {"scope", "公开范围"},
+    {"channels", "公开渠道"},   {"change_note", "修订说明"},
+};
+
+constexpr FieldInfo kReasonFields[] = {{"reason", "撤回理由"}};
+constexpr FieldInfo kCommentFields[] = {{"comment", "退回意见"}};
+
 constexpr FieldInfo kChecklistFields[] = {
     {"no_state_secret", "不涉及国家秘密"},
     {"no_commercial_secret", "不涉及商业秘密"},
@@ -43,6 +55,14 @@ template <std::size_t N>
 const char* LabelOf(const FieldInfo (&fields)[N], std::string_view key) {
   for (const auto& f : fields)
     if (key == f.key) return f.label;
+  return "";
+}
+
+// The Chinese label of any member the write endpoints read.
+const char* LabelOfAny(std::string_view key) {
+  for (const char* l : {LabelOf(kDraftFields, key), LabelOf(kEditFields, key), LabelOf(kReasonFields, key),
+                        LabelOf(kCommentFields, key)})
+    if (*l) return l;
   return "";
 }
 
@@ -145,7 +165,7 @@ class Reader {
                                             std::size_t max = kMaxFieldBytes) const {
     auto it = o_.find(key);
     if (it == o_.end() || it->is_null()) return std::optional<std::string>();
-    const char* label = LabelOf(kDraftFields, key);
+    const char* label = LabelOfAny(key);
     if (!it->is_string())
       return Unexpected(Error::Invalid(fmt::format("{}应为字符串，实际为{}", Named(key, label), TypeName(*it)), key));
     const auto& s = it->get_ref<const std::string&>();
@@ -160,7 +180,7 @@ class Reader {
   Result<std::optional<std::int64_t>> Positive(const char* key, std::int64_t max) const {
     auto it = o_.find(key);
     if (it == o_.end() || it->is_null()) return std::optional<std::int64_t>();
-    const char* label = LabelOf(kDraftFields, key);
+    const char* label = LabelOfAny(key);
     if (!it->is_number_integer())
       return Unexpected(Error::Invalid(fmt::format("{}应为正整数，实际为{}", Named(key, label), TypeName(*it)), key));
     bool in_range = it->is_number_unsigned() ? it->get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
@@ -180,48 +200,19 @@ class Reader {
 };
 
 Error Missing(const char* key) {
-  return Error::Invalid(fmt::format("缺少{}", Named(key, LabelOf(kDraftFields, key))), key);
+  return Error::Invalid(fmt::format("缺少{}", Named(key, LabelOfAny(key))), key);
 }
 
 Status CheckDate(const std::string& value, const char* key) {
   auto d = Date::Parse(value);
   if (!d)
     return Unexpected(Error::Invalid(
-        fmt::format("{}应为YYYY-MM-DD格式的日期：{}", Named(key, LabelOf(kDraftFields, key)), d.error().message), key));
+        fmt::format("{}应为YYYY-MM-DD格式的日期：{}", Named(key, LabelOfAny(key)), d.error().message), key));
   return Ok();
 }
 
-}  // namespace
-
-Result<NewDraft> ParseNewDraftJson(std::string_view body) {
-  GK_TRY(o, ParseObject(body));
-  GK_CHECK(RefuseUnknown(o, kDraftFields));
-  Reader r(o);
-  NewDraft n;
-  GK_TRY(obligation, r.Positive("obligation_id", INT64_MAX));
-  if (obligation) {
-    n.obligation_id = *obligation;
-    for (const char* key : {"unit", "item", "element", "formed_on"})
-      if (r.Has(key))
-        return Unexpected(Error::Invalid(
-            fmt::format("已指定待公开事项（obligation_id）时，责任单位、事项、要素和形成日期取自该事项，请勿再填写“{}”",
-                        key),
-            key));
-  } else {
-    GK_TRY(unit, r.String("unit"));
-    if (!unit || unit->empty()) return Unexpected(Missing("unit"));
-    n.unit = *unit;
-    GK_TRY(item, r.Positive("item", kMaxItem));
-    if (!item) return Unexpected(Missing("item"));
-    n.item = static_cast<int>(*item);
-    GK_TRY(element, r.String("element"));
-    n.element = element.value_or("");
-    GK_TRY(formed, r.String("formed_on"));
-    if (!formed || formed->empty()) return Unexpected(Missing("formed_on"));
-    GK_CHECK(CheckDate(*formed, "formed_on"));
-    n.formed_on = *formed;
-  }
-  RecordContent& c = n.content;
+// The record content members (title required) into `c`.
+Status ReadContent(const json& o, const Reader& r, RecordContent& c) {
   GK_TRY(title, r.String("title"));
   if (!title || title->empty()) return Unexpected(Missing("title"));
   c.title = *title;
@@ -259,6 +250,40 @@ Result<NewDraft> ParseNewDraftJson(std::string_view body) {
       c.channels.push_back(v.get<std::string>());
     }
   }
+  return Ok();
+}
+
+}  // namespace
+
+Result<NewDraft> ParseNewDraftJson(std::string_view body) {
+  GK_TRY(o, ParseObject(body));
+  GK_CHECK(RefuseUnknown(o, kDraftFields));
+  Reader r(o);
+  NewDraft n;
+  GK_TRY(obligation, r.Positive("obligation_id", INT64_MAX));
+  if (obligation) {
+    n.obligation_id = *obligation;
+    for (const char* key : {"unit", "item", "element", "formed_on"})
+      if (r.Has(key))
+        return Unexpected(Error::Invalid(
+            fmt::format("已指定待公开事项（obligation_id）时，责任单位、事项、要素和形成日期取自该事项，请勿再填写“{}”",
+                        key),
+            key));
+  } else {
+    GK_TRY(unit, r.String("unit"));
+    if (!unit || unit->empty()) return Unexpected(Missing("unit"));
+    n.unit = *unit;
+    GK_TRY(item, r.Positive("item", kMaxItem));
+    if (!item) return Unexpected(Missing("item"));
+    n.item = static_cast<int>(*item);
+    GK_TRY(element, r.String("element"));
+    n.element = element.value_or("");
+    GK_TRY(formed, r.String("formed_on"));
+    if (!formed || formed->empty()) return Unexpected(Missing("formed_on"));
+    GK_CHECK(CheckDate(*formed, "formed_on"));
+    n.formed_on = *formed;
+  }
+  GK_CHECK(ReadContent(o, r, n.content));
   return n;
 }
 
@@ -279,6 +304,41 @@ Result<ReviewChecklist> ParseChecklistJson(std::string_view body) {
   }
   return ReviewChecklist{values[0], values[1], values[2]};
 }
+
+Result<DraftEdit> ParseDraftEditJson(std::string_view body) {
+  GK_TRY(o, ParseObject(body));
+  for (const char* key : {"obligation_id", "unit", "item", "element", "formed_on"})
+    if (o.contains(key))
+      return Unexpected(Error::Invalid(
+          fmt::format("“{}”在创建草稿时确定，修改草稿时不能更改（可修改：标题、正文等内容和change_note）", key), key));
+  GK_CHECK(RefuseUnknown(o, kEditFields));
+  Reader r(o);
+  DraftEdit e;
+  GK_CHECK(ReadContent(o, r, e.content));
+  GK_TRY(note, r.String("change_note", true));
+  e.change_note = note.value_or("");
+  return e;
+}
+
+namespace {
+
+// A body with one optional string member `fields[0]` ("" when absent; the
+// action says whether it may be empty).
+template <std::size_t N>
+Result<std::string> ParseOneText(std::string_view body, const FieldInfo (&fields)[N]) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::string();
+  GK_TRY(o, ParseObject(body));
+  GK_CHECK(RefuseUnknown(o, fields));
+  Reader r(o);
+  GK_TRY(text, r.String(fields[0].key, true));
+  return text.value_or("");
+}
+
+}  // namespace
+
+Result<std::string> ParseWithdrawJson(std::string_view body) { return ParseOneText(body, kReasonFields); }
+
+Result<std::string> ParseReturnJson(std::string_view body) { return ParseOneText(body, kCommentFields); }
 
 Status ParseEmptyJson(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return Ok();

@@ -33,7 +33,25 @@ inline constexpr int kMaxApiJsonDepth = 16;
 // personal_info_handled, each required.
 [[nodiscard]] Result<ReviewChecklist> ParseChecklistJson(std::string_view body);
 
-// POST .../submit and .../publish: an empty body or an empty JSON object.
+// PUT /api/v1/records/{id}: the draft's new content, as in
+// ParseNewDraftJson but without obligation_id, unit, item, element and
+// formed_on (fixed when the draft was created: refused, naming the member),
+// plus change_note (string, optional: what a revision changes and why).
+// Members left out are emptied, as in the record form (the draft's
+// attachments stay).
+struct DraftEdit {
+  RecordContent content;
+  std::string change_note;
+};
+[[nodiscard]] Result<DraftEdit> ParseDraftEditJson(std::string_view body);
+
+// POST .../withdraw: {"reason": "..."}; POST .../return: {"comment": "..."}.
+// The text may be missing here ("" then): the action refuses an empty one,
+// naming the member.
+[[nodiscard]] Result<std::string> ParseWithdrawJson(std::string_view body);
+[[nodiscard]] Result<std::string> ParseReturnJson(std::string_view body);
+
+// POST .../submit, .../publish and .../revise: an empty body or an empty JSON object.
 [[nodiscard]] Status ParseEmptyJson(std::string_view body);
 
 }  // namespace gongkai

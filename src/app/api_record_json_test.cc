@@ -143,5 +143,55 @@ TEST(ParseEmptyJson, AcceptsNothingOrAnEmptyObject) {
   EXPECT_FALSE(ParseEmptyJson("nope").has_value());
 }
 
+TEST(ParseDraftEditJson, ReadsContentAndChangeNote) {
+  auto e = ParseDraftEditJson(
+      R"({"title":"更正公告","body":"第一段\n第二段","doc_number":"示财〔2026〕3号","genre":"公告",)"
+      R"("channels":["门户网站","公示栏"],"change_note":"更正金额"})");
+  ASSERT_TRUE(e.has_value()) << e.error().message;
+  EXPECT_EQ(e->content.title, "更正公告");
+  EXPECT_EQ(e->content.body, "第一段\n第二段");
+  EXPECT_EQ(e->content.doc_number, "示财〔2026〕3号");
+  EXPECT_EQ(e->content.channels, (std::vector<std::string>{"门户网站", "公示栏"}));
+  EXPECT_EQ(e->change_note, "更正金额");
+  auto bare = ParseDraftEditJson(R"({"title":"只有标题"})");
+  ASSERT_TRUE(bare.has_value());
+  EXPECT_TRUE(bare->change_note.empty());
+  EXPECT_TRUE(bare->content.body.empty());
+}
+
+TEST(ParseDraftEditJson, RefusesWhatCannotChangeAndNamesTheField) {
+  struct Case {
+    const char* body;
+    const char* field;
+  };
+  for (const Case& k : {Case{R"({"title":"x","unit":"区发改局"})", "unit"}, Case{R"({"title":"x","item":3})", "item"},
+                        Case{R"({"title":"x","obligation_id":1})", "obligation_id"},
+                        Case{R"({"title":"x","formed_on":"2026-01-01"})", "formed_on"},
+                        Case{R"({"body":"x"})", "title"}, Case{R"({"title":"x","change_note":7})", "change_note"},
+                        Case{R"({"title":"x","written_on":"2026-13-01"})", "written_on"},
+                        Case{R"({"title":"x","extra":1})", "extra"}}) {
+    auto e = ParseDraftEditJson(k.body);
+    ASSERT_FALSE(e.has_value()) << k.body;
+    EXPECT_EQ(e.error().code, ErrorCode::kInvalidInput) << k.body;
+    EXPECT_EQ(e.error().field, k.field) << k.body << ": " << e.error().message;
+  }
+  auto note = ParseDraftEditJson(R"({"title":"x","change_note":7})");
+  EXPECT_NE(note.error().message.find("修订说明"), std::string::npos) << note.error().message;
+  EXPECT_FALSE(ParseDraftEditJson("[1]").has_value());
+}
+
+TEST(ParseWithdrawAndReturnJson, ReadOneTextMember) {
+  EXPECT_EQ(*ParseWithdrawJson(R"({"reason":"采购终止"})"), "采购终止");
+  EXPECT_EQ(*ParseWithdrawJson(""), "");  // the action refuses an empty reason
+  EXPECT_EQ(*ParseWithdrawJson("{}"), "");
+  EXPECT_EQ(ParseWithdrawJson(R"({"reason":1})").error().field, "reason");
+  EXPECT_EQ(ParseWithdrawJson(R"({"comment":"x"})").error().field, "comment");
+  EXPECT_EQ(*ParseReturnJson(R"({"comment":"请补充"})"), "请补充");
+  EXPECT_EQ(ParseReturnJson(R"({"reason":"x"})").error().field, "reason");
+  auto bad = ParseReturnJson(R"({"comment":false})");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find("退回意见"), std::string::npos) << bad.error().message;
+}
+
 }  // namespace
 }  // namespace gongkai

@@ -126,6 +126,34 @@ void RegisterApiWriteRoutes(httplib::Server& http, const ApiWriteDeps& deps) {
       return With(201, CreateDraft(ctx, snap->catalog, r->rules, draft));
     });
   });
+  http.Put(R"(/api/v1/records/(\d+))", [r](const httplib::Request& req, httplib::Response& res) {
+    r->Handle(req, res, [&](const Context& ctx) -> Outcome {
+      GK_TRY(id, Routes::RecordId(req));
+      GK_TRY(edit, ParseDraftEditJson(req.body));
+      return With(200, UpdateDraft(ctx, id, edit.content, edit.change_note));
+    });
+  });
+  http.Post(R"(/api/v1/records/(\d+)/return)", [r](const httplib::Request& req, httplib::Response& res) {
+    r->Handle(req, res, [&](const Context& ctx) -> Outcome {
+      GK_TRY(id, Routes::RecordId(req));
+      GK_TRY(comment, ParseReturnJson(req.body));
+      return With(200, ReturnRecord(ctx, id, comment));
+    });
+  });
+  http.Post(R"(/api/v1/records/(\d+)/revise)", [r](const httplib::Request& req, httplib::Response& res) {
+    r->Handle(req, res, [&](const Context& ctx) -> Outcome {
+      GK_TRY(id, Routes::RecordId(req));
+      GK_CHECK(ParseEmptyJson(req.body));
+      return With(200, StartRevision(ctx, id));
+    });
+  });
+  http.Post(R"(/api/v1/records/(\d+)/withdraw)", [r](const httplib::Request& req, httplib::Response& res) {
+    r->Handle(req, res, [&](const Context& ctx) -> Outcome {
+      GK_TRY(id, Routes::RecordId(req));
+      GK_TRY(reason, ParseWithdrawJson(req.body));
+      return With(200, WithdrawRecord(ctx, id, reason));
+    });
+  });
   http.Post(R"(/api/v1/records/(\d+)/submit)", [r](const httplib::Request& req, httplib::Response& res) {
     r->Handle(req, res, [&](const Context& ctx) -> Outcome {
       GK_TRY(id, Routes::RecordId(req));

@@ -101,10 +101,11 @@ class ApiTokensTest : public ::testing::Test {
                     httplib::Headers extra = {}) {
     httplib::Headers h = std::move(extra);
     if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
-    auto res = server_->Client()->Post(path.c_str(), h, body, content_type.c_str());
+    auto res = put_ ? server_->Client()->Put(path.c_str(), h, body, content_type.c_str())
+                    : server_->Client()->Post(path.c_str(), h, body, content_type.c_str());
     Reply r;
     if (!res) {
-      ADD_FAILURE() << "POST " << path << ": no response";
+      ADD_FAILURE() << (put_ ? "PUT " : "POST ") << path << ": no response";
       return r;
     }
     r.status = res->status;
@@ -112,6 +113,14 @@ class ApiTokensTest : public ::testing::Test {
     r.body = json::parse(res->body, nullptr, false);
     EXPECT_FALSE(r.body.is_discarded()) << "POST " << path << " answered no JSON: " << res->body.substr(0, 500);
     EXPECT_EQ(res->get_header_value("Content-Type"), "application/json; charset=utf-8") << path;
+    return r;
+  }
+
+  // The same with PUT.
+  static Reply Put(const std::string& path, const std::string& token, const std::string& body) {
+    put_ = true;
+    Reply r = Call(path, token, body);
+    put_ = false;
     return r;
   }
 
@@ -129,6 +138,7 @@ class ApiTokensTest : public ::testing::Test {
   static inline WebSession* office_ = nullptr;
   static inline WebSession* liaison_ = nullptr;
   static inline bool ready_ = false;
+  static inline bool put_ = false;
 };
 
 const std::string kChecklist = R"({"no_state_secret":true,"no_commercial_secret":true,"personal_info_handled":true})";
@@ -253,6 +263,88 @@ TEST_F(ApiTokensTest, UnitSystemsDraftSubmitApproveAndPublishWithinTheirScope) {
   auto audit = WebGet(*server_, "/admin/audit", office_);
   ASSERT_TRUE(audit);
   EXPECT_NE(audit->body.find("api-token-"), std::string::npos);
+}
+
+// A unit's system edits its draft, the leader returns it with a comment,
+// and after publication the liaison revises it (new version, same 索引号)
+// and the leader withdraws it: the same record actions as the pages.
+TEST_F(ApiTokensTest, UnitSystemsEditReturnReviseAndWithdraw) {
+  const std::string liaison = CreateToken("修改系统", kCzj, "liaison");
+  const std::string leader = CreateToken("修改系统（领导）", kCzj, "leader");
+  const std::string other = CreateToken("发改修改", kFgj, "liaison");
+  auto made = Call("/api/v1/records", liaison, DraftJson(kCzj, "接口修改前"));
+  ASSERT_EQ(made.status, 201) << made.raw;
+  const std::string path = "/api/v1/records/" + std::to_string(made.body["id"].get<long long>());
+
+  // Edit: new content; unit and item cannot change; another unit: 403.
+  auto edited = Put(path, liaison, R"({"title":"接口修改后","body":"修改后的正文。","genre":"公告","channels":["门户网站"]})");
+  ASSERT_EQ(edited.status, 200) << edited.raw;
+  EXPECT_EQ(edited.body["title"], "接口修改后");
+  EXPECT_EQ(edited.body["status"], "draft");
+  auto moved = Put(path, liaison, R"({"title":"x","unit":"区发改局"})");
+  EXPECT_EQ(moved.status, 400) << moved.raw;
+  EXPECT_EQ(ErrorField(moved), "unit");
+  auto unknown = Put(path, liaison, R"({"title":"x","titel":"y"})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(ErrorField(unknown), "titel");
+  auto no_title = Put(path, liaison, R"({"body":"x"})");
+  EXPECT_EQ(no_title.status, 400);
+  EXPECT_EQ(ErrorField(no_title), "title");
+  EXPECT_EQ(Put(path, other, R"({"title":"x","body":"y"})").status, 403);
+  EXPECT_EQ(Put(path, leader, R"({"title":"x","body":"y"})").status, 403);
+  EXPECT_EQ(Put("/api/v1/records/99999999", liaison, R"({"title":"x","body":"y"})").status, 404);
+
+  // Return: the leader only, with a comment; then it is a draft again.
+  ASSERT_EQ(Call(path + "/submit", liaison, "{}").status, 200);
+  EXPECT_EQ(Put(path, liaison, R"({"title":"x","body":"y"})").status, 409) << "a submitted record was edited";
+  EXPECT_EQ(Call(path + "/return", liaison, R"({"comment":"请补充"})").status, 403);
+  auto no_comment = Call(path + "/return", leader, "{}");
+  EXPECT_EQ(no_comment.status, 400);
+  EXPECT_EQ(ErrorField(no_comment), "comment");
+  auto returned = Call(path + "/return", leader, R"({"comment":"请补充采购金额"})");
+  ASSERT_EQ(returned.status, 200) << returned.raw;
+  EXPECT_EQ(returned.body["status"], "draft");
+
+  // Publish, then revise: a new version with the same 索引号.
+  ASSERT_EQ(Call(path + "/submit", liaison, "{}").status, 200);
+  ASSERT_EQ(Call(path + "/approve", leader, kChecklist).status, 200);
+  auto published = Call(path + "/publish", liaison, "{}");
+  ASSERT_EQ(published.status, 200) << published.raw;
+  const std::string index_number = published.body["index_number"];
+  EXPECT_EQ(published.body["version"], 1);
+  EXPECT_EQ(Call(path + "/revise", leader, "{}").status, 403);
+  auto revising = Call(path + "/revise", liaison, "{}");
+  ASSERT_EQ(revising.status, 200) << revising.raw;
+  EXPECT_EQ(revising.body["status"], "draft");
+  EXPECT_EQ(Call(path + "/revise", liaison, "{}").status, 409) << "a draft was revised again";
+  auto revised = Put(path, liaison,
+                     R"({"title":"接口修改后（更正）","body":"更正后的正文。","genre":"公告","channels":["门户网站"],)"
+                     R"("change_note":"更正采购金额"})");
+  ASSERT_EQ(revised.status, 200) << revised.raw;
+  ASSERT_EQ(Call(path + "/submit", liaison, "{}").status, 200);
+  ASSERT_EQ(Call(path + "/approve", leader, kChecklist).status, 200);
+  auto second = Call(path + "/publish", liaison, "{}");
+  ASSERT_EQ(second.status, 200) << second.raw;
+  EXPECT_EQ(second.body["version"], 2);
+  EXPECT_EQ(second.body["index_number"], index_number);
+  auto page = server_->Client()->Get(("/records/" + std::to_string(made.body["id"].get<long long>())).c_str());
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("更正后的正文。"), std::string::npos);
+
+  // Withdraw: the leader, with a reason (not the liaison).
+  EXPECT_EQ(Call(path + "/withdraw", liaison, R"({"reason":"x"})").status, 403);
+  auto no_reason = Call(path + "/withdraw", leader, R"({"reason":""})");
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_EQ(ErrorField(no_reason), "reason");
+  auto wrong_type = Call(path + "/withdraw", leader, R"({"reason":5})");
+  EXPECT_EQ(wrong_type.status, 400);
+  EXPECT_EQ(ErrorField(wrong_type), "reason");
+  auto withdrawn = Call(path + "/withdraw", leader, R"({"reason":"采购已终止"})");
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.raw;
+  EXPECT_EQ(withdrawn.body["status"], "withdrawn");
+  auto gone = server_->Client()->Get(("/records/" + std::to_string(made.body["id"].get<long long>())).c_str());
+  ASSERT_TRUE(gone);
+  EXPECT_NE(gone->body.find("采购已终止"), std::string::npos) << "the withdrawal reason is shown";
 }
 
 TEST_F(ApiTokensTest, NoTokenUnknownTokenOrSessionCookieIsUnauthenticated) {

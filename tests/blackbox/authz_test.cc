@@ -380,6 +380,7 @@ class AuthzTest : public ::testing::Test {
     const std::string body = row.body == "-" ? std::string() : Fill(row.body, false, fresh, role);
     const httplib::Headers h = HeadersOf(w, own_host);
     if (row.method == "GET") return server_->Client()->Get(path.c_str(), h);
+    if (row.method == "PUT") return server_->Client()->Put(path.c_str(), h, body.substr(5), "application/json");
     if (body.starts_with("json:")) return server_->Client()->Post(path.c_str(), h, body.substr(5), "application/json");
     if (body.starts_with("multipart:")) {
       httplib::MultipartFormDataItems items;
