@@ -253,17 +253,23 @@ Result<std::string> SameCalendarDays(sqlite::Connection& lite, pqxx::work& tx, s
   return fmt::format("日期内容与源数据库的同版日历不同（源数据库的首个不同处：{}）", FirstDifferentLine(lite_days, pg_days));
 }
 
-// For a site copied before: each calendar version of the source must be in
-// the target, the same (calendar tables are shared, so they are not among
-// the site's tables that CountDifferences compares).
-Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, pqxx::work& tx) {
-  std::vector<std::string> diffs;
+// The source's calendar versions: (id, "created_at|note"), by id.
+Result<std::vector<std::pair<std::int64_t, std::string>>> LiteCalendarVersions(sqlite::Connection& lite) {
   std::vector<std::pair<std::int64_t, std::string>> versions;
   GK_CHECK(EachRow(lite, "SELECT id, created_at || '|' || note FROM calendar_versions ORDER BY id",
                    [&](const sqlite::Statement& st) -> Status {
                      versions.emplace_back(st.Int(0), st.Text(1));
                      return {};
                    }));
+  return versions;
+}
+
+// For a site copied before: each calendar version of the source must be in
+// the target, the same (calendar tables are shared, so they are not among
+// the site's tables that CountDifferences compares).
+Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, pqxx::work& tx) {
+  std::vector<std::string> diffs;
+  GK_TRY(versions, LiteCalendarVersions(lite));
   for (const auto& [id, stamp] : versions) {
     auto have = tx.exec_params("SELECT created_at || '|' || note FROM calendar_versions WHERE id = $1", id);
     if (have.empty()) {
@@ -285,12 +291,7 @@ Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, p
 // must be the same version (same creation time, note and days).
 Result<int> CopyCalendars(sqlite::Connection& lite, pqxx::work& tx) {
   int copied = 0;
-  std::vector<std::pair<std::int64_t, std::string>> versions;
-  GK_CHECK(EachRow(lite, "SELECT id, created_at || '|' || note FROM calendar_versions ORDER BY id",
-                   [&](const sqlite::Statement& st) -> Status {
-                     versions.emplace_back(st.Int(0), st.Text(1));
-                     return {};
-                   }));
+  GK_TRY(versions, LiteCalendarVersions(lite));
   for (const auto& [id, stamp] : versions) {
     auto have = tx.exec_params("SELECT created_at || '|' || note, (SELECT count(*) FROM calendar_days WHERE version_id = $1) "
                                "FROM calendar_versions WHERE id = $1",
