@@ -121,6 +121,10 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/v1/records/{}/submit", "1", Body::kJson},
     {"POST", "/api/v1/records/{}/approve", "1", Body::kJson},
     {"POST", "/api/v1/records/{}/publish", "1", Body::kJson},
+    {"PUT", "/api/v1/records/{}", "1", Body::kJson},
+    {"POST", "/api/v1/records/{}/return", "1", Body::kJson},
+    {"POST", "/api/v1/records/{}/revise", "1", Body::kJson},
+    {"POST", "/api/v1/records/{}/withdraw", "1", Body::kJson},
 };
 constexpr std::size_t kRouteCount = sizeof(kRoutes) / sizeof(kRoutes[0]);
 
@@ -250,6 +254,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   httplib::Result res{nullptr, httplib::Error::Unknown};
   if (std::string_view(route.method) == "GET") {
     res = client.Get(path, headers);
+  } else if (std::string_view(route.method) == "PUT") {
+    res = client.Put(path, headers, std::string(body), "application/json");
   } else if (route.body == Body::kJson) {
     res = client.Post(path, headers, std::string(body), "application/json");
   } else {
