@@ -108,6 +108,10 @@ else
   dtarget=$(grep -o '<option value="[^"]*"' <<<"$page" | sed -n '1s/<option value="\([^"]*\)"/\1/p')
   [ -n "$rtarget" ] && [ -n "$dtarget" ] || { echo "no element on the record form or the deadline page"; exit 2; }
   u=$(enc 区财政局); el=$(enc 采购合同); q=$(enc 公告); t=$(enc 扫描); rt=$(enc "$rtarget"); dt=$(enc "$dtarget")
+  # A draft of the token's unit, for the edit endpoint.
+  draft=$(curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"unit":"区财政局","item":12,"formed_on":"2026-11-02","title":"扫描草稿","body":"正文。"}' "$base/api/v1/records" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
   # label | method | path and query | body (form or JSON) | auth (none, login, session, token)
   targets=(
@@ -142,6 +146,9 @@ else
     "admin work publish form|POST|/admin/work/publish|id=$rec|session"
     "admin notices e-mail form|POST|/admin/notices/email|email=scan@example.gov.cn|session"
     "admin password form|POST|/admin/password|old_password=wrong-password&new_password=another-long-password-1|session"
+    "api write: edit (JSON)|PUT|/api/v1/records/$draft|{\"title\":\"扫描\",\"body\":\"正文。\",\"doc_number\":\"扫描\",\"genre\":\"公告\",\"channels\":[\"门户网站\"],\"change_note\":\"扫描\"}|token"
+    "api write: return (JSON)|POST|/api/v1/records/$rec/return|{\"comment\":\"扫描\"}|token"
+    "api write: withdraw (JSON)|POST|/api/v1/records/$rec/withdraw|{\"reason\":\"扫描\"}|token"
     "api write: create (JSON)|POST|/api/v1/records|{\"unit\":\"区财政局\",\"item\":12,\"element\":\"采购合同\",\"formed_on\":\"2026-11-02\",\"title\":\"扫描\",\"body\":\"正文。\",\"genre\":\"公告\",\"channels\":[\"门户网站\"]}|token"
   )
 fi
@@ -155,6 +162,7 @@ for t in "${targets[@]}"; do
   IFS='|' read -r label method url body auth <<<"$t"
   [[ "$label" =~ $ONLY ]] || continue
   dir="$out/$(echo "$label" | tr -c 'A-Za-z0-9\n' '_')"
+  rm -rf "$dir"  # an earlier run's log and results files (OUT reused) must not count
   mkdir -p "$dir"
   args=(-u "$base$url" --output-dir="$dir")
   case "$auth" in
@@ -163,7 +171,7 @@ for t in "${targets[@]}"; do
     login) args+=(--cookie="gk_login_csrf=$login_csrf" --skip=_csrf --ignore-code=401,429); body="$body&_csrf=$login_csrf" ;;
     token) args+=(--headers="Authorization: Bearer $token") ;;
   esac
-  [ "$method" = POST ] && args+=(--data="$body" --method=POST)
+  [ "$method" = POST ] || [ "$method" = PUT ] && args+=(--data="$body" --method="$method")
   start=$(date +%s)
   timeout "$TARGET_TIMEOUT" sqlmap "${common[@]}" "${args[@]}" >"$dir/console.txt" 2>&1 || true
   secs=$(( $(date +%s) - start ))
@@ -172,7 +180,7 @@ for t in "${targets[@]}"; do
   params=$(grep -o "testing for SQL injection on [A-Za-z()/ ]*parameter '[^']*'" "$dir/console.txt" 2>/dev/null |
            sed "s/.*parameter '\([^']*\)'/\1/" | sort -u | paste -sd, - || true)
   # ... and the CSV results file (one line per injection point after its header).
-  csv_hits=$(cat "$dir"/results-*.csv 2>/dev/null | awk 'NR > 1 && NF' | wc -l)
+  csv_hits=$(for f in "$dir"/results-*.csv; do if [ -f "$f" ]; then awk 'FNR > 1 && NF' "$f"; fi; done | wc -l)
   if [ -s "$log" ] || [ "$csv_hits" -gt 0 ]; then
     result="INJECTION"
     found=1
