@@ -335,7 +335,9 @@ Result<Catalog> CatalogFromTable(const std::vector<csv::Row>& rows, const Catalo
       item.timeliness.working_days = (n > 0 && n <= 366) ? n : 20;
     }
 
-    std::string units_cell = cell(kUnits);
+    // Unit names are compared without whitespace: the whole cell is read
+    // that way, so "同 上" is "同上" and "区发改局等 " ends in "等" too.
+    std::string units_cell = NormalizeUnitName(cell(kUnits));
     if (units_cell == kSameAsAbove) {
       if (prev_units_cell.empty())
         return Unexpected(Error::Invalid("“同上”没有可参照的上一行", kUnits, row.line));
@@ -350,6 +352,12 @@ Result<Catalog> CatalogFromTable(const std::vector<csv::Row>& rows, const Catalo
     for (const auto& u : SplitOn(units_text, "、")) {
       if (NormalizeUnitName(u).empty())
         return Unexpected(Error::Invalid(fmt::format("责任单位“{}”中有空的单位名称", units_cell), kUnits, row.line));
+      // Alone in the cell it means "as the row above": as a name among
+      // others it could not be written back unambiguously.
+      if (NormalizeUnitName(u) == kSameAsAbove)
+        return Unexpected(Error::Invalid(
+            fmt::format("责任单位“{}”中的“同上”只能单独使用（表示与上一行相同），不能作为单位名称", units_cell), kUnits,
+            row.line));
       std::string name = canonical_unit(u);
       if (std::find(item.units.begin(), item.units.end(), name) != item.units.end())
         return Unexpected(Error::Invalid(fmt::format("责任单位“{}”重复", name), kUnits, row.line));

@@ -97,6 +97,37 @@ TEST(CatalogTable, RefusesBadTablesNamingLineAndColumn) {
   }
 }
 
+// Regression (found by catalog_csv_fuzz in CI, 2026-11-29): "同 上" in the
+// units column became a unit named "同上" (names drop whitespace), which
+// the export wrote as "同上" and the import then read as "as above". Now
+// "同 上" alone means "as above", and 同上 is refused as a unit name.
+TEST(CatalogTable, SameAsAboveIsNeverAUnitName) {
+  const std::string head = "一级标题,二级标题,公开内容,公布平台,责任单位,公开时效\n"
+                           "（一）甲,1.乙,丙、丁等,网站,区发改局,20个工作日内\n";
+  auto spaced = ParseCatalogCsv(head + ",2.戊,己,同上,同 上,同上\n", Catalog{});
+  ASSERT_TRUE(spaced.has_value()) << spaced.error().Describe();
+  EXPECT_EQ(spaced->FindItem(2)->units, spaced->FindItem(1)->units);
+  auto again = ParseCatalogCsv(CatalogToCsv(*spaced), *spaced);
+  ASSERT_TRUE(again.has_value()) << again.error().Describe();
+  EXPECT_TRUE(again->areas == spaced->areas);
+  // Whitespace (here tabs and a vertical tab) after "等" still marks an
+  // open-ended list (the second input the fuzzer found).
+  auto trailing = ParseCatalogCsv(head + ",2.戊,己,同上,区财政局等\t\v\t,同上\n", Catalog{});
+  ASSERT_TRUE(trailing.has_value()) << trailing.error().Describe();
+  EXPECT_TRUE(trailing->FindItem(2)->units_open_ended);
+  EXPECT_EQ(trailing->FindItem(2)->units, (std::vector<std::string>{"区财政局"}));
+  auto back = ParseCatalogCsv(CatalogToCsv(*trailing), *trailing);
+  ASSERT_TRUE(back.has_value()) << back.error().Describe();
+  EXPECT_TRUE(back->areas == trailing->areas);
+  for (const char* units : {"区财政局、同上", "同 上、区财政局", "区财政局、同　上等"}) {
+    auto named = ParseCatalogCsv(head + ",2.戊,己,同上," + units + ",同上\n", Catalog{});
+    ASSERT_FALSE(named.has_value()) << units;
+    EXPECT_EQ(named.error().field, "责任单位") << units;
+    EXPECT_EQ(named.error().line, 3) << units;
+    EXPECT_NE(named.error().message.find("只能单独使用"), std::string::npos) << named.error().message;
+  }
+}
+
 // Regression (found by catalog_csv_fuzz): an element name ending in
 // "〔…〕" read back as a rule after a round trip. Such names are refused.
 TEST(CatalogTable, ElementNamesCannotHoldTheTableSeparators) {
