@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include "core/timestamp.h"
 #include "search/highlight.h"
@@ -12,24 +14,53 @@
 
 namespace gongkai {
 
+namespace {
+
+// When the words were found in an attachment rather than the body: the
+// passage of the first public attachment whose text holds one, after its
+// name ("附件《…》：…"), both escaped and marked; or the name alone when
+// it holds one. The text is the one extracted at upload (UTF-8).
+std::optional<std::string> AttachmentPassage(Store& store, const std::vector<Attachment>& attachments,
+                                             const std::vector<std::string>& terms) {
+  for (const auto& a : PublicAttachments(attachments)) {
+    const std::string name = search::Highlight(a.filename, terms);
+    if (name.find("<mark>") != std::string::npos) return "附件《" + name + "》";
+    auto file = store.GetFile(a.sha256);
+    if (!file || file->text.empty()) continue;
+    const std::string passage = search::Snippet(file->text, terms, 120);
+    if (passage.find("<mark>") != std::string::npos) return "附件《" + name + "》：" + passage;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<SearchOutcome> RunSearch(Store& store, const Site& site, const Catalog& catalog, const SearchParams& p) {
   GK_TRY(query, search::ParseSearchQuery(p.q));
   SearchRequest req;
   req.match = search::ToFts5Match(query);
-  if (req.match.empty()) return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
+  // A query of field filters alone (单位:财政局) lists what they allow,
+  // newest first; otherwise a term is needed.
+  if (req.match.empty() && query.unit.empty() && query.item.empty())
+    return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
   req.terms = query.terms;
   req.phrases = query.phrases;
   req.excluded = query.excluded;
   // Field filters from the query, then facet filters from the page.
+  // 单位: names the unit whose name is the text, or else every unit whose
+  // name contains it (as 事项: takes every item it names).
   if (!query.unit.empty()) {
     for (const auto& u : catalog.units)
-      if (search::NormalizeForSearch(u.name).find(query.unit) != std::string::npos) {
-        req.unit = u.name;
-        break;
-      }
-    if (req.unit.empty()) return Unexpected(Error::Invalid(fmt::format("没有名称包含“{}”的单位", query.unit), "q"));
+      if (search::NormalizeForSearch(u.name) == query.unit) req.units = {u.name};
+    if (req.units.empty())
+      for (const auto& u : catalog.units)
+        if (search::NormalizeForSearch(u.name).find(query.unit) != std::string::npos) req.units.push_back(u.name);
+    if (req.units.empty()) return Unexpected(Error::Invalid(fmt::format("没有名称包含“{}”的单位", query.unit), "q"));
   }
-  if (!p.unit.empty()) req.unit = p.unit;
+  if (!p.unit.empty()) {
+    const bool allowed = req.units.empty() || std::find(req.units.begin(), req.units.end(), p.unit) != req.units.end();
+    req.units = {allowed ? p.unit : std::string()};  // "" is no unit's name: contradictory filters match nothing
+  }
   std::vector<int> items;
   if (!query.item.empty()) {
     int n = std::atoi(query.item.c_str());
@@ -61,7 +92,10 @@ Result<SearchOutcome> RunSearch(Store& store, const Site& site, const Catalog& c
   int per_page = std::clamp(p.per_page, 1, 100);
   int page = std::max(1, p.page);
   req.limit = per_page;
-  req.offset = (page - 1) * per_page;
+  // In 64 bits: a page far past the end must not wrap round to page 1.
+  // Past the last possible match it is simply empty.
+  req.offset = static_cast<int>(std::min<std::int64_t>(std::int64_t{page - 1} * per_page,
+                                                       std::numeric_limits<int>::max() - per_page));
   GK_TRY(result, store.Search(site.id, req));
 
   SearchOutcome out;
@@ -82,13 +116,19 @@ Result<SearchOutcome> RunSearch(Store& store, const Site& site, const Catalog& c
   for (auto& r : result.hits) {
     SearchHitView v;
     std::string body = r.draft.body;
+    std::vector<Attachment> attachments = r.draft.attachments;
     std::string title = r.published_title;
     if (r.status != RecordStatus::kPublished) {  // under revision: show the public version
       GK_TRY(versions, store.ListVersions(r.id));
-      if (!versions.empty()) body = versions.back().content.body;
+      if (!versions.empty()) {
+        body = versions.back().content.body;
+        attachments = versions.back().content.attachments;
+      }
     }
     v.title_html = search::Highlight(title, out.terms);
     v.snippet_html = search::Snippet(body, out.terms, 120);
+    if (!out.terms.empty() && v.snippet_html.find("<mark>") == std::string::npos)
+      if (auto passage = AttachmentPassage(store, attachments, out.terms)) v.snippet_html = *passage;
     if (auto t = ParseTimestamp(r.first_published_at, "t")) v.published_on = BeijingDate(*t).ToString();
     v.record = std::move(r);
     out.hits.push_back(std::move(v));

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -93,13 +94,15 @@ TEST_F(SearchTest, RecallEqualsASubstringScan) {
     // What the index holds: title, body, unit and the item's name.
     texts[id] = search::NormalizeForSearch(title + "\n" + body + "\n" + "区财政局" + "\n" + "政府采购领域");
   }
-  // Substring semantics; Latin letters and digits match whole words only
-  // (docs/search.md), so such a term must not touch another letter/digit.
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  // Substring semantics; runs of Latin letters and runs of digits match as
+  // whole words only (docs/search.md), so such a term must not continue a
+  // letter run with a letter, or a digit run with a digit.
+  auto kind = [](char c) { return c >= 'a' && c <= 'z' ? 1 : c >= '0' && c <= '9' ? 2 : 0; };
+  auto cuts = [&](char a, char b) { return kind(a) != 0 && kind(a) == kind(b); };
   auto contains = [&](const std::string& t, const std::string& term) {
     for (std::size_t pos = t.find(term); pos != std::string::npos; pos = t.find(term, pos + 1)) {
-      bool left_ok = !alnum(term.front()) || pos == 0 || !alnum(t[pos - 1]);
-      bool right_ok = !alnum(term.back()) || pos + term.size() >= t.size() || !alnum(t[pos + term.size()]);
+      bool left_ok = pos == 0 || !cuts(t[pos - 1], term.front());
+      bool right_ok = pos + term.size() >= t.size() || !cuts(term.back(), t[pos + term.size()]);
       if (left_ok && right_ok) return true;
     }
     return false;
@@ -315,6 +318,150 @@ TEST_F(SearchTest, AreaFacetCountsEveryItemBeyondTheListedFifty) {
   for (const auto& f : o->by_area) in_areas += f.count;
   EXPECT_EQ(in_areas, published);
   EXPECT_EQ(o->by_item.size(), SearchResult::kMaxFacetValues);
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+class SearchFilterTest : public SearchTest {
+ protected:
+  std::int64_t PublishAs(const std::string& unit, int item, const std::string& title) {
+    Context liaison{*store_, clock_, Actor{1, "t", "t", Role::kLiaison, site_.id, unit}};
+    Context leader{*store_, clock_, Actor{2, "l", "l", Role::kLeader, site_.id, unit}};
+    NewDraft nd;
+    nd.unit = unit;
+    nd.item = item;
+    nd.formed_on = "2026-09-25";
+    nd.content.title = title;
+    nd.content.body = "正文。";
+    auto r = CreateDraft(liaison, catalog_, rules_, nd);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().Describe());
+    if (!r) return 0;
+    EXPECT_TRUE(SubmitRecord(liaison, r->id).has_value());
+    EXPECT_TRUE(ApproveRecord(leader, catalog_, r->id, ReviewChecklist{true, true, true}).has_value());
+    EXPECT_TRUE(PublishRecord(liaison, r->id).has_value());
+    return r->id;
+  }
+  Result<SearchOutcome> Run(const std::string& q, const std::string& unit = "", int page = 1) {
+    SearchParams p;
+    p.q = q;
+    p.unit = unit;
+    p.page = page;
+    return RunSearch(*store_, site_, catalog_, p);
+  }
+  static std::set<std::int64_t> IdsOf(const SearchOutcome& o) {
+    std::set<std::int64_t> out;
+    for (const auto& h : o.hits) out.insert(h.record.id);
+    return out;
+  }
+};
+
+// 单位: takes every unit whose name contains the text (as 事项: takes every
+// item), the one whose name it is when there is one; the page's unit facet
+// narrows within them; and filters alone list what they allow, newest first.
+TEST_F(SearchFilterTest, UnitFilterTakesEveryUnitItNamesAndFiltersAloneList) {
+  const auto land = PublishAs("区国土分局", 4, "征地补偿安置公告");
+  const auto enforcement = PublishAs("区城管执法分局", 5, "征地范围内违法建设处置公告");
+  const auto finance = PublishAs("区财政局", 12, "征地补偿资金拨付情况");
+  ASSERT_TRUE(land && enforcement && finance);
+
+  auto both = Run("单位:分局 征地");
+  ASSERT_TRUE(both.has_value()) << both.error().Describe();
+  EXPECT_EQ(both->total, 2);
+  EXPECT_EQ(IdsOf(*both), (std::set<std::int64_t>{land, enforcement}));
+
+  auto one = Run("单位:区财政局 征地");
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(IdsOf(*one), std::set<std::int64_t>{finance});
+
+  auto narrowed = Run("单位:分局 征地", "区国土分局");
+  ASSERT_TRUE(narrowed.has_value());
+  EXPECT_EQ(IdsOf(*narrowed), std::set<std::int64_t>{land});
+  auto contradictory = Run("单位:分局 征地", "区财政局");
+  ASSERT_TRUE(contradictory.has_value());
+  EXPECT_EQ(contradictory->total, 0);
+
+  auto alone = Run("单位:分局");
+  ASSERT_TRUE(alone.has_value()) << alone.error().Describe();
+  ASSERT_EQ(alone->total, 2);
+  EXPECT_EQ(alone->hits[0].record.id, enforcement);  // newest first
+  EXPECT_EQ(alone->hits[1].record.id, land);
+  auto item = Run("事项:12");
+  ASSERT_TRUE(item.has_value()) << item.error().Describe();
+  EXPECT_EQ(IdsOf(*item), std::set<std::int64_t>{finance});
+
+  auto unknown = Run("单位:没有这个");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().field, "q");
+}
+
+// Words found only in an attachment are shown in a passage of its text,
+// named; words in its name, by the name.
+TEST_F(SearchFilterTest, AttachmentOnlyMatchesShowThePassage) {
+  Context liaison{*store_, clock_, Actor{1, "t", "t", Role::kLiaison, site_.id, "区财政局"}};
+  Context leader{*store_, clock_, Actor{2, "l", "l", Role::kLeader, site_.id, "区财政局"}};
+  NewDraft nd;
+  nd.unit = "区财政局";
+  nd.item = 12;
+  nd.formed_on = "2026-09-25";
+  nd.content.title = "预算公开";
+  nd.content.body = "正文只有这些。";
+  auto r = CreateDraft(liaison, catalog_, rules_, nd);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(AddAttachment(liaison, r->id, "明细&汇总.txt", "第一段。\n保护区内藏羚羊种群的监测经费为12万元。\n", 1 << 20)
+                  .has_value());
+  ASSERT_TRUE(SubmitRecord(liaison, r->id).has_value());
+  ASSERT_TRUE(ApproveRecord(leader, catalog_, r->id, ReviewChecklist{true, true, true}).has_value());
+  ASSERT_TRUE(PublishRecord(liaison, r->id).has_value());
+  auto o = Run("监测经费");
+  ASSERT_TRUE(o.has_value()) << o.error().Describe();
+  ASSERT_EQ(o->hits.size(), 1u);
+  EXPECT_EQ(o->hits[0].snippet_html,
+            "附件《明细&amp;汇总.txt》：第一段。\n保护区内藏羚羊种群的<mark>监测经费</mark>为12万元。\n");
+  auto by_name = Run("明细");
+  ASSERT_TRUE(by_name.has_value());
+  ASSERT_EQ(by_name->hits.size(), 1u);
+  EXPECT_EQ(by_name->hits[0].snippet_html, "附件《<mark>明细</mark>&amp;汇总.txt》");
+  // A match in the body keeps the body's passage.
+  auto body = Run("正文");
+  ASSERT_TRUE(body.has_value());
+  ASSERT_EQ(body->hits.size(), 1u);
+  EXPECT_EQ(body->hits[0].snippet_html, "<mark>正文</mark>只有这些。");
+}
+
+// A page far past the last one is empty, never an error or page 1 again
+// (the offset is computed without overflowing).
+TEST_F(SearchFilterTest, PagesFarPastTheEndAreEmpty) {
+  for (int i = 0; i < 3; ++i) PublishAs("区财政局", 12, fmt::format("扶贫资金公示第{}批", i + 1));
+  for (int page : {2, 52659397, 107374184, std::numeric_limits<int>::max()}) {
+    auto o = Run("扶贫", "", page);
+    ASSERT_TRUE(o.has_value()) << page << ": " << o.error().Describe();
+    EXPECT_EQ(o->total, 3) << page;
+    EXPECT_EQ(o->pages, 1) << page;
+    EXPECT_EQ(o->page, page);
+    EXPECT_TRUE(o->hits.empty()) << page;
+  }
+}
+
+// "GB/T37668" and its full-width form find "GB/T 37668", and a number finds
+// the digits of a letter-digit word ("iPhone15").
+TEST_F(SearchFilterTest, LettersAndDigitsAreSeparateWords) {
+  const auto standard = PublishAs("区财政局", 12, "执行GB/T 37668-2019标准的说明");
+  const auto phone = PublishAs("区财政局", 12, "采购iPhone15的公示");
+  for (const char* q : {"GB/T37668", "ＧＢ／Ｔ３７６６８", "gb/t 37668", "37668"}) {
+    auto o = Run(q);
+    ASSERT_TRUE(o.has_value()) << q << ": " << o.error().Describe();
+    EXPECT_EQ(IdsOf(*o), std::set<std::int64_t>{standard}) << q;
+  }
+  auto o = Run("15");
+  ASSERT_TRUE(o.has_value());
+  EXPECT_EQ(IdsOf(*o), std::set<std::int64_t>{phone});
+  ASSERT_EQ(o->hits.size(), 1u);
+  EXPECT_NE(o->hits[0].title_html.find("iPhone<mark>15</mark>"), std::string::npos) << o->hits[0].title_html;
+  EXPECT_EQ(Run("3766")->total, 0);  // still whole numbers only
 }
 
 }  // namespace

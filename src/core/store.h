@@ -142,7 +142,7 @@ struct SearchRequest {
   // search::SearchQuery's normalised terms and phrases (each must occur)
   // and exclusions (none may occur). `match` is made from these.
   std::vector<std::string> terms, phrases, excluded;
-  std::string unit;         // exact unit name, "" = any
+  std::vector<std::string> units;  // exact unit names allowed, empty = any
   std::vector<int> items;   // item numbers allowed, empty = any
   int year = 0;             // year of first publication, 0 = any
   std::string genre;        // 体裁, "" = any

@@ -180,8 +180,8 @@ class Admin {
     }
     // The body's fields are read after routing, so the server's UTF-8
     // check before routing saw only the path and query string.
-    if (auto part = InvalidUtf8Part(req)) {
-      SendError(req, res, a, Error::Invalid(fmt::format("{}不是有效的UTF-8文本，请检查后重试", *part), *part));
+    if (auto bad = BadTextPart(req)) {
+      SendError(req, res, a, Error::Invalid(fmt::format("{}{}，请检查后重试", bad->part, bad->what), bad->field));
       return false;
     }
     return true;
@@ -974,8 +974,8 @@ class Admin {
     std::string expected = CookieValue(req, kLoginCsrfCookie);
     if (expected.empty() || !ConstantTimeEquals(Field(req, "_csrf"), expected))
       return LoginPage(req, res, "登录表单已过期（安全校验未通过），请重新输入。", Field(req, "username"), 403);
-    if (auto part = InvalidUtf8Part(req))
-      return LoginPage(req, res, fmt::format("{}不是有效的UTF-8文本，请重新输入。", *part), "", 400);
+    if (auto bad = BadTextPart(req))
+      return LoginPage(req, res, fmt::format("{}{}，请重新输入。", bad->part, bad->what), "", 400);
     std::string username = Field(req, "username");
     auto r = Login(d_.store, d_.clock, d_.site().id, username, Field(req, "password"), d_.policy);
     if (!r) return LoginPage(req, res, r.error().message, username, r.error().code == ErrorCode::kForbidden ? 429 : 401);

@@ -42,6 +42,13 @@ bool WaitReady(int fd, short events, Clock::time_point until) {
   }
 }
 
+// The first bytes of the request this thread is reading (its method and the
+// start of its target), for answers made before httplib has parsed the
+// request line: a 414 has no path, but its error body should still be JSON
+// for the API. A connection is served by one thread from start to end.
+thread_local std::string t_request_head;
+constexpr std::size_t kHeadBytes = 32;
+
 // A socket stream with deadlines (see bounded_server.h). One per connection:
 // its read buffer carries pipelined bytes over to the next request.
 class DeadlineStream final : public httplib::Stream {
@@ -58,6 +65,7 @@ class DeadlineStream final : public httplib::Stream {
   void BeginRequest(Clock::time_point start) {
     request_start_ = start;
     in_headers_ = true;
+    t_request_head.clear();
     tail_ = 0;
     body_bytes_ = 0;
     written_bytes_ = 0;
@@ -136,6 +144,7 @@ class DeadlineStream final : public httplib::Stream {
       body_bytes_ += n;
       return;
     }
+    if (t_request_head.size() < kHeadBytes) t_request_head.append(p, std::min(n, kHeadBytes - t_request_head.size()));
     for (size_t i = 0; i < n; ++i) {
       char c = p[i];
       if (c == '\n') {
@@ -350,6 +359,12 @@ bool BoundedServer::process_and_close_socket(socket_t sock) {
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
   return ret;
+}
+
+bool RequestLineTargetsApi() {
+  const std::string_view head = t_request_head;
+  const std::size_t space = head.find(' ');
+  return space != std::string_view::npos && head.substr(space + 1).starts_with("/api/");
 }
 
 }  // namespace gongkai

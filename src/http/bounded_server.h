@@ -59,4 +59,9 @@ class BoundedServer : public httplib::Server {
   std::atomic<std::size_t> timed_out_{0};
 };
 
+// True when the request being read on this thread (by a BoundedServer)
+// asks for a path under /api/: for errors answered before the request line
+// is parsed (414 URI too long), when httplib's request has no path yet.
+bool RequestLineTargetsApi();
+
 }  // namespace gongkai

@@ -16,6 +16,8 @@ TEST(ErrorPage, EachStatusHasItsHeadingAndNextSteps) {
     const char* step;
   } cases[] = {
       {400, "请求有误", "重新提交"},
+      {413, "请求有误", "重新提交"},
+      {414, "请求有误", "重新提交"},
       {401, "请先登录", "href=\"/login\""},
       {403, "无权访问", "联系公开办管理员"},
       {404, "页面不存在", "搜索框"},
@@ -39,6 +41,26 @@ TEST(ErrorPage, RendersTheDisplayModeOfTheCurrentRequest) {
   display::SetCurrentPrefs({});
   EXPECT_NE(page.find("<html lang=\"zh-CN\" class=\"gk-large gk-contrast\">"), std::string::npos);
   EXPECT_NE(ErrorPage(site, nullptr, 404, "说明").find("<html lang=\"zh-CN\">"), std::string::npos);
+}
+
+// The 体裁 facet of records without one (未标注) is a count, not a filter
+// ("" means any 体裁), and never shows as the filter in force.
+TEST(SearchPage, UnlabelledGenreIsACountNotAFilter) {
+  Site site;
+  Catalog catalog;
+  SearchParams p;
+  p.q = "正文";
+  SearchOutcome o;
+  o.total = 3;
+  o.by_genre = {FacetCount{"公告", 2}, FacetCount{"", 1}};
+  std::string page = SearchPage(site, catalog, p, &o, "");
+  EXPECT_NE(page.find("<li>未标注（1）</li>"), std::string::npos);
+  EXPECT_EQ(page.find("<strong>未标注"), std::string::npos);
+  EXPECT_NE(page.find("genre=%E5%85%AC%E5%91%8A\">公告（2）</a>"), std::string::npos);
+  p.genre = "公告";
+  page = SearchPage(site, catalog, p, &o, "");
+  EXPECT_NE(page.find("<strong>公告（2）</strong>"), std::string::npos);
+  EXPECT_NE(page.find("<li>未标注（1）</li>"), std::string::npos);
 }
 
 }  // namespace

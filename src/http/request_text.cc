@@ -25,17 +25,32 @@ std::string Shown(const std::string& name) {
   return "（名称无效）";
 }
 
+std::string FieldName(const std::string& name) {
+  return IsValidUtf8(name) && !name.empty() && name.size() <= 64 ? name : std::string();
+}
+
+// What is wrong with `s`, or "" when nothing is.
+std::string Problem(std::string_view s) {
+  if (!IsValidUtf8(s)) return "不是有效的UTF-8文本";
+  if (s.find('\0') != std::string_view::npos) return "含有空字符（U+0000）";
+  return {};
+}
+
 }  // namespace
 
-std::optional<std::string> InvalidUtf8Part(const httplib::Request& req) {
-  if (!IsValidUtf8(req.path)) return std::string("路径");
+std::optional<TextProblem> BadTextPart(const httplib::Request& req) {
+  if (auto what = Problem(req.path); !what.empty()) return TextProblem{"路径", "", what};
   for (const auto& [name, value] : req.params) {
-    if (!IsValidUtf8(name) || !IsValidUtf8(value)) return fmt::format("参数{}", Shown(name));
+    std::string what = Problem(name);
+    if (what.empty()) what = Problem(value);
+    if (!what.empty()) return TextProblem{fmt::format("参数{}", Shown(name)), FieldName(name), what};
   }
   for (const auto& [name, file] : req.files) {
-    if (!IsValidUtf8(name) || !IsValidUtf8(file.name) || !IsValidUtf8(file.filename) ||
-        (file.filename.empty() && !IsValidUtf8(file.content)))
-      return fmt::format("表单字段{}", Shown(file.name));
+    std::string what = Problem(name);
+    if (what.empty()) what = Problem(file.name);
+    if (what.empty()) what = Problem(file.filename);
+    if (what.empty() && file.filename.empty()) what = Problem(file.content);
+    if (!what.empty()) return TextProblem{fmt::format("表单字段{}", Shown(file.name)), FieldName(file.name), what};
   }
   return std::nullopt;
 }

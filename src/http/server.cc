@@ -385,16 +385,18 @@ struct PortalServer::Impl {
     return st.snapshot;
   }
 
+  // `status` (when not 0) replaces the one the error's code maps to.
   void SendError(const httplib::Request& req, httplib::Response& res, const Error& error,
-                 const Catalog* cat = nullptr) {
-    int status = api::HttpStatus(error.code);
+                 const Catalog* cat = nullptr, int status = 0) {
+    if (status == 0) status = api::HttpStatus(error.code);
     // The route pattern, never the path itself (it may hold a name); the id
     // ties this line to the request's log line.
     if (status >= 500)
       spdlog::error("请求{}（{} {}）失败 (request failed): {}", trace.id, metrics::MethodLabel(req.method),
                     metrics::RouteLabel(req.path, req.matches), error.Describe());
     res.status = status;
-    if (req.path.starts_with("/api/")) {
+    // A 414 is answered before the request line is parsed: no path yet.
+    if (req.path.starts_with("/api/") || (req.path.empty() && RequestLineTargetsApi())) {
       Error shown = error;
       if (status >= 500) shown.message = "服务器内部错误，请稍后再试";
       // Replacing invalid UTF-8 (never expected: requests are checked
@@ -496,7 +498,7 @@ struct PortalServer::Impl {
       const std::string v = req.get_param_value(name);
       if (v.empty()) return Ok();
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-      if (ec != std::errc() || end != v.data() + v.size() || out < 0)
+      if (ec != std::errc() || end != v.data() + v.size() || out <= 0)
         return Unexpected(Error::Invalid(fmt::format("{}（{}）“{}”应为正整数", label, name, QuoteInput(v)), name));
       return Ok();
     };
@@ -781,8 +783,8 @@ struct PortalServer::Impl {
       trace.id = metrics::RequestId(req.get_header_value("X-Request-Id"), ++request_counter);
       request_site = Resolve(req.get_header_value("Host"));
       display::BeginRequest(req);
-      if (auto part = InvalidUtf8Part(req)) {
-        SendError(req, res, Error::Invalid(fmt::format("{}不是有效的UTF-8文本，请检查后重试", *part), *part));
+      if (auto bad = BadTextPart(req)) {
+        SendError(req, res, Error::Invalid(fmt::format("{}{}，请检查后重试", bad->part, bad->what), bad->field));
         return httplib::Server::HandlerResponse::Handled;
       }
       return httplib::Server::HandlerResponse::Unhandled;
@@ -820,14 +822,16 @@ struct PortalServer::Impl {
                                   : Error::Invalid("请求有误，服务器无法处理。");
       if (res.status == 413)  // a URL-encoded form over 8 KiB, or a body over the attachment limit
         e = Error::Invalid("提交的内容超过了服务器允许的大小。请刷新页面后重新提交；附件请通过“上传附件”提交。");
+      if (res.status == 414)  // a request line over 8 KiB (cpp-httplib's limit)
+        e = Error::Invalid("网址过长，服务器无法处理。搜索内容请不要超过1000字节（约300个汉字）。");
       if (res.status >= 500) e = Error::Internal("服务器内部错误");
-      int status = res.status;
+      const int status = res.status;
       auto snap = LastSnapshot();
-      SendError(req, res, e, snap ? &snap->catalog : nullptr);
-      if (status != 404 && status < 500) res.status = status;
+      SendError(req, res, e, snap ? &snap->catalog : nullptr, status != 404 && status < 500 ? status : 0);
     });
     http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-      SendError(req, res, Error::Internal("未处理的异常"));
+      auto snap = LastSnapshot();  // for the office's name and telephone on the page
+      SendError(req, res, Error::Internal("未处理的异常"), snap ? &snap->catalog : nullptr);
     });
     AuthPolicy policy;
     policy.session_ttl = std::chrono::seconds(options.session_ttl_seconds);

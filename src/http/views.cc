@@ -189,6 +189,35 @@ std::string SearchPage(const Site& site, const Catalog& catalog, const SearchPar
       hits.push_back(hd);
     }
     if (!o->hits.empty()) d.set("has_hits", true);
+    if (o->hits.empty() && o->total > 0) {  // a page past the last one
+      d.set("past_end", true);
+      d.set("first_url", QueryString(p, 1));
+      d.set("last_url", QueryString(p, o->pages));
+    }
+    // The filters in force, each with a link that drops it: shown on a
+    // page without results, where the facets that carry them are empty.
+    Data active{Data::type::list};
+    auto filter = [&](bool on, std::string text, auto clear) {
+      if (!on) return;
+      SearchParams without = p;
+      clear(without);
+      Data f;
+      f.set("text", std::move(text));
+      f.set("clear_url", QueryString(without, 1));
+      active.push_back(f);
+    };
+    const Area* area = nullptr;
+    for (const auto& a : catalog.areas)
+      if (a.number == p.area) area = &a;
+    filter(p.area > 0, "领域：" + (area ? AreaHeading(*area) : std::to_string(p.area)), [](SearchParams& s) { s.area = 0; });
+    const Item* chosen = p.item > 0 ? catalog.FindItem(p.item) : nullptr;
+    filter(p.item > 0, "公开事项：" + (chosen ? fmt::format("{}.{}", chosen->number, chosen->title) : std::to_string(p.item)),
+           [](SearchParams& s) { s.item = 0; });
+    filter(!p.unit.empty(), "发布机构：" + p.unit, [](SearchParams& s) { s.unit.clear(); });
+    filter(p.year > 0, fmt::format("年份：{}年", p.year), [](SearchParams& s) { s.year = 0; });
+    filter(!p.genre.empty(), "体裁：" + p.genre, [](SearchParams& s) { s.genre.clear(); });
+    if (!active.is_empty_list()) d.set("has_filters", true);
+    d.set("active_filters", active);
     d.set("hits", hits);
     Data groups{Data::type::list};
     auto group = [&](const char* label, const std::vector<FacetCount>& values, auto label_of, auto set, auto is_active) {
@@ -203,8 +232,9 @@ std::string SearchPage(const Site& site, const Catalog& catalog, const SearchPar
         SearchParams with = p;
         set(with, f.value);
         with.page = 1;
-        v.set("url", QueryString(with, 1));
-        if (is_active(f.value)) {
+        // An empty value (体裁 未标注) cannot be chosen: "" means any.
+        if (!f.value.empty()) v.set("url", QueryString(with, 1));
+        if (!f.value.empty() && is_active(f.value)) {
           v.set("active", true);
           SearchParams without = p;
           set(without, std::string());
@@ -582,7 +612,12 @@ std::string ErrorPage(const Site& site, const Catalog* catalog, int status, cons
                       const Viewer* viewer) {
   std::string heading;
   switch (status) {
-    case 400: heading = "请求有误"; break;
+    case 400:
+    case 405:
+    case 411:
+    case 413:
+    case 414:
+    case 431: heading = "请求有误"; break;
     case 401: heading = "请先登录"; break;
     case 403: heading = "无权访问"; break;
     case 404: heading = "页面不存在"; break;
@@ -592,6 +627,11 @@ std::string ErrorPage(const Site& site, const Catalog* catalog, int status, cons
   std::vector<std::string> steps;
   switch (status) {
     case 400:
+    case 405:
+    case 411:
+    case 413:
+    case 414:
+    case 431:
       steps.push_back("检查网址或您填写的内容是否完整、格式是否正确（日期请写成“2026-03-02”），然后重新提交；");
       break;
     case 401: steps.push_back("工作人员请先<a href=\"/login\">登录</a>，登录后将回到此页面；"); break;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
 #include "search/normalize.h"
+#include "search/tokenizer.h"
 
 namespace gongkai::search {
 
@@ -29,9 +31,36 @@ void AppendEscaped(std::string_view s, std::string& out) {
   }
 }
 
+// The word kind of the code point that starts at `pos` / ends at `end`.
+WordKind KindAt(std::string_view s, std::size_t pos) {
+  char32_t c = 0;
+  return pos < s.size() && DecodeUtf8(s, pos, c) > 0 ? WordKindOf(c) : WordKind::kNone;
+}
+WordKind KindBefore(std::string_view s, std::size_t end) {
+  if (end == 0) return WordKind::kNone;
+  std::size_t begin = end - 1;
+  while (begin > 0 && end - begin < 4 && (static_cast<unsigned char>(s[begin]) & 0xC0) == 0x80) --begin;
+  return KindAt(s, begin);
+}
+
+// True if the match [pos, pos + length) of `text` starts and ends on word
+// boundaries as the index has them (search/tokenizer.h): not between two
+// letters or two digits, nor before a combining mark that continues a word.
+bool WholeWords(std::string_view text, std::size_t pos, std::size_t length) {
+  const std::size_t end = pos + length;
+  const WordKind first = KindAt(text, pos), before = KindBefore(text, pos);
+  if ((first == WordKind::kLetter || first == WordKind::kDigit) && before == first) return false;
+  const WordKind last = KindBefore(text, end), after = KindAt(text, end);
+  if (last == WordKind::kLetter || last == WordKind::kDigit) {
+    if (after == last || after == WordKind::kMark) return false;
+  }
+  return true;
+}
+
 struct Mapped {
   std::vector<std::string_view> chars;  // the original, one code point each
   std::vector<bool> marked;             // per original code point
+  std::vector<WordKind> kinds;          // per original code point, once normalised
 };
 
 // Normalises character by character so that every byte of the normalised
@@ -47,12 +76,14 @@ Mapped Mark(std::string_view original, const std::vector<std::string>& terms) {
     normalized += norm;
     owner.insert(owner.end(), norm.size(), m.chars.size());
     m.chars.push_back(ch);
+    m.kinds.push_back(KindAt(norm, 0));
     i += n;
   }
   m.marked.assign(m.chars.size(), false);
   for (const auto& t : terms) {
     if (t.empty()) continue;
     for (std::size_t pos = normalized.find(t); pos != std::string::npos; pos = normalized.find(t, pos + 1)) {
+      if (!WholeWords(normalized, pos, t.size())) continue;
       for (std::size_t b = pos; b < pos + t.size() && b < owner.size(); ++b) m.marked[owner[b]] = true;
     }
   }
@@ -88,6 +119,12 @@ std::string Snippet(std::string_view original, const std::vector<std::string>& t
       break;
     }
   std::size_t from = first == n ? 0 : (first > max_chars / 4 ? first - max_chars / 4 : 0);
+  // Nor start inside a word ("…g src" cut from "img").
+  auto inside_word = [&](std::size_t k) {
+    return k > 0 && k < n && m.kinds[k] != WordKind::kNone &&
+           (m.kinds[k] == m.kinds[k - 1] || m.kinds[k] == WordKind::kMark);
+  };
+  while (from < first && from < n && inside_word(from)) ++from;
   std::size_t to = std::min(n, from + max_chars);
   // Do not cut a highlight at the end.
   while (to < n && to > 0 && m.marked[to - 1] && m.marked[to]) ++to;

@@ -13,7 +13,7 @@
 namespace gongkai::search {
 namespace {
 
-enum class CharClass { kSeparator, kCjk, kWord, kWordContinue };
+enum class CharClass { kSeparator, kCjk, kLetter, kDigit, kWordContinue };
 
 struct Char {
   char32_t code = 0;
@@ -41,19 +41,23 @@ bool IsCjk(char32_t c) {
 
 CharClass Classify(char32_t c) {
   if (c < 0x80) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    return alnum ? CharClass::kWord : CharClass::kSeparator;
+    if (c >= '0' && c <= '9') return CharClass::kDigit;
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return letter ? CharClass::kLetter : CharClass::kSeparator;
   }
   if (IsCjk(c)) return CharClass::kCjk;
   if (c == 0xFFFD) return CharClass::kSeparator;
   const auto u = static_cast<UChar32>(c);
-  if (u_isalnum(u)) return CharClass::kWord;
+  if (u_isdigit(u)) return CharClass::kDigit;
+  if (u_isalnum(u)) return CharClass::kLetter;
   const int8_t type = u_charType(u);
   if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK) {
     return CharClass::kWordContinue;
   }
   return CharClass::kSeparator;
 }
+
+bool IsWord(CharClass c) { return c == CharClass::kLetter || c == CharClass::kDigit; }
 
 // Calls `on_word(begin, end)` for each letter/digit run and
 // `on_cjk(chars)` for each CJK run, in text order.
@@ -62,6 +66,7 @@ void Scan(std::string_view text, OnWord on_word, OnCjk on_cjk) {
   std::vector<Char> run;
   std::size_t word_begin = 0;
   bool in_word = false;
+  CharClass word_class = CharClass::kLetter;  // of the word being read
   auto flush_cjk = [&] {
     if (!run.empty()) on_cjk(run);
     run.clear();
@@ -75,14 +80,16 @@ void Scan(std::string_view text, OnWord on_word, OnCjk on_cjk) {
     std::size_t length = 1;
     const char32_t c = Decode(text, pos, length);
     CharClass cls = Classify(c);
-    if (cls == CharClass::kWordContinue) cls = in_word ? CharClass::kWord : CharClass::kSeparator;
+    if (cls == CharClass::kWordContinue) cls = in_word ? word_class : CharClass::kSeparator;
     if (cls != CharClass::kCjk) flush_cjk();
-    if (cls != CharClass::kWord) flush_word(pos);
+    // A letter run and a digit run are separate words ("t37668").
+    if (cls != word_class || !IsWord(cls)) flush_word(pos);
     if (cls == CharClass::kCjk) {
       run.push_back(Char{c, pos, pos + length, cls});
-    } else if (cls == CharClass::kWord && !in_word) {
+    } else if (IsWord(cls) && !in_word) {
       in_word = true;
       word_begin = pos;
+      word_class = cls;
     }
     pos += length;
   }
@@ -101,6 +108,15 @@ std::string Marker(std::string_view text, const Char& c) {
 }
 
 }  // namespace
+
+WordKind WordKindOf(char32_t c) {
+  switch (Classify(c)) {
+    case CharClass::kLetter: return WordKind::kLetter;
+    case CharClass::kDigit: return WordKind::kDigit;
+    case CharClass::kWordContinue: return WordKind::kMark;
+    default: return WordKind::kNone;
+  }
+}
 
 void Tokenize(std::string_view normalized, const std::function<void(const Token&)>& emit) {
   Token token;

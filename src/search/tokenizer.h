@@ -8,13 +8,16 @@
 //     character: the bigram c[i]c[i+1] at position i for i < n-1, and the
 //     marker unigram kUnigramMarker + c[n-1] at the run's last position. (A
 //     one-character run is just its marker.)
-//   * A run of letters and digits (ASCII [0-9a-z] and other alphanumerics
-//     that are not CJK) is one token at one position: "2024年" gives "2024"
-//     then the CJK part; "gb/t 37668" gives "gb", "t", "37668".
+//   * A run of letters (ASCII [a-z] and other alphanumerics that are not
+//     CJK or digits), or a run of digits, is one token at one position:
+//     "2024年" gives "2024" then the CJK part; "gb/t 37668" gives "gb", "t",
+//     "37668", and so does "gb/t37668" (a letter run and a digit run are
+//     separate words: "iphone15" gives "iphone", "15").
 //   * Everything else (punctuation, spaces, U+FFFD, control characters)
 //     separates tokens and takes no position.
 // Guarantee: if normalised query text q is a substring of normalised document
-// text d, and q neither starts nor ends inside a letter/digit run of d, then
+// text d, and q neither starts nor ends inside a run of letters or a run of
+// digits of d (see WordKindOf), then
 // the tokens of QueryTokens(q) occur in Tokenize(d) at consecutive positions,
 // except that when EndsWithUnigram(QueryTokens(q)) the last position may
 // instead hold a bigram that begins with that character (d's run goes on
@@ -40,6 +43,14 @@ struct Token {
   std::size_t begin = 0;  // byte offsets into the normalised text: the
   std::size_t end = 0;    // characters the token stands for, begin < end
 };
+
+// What a character is for word boundaries: a letter, a digit, a combining
+// mark (it continues the word before it), or none of these (ideographs,
+// punctuation, spaces). A query matches whole words: it may not start or
+// end between two letters or between two digits (snippets mark matches by
+// the same rule, search/highlight.h).
+enum class WordKind { kNone, kLetter, kDigit, kMark };
+WordKind WordKindOf(char32_t c);
 
 // Document side. Calls `emit` for each token in text order, one token per
 // position: `begin` increases. Bytes that are not valid UTF-8 are

@@ -76,6 +76,10 @@ TEST(TokenizerTest, Texts) {
       {"年", {M("年")}},
       {"2024年", {"2024", M("年")}},
       {"gb/t 37668", {"gb", "t", "37668"}},
+      {"gb/t37668", {"gb", "t", "37668"}},  // a letter run and a digit run are two words
+      {"iphone15与covid19", {"iphone", "15", M("与"), "covid", "19"}},
+      {"h5", {"h", "5"}},
+      {"2024a", {"2024", "a"}},
       {"第〇号", {"第〇", "〇号", M("号")}},
       {"㐀㐁", {"㐀㐁", M("㐁")}},  // Extension A
       {"金桥，村", {"金桥", M("桥"), M("村")}},
@@ -117,6 +121,10 @@ TEST(TokenizerTest, QueryTokens) {
       {"2024年度", {"2024", "年度"}},
       {"资金2024", {"资金", M("金"), "2024"}},
       {"gb/t 37668", {"gb", "t", "37668"}},
+      {"gb/t37668", {"gb", "t", "37668"}},  // a letter run and a digit run are two words
+      {"iphone15与covid19", {"iphone", "15", M("与"), "covid", "19"}},
+      {"h5", {"h", "5"}},
+      {"2024a", {"2024", "a"}},
       {"扶贫 资金", {"扶贫", M("贫"), "资金"}},
       {"\"*()", {}},
       {"", {}},
@@ -163,12 +171,15 @@ TEST(TokenizerTest, MatchPhraseRoundTrip) {
 }
 
 // Recall property: every substring of a document that does not cut a
-// letter/digit run is found by phrase matching its query tokens.
+// run of letters or a run of digits is found by phrase matching its query
+// tokens.
 TEST(TokenizerTest, RecallProperty) {
   const std::vector<std::string> alphabet = {"扶", "貧", "贫", "资", "金", "年", "〇", "a",
                                              "Ｂ", "1",  "2",  " ",  "/",  "，", "國"};
   std::mt19937 rng(20240601);
-  auto is_word = [](const std::string& c) { return c == "a" || c == "Ｂ" || c == "1" || c == "2"; };
+  // 0: not a word character; 1: a letter; 2: a digit.
+  auto kind = [](const std::string& c) { return c == "a" || c == "Ｂ" ? 1 : c == "1" || c == "2" ? 2 : 0; };
+  auto cuts = [&](const std::string& left, const std::string& right) { return kind(left) != 0 && kind(left) == kind(right); };
   int checked = 0;
   for (int round = 0; round < 400; ++round) {
     std::vector<std::string> chars(std::uniform_int_distribution<std::size_t>(1, 40)(rng));
@@ -182,8 +193,8 @@ TEST(TokenizerTest, RecallProperty) {
       if (len > chars.size()) continue;
       const std::size_t at = std::uniform_int_distribution<std::size_t>(0, chars.size() - len)(rng);
       const std::size_t end = at + len;
-      if (at > 0 && is_word(chars[at - 1]) && is_word(chars[at])) continue;
-      if (end < chars.size() && is_word(chars[end - 1]) && is_word(chars[end])) continue;
+      if (at > 0 && cuts(chars[at - 1], chars[at])) continue;
+      if (end < chars.size() && cuts(chars[end - 1], chars[end])) continue;
       std::string raw_query;
       for (std::size_t i = at; i < end; ++i) raw_query += chars[i];
       const std::string query = NormalizeForSearch(raw_query);

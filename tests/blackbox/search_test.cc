@@ -92,11 +92,60 @@ TEST_F(SearchPortalTest, MalformedQueriesAreClearAndEscaped) {
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 414);
   EXPECT_NE(huge->body.find("lang=\"zh-CN\""), std::string::npos);
+  EXPECT_NE(huge->body.find("网址过长"), std::string::npos);
+  EXPECT_NE(huge->body.find("错误代码：414"), std::string::npos);
+  // The API's answer to the same is JSON, although it comes before the
+  // request line is parsed.
+  auto huge_api = Get("/api/v1/search?q=" + UrlEncode(std::string(10 * 1024, 'x')));
+  ASSERT_TRUE(huge_api);
+  EXPECT_EQ(huge_api->status, 414);
+  auto huge_json = nlohmann::json::parse(huge_api->body, nullptr, false);
+  ASSERT_FALSE(huge_json.is_discarded()) << huge_api->body.substr(0, 200);
+  EXPECT_NE(huge_json["error"]["message"].get<std::string>().find("网址过长"), std::string::npos);
+  // The search box cannot take more than the query limit allows.
+  auto form = Get("/search");
+  ASSERT_TRUE(form);
+  EXPECT_NE(form->body.find("maxlength=\"300\""), std::string::npos);
   auto none = Get("/search?q=" + UrlEncode("不存在的词语组合"));
   ASSERT_TRUE(none);
   EXPECT_EQ(none->status, 200);
   EXPECT_NE(none->body.find("找到0条结果"), std::string::npos);
   EXPECT_NE(none->body.find("减少搜索词"), std::string::npos);
+  EXPECT_EQ(none->body.find("去掉筛选条件"), std::string::npos);  // none in force
+}
+
+// No results under a filter: the filters in force are shown, each with a
+// link that drops it. A page past the last says so and links back; a page
+// far past it is not an error.
+TEST_F(SearchPortalTest, EmptyPagesOfferAWayBack) {
+  auto j = Api("金桥村");
+  const int total = j["total"].get<int>();
+  ASSERT_GT(total, 0);
+  auto filtered = Get("/search?q=" + UrlEncode("金桥村") + "&year=2030");
+  ASSERT_TRUE(filtered);
+  EXPECT_EQ(filtered->status, 200);
+  EXPECT_NE(filtered->body.find("找到0条结果"), std::string::npos);
+  EXPECT_NE(filtered->body.find("年份：2030年（<a href=\"/search?q=" + UrlEncode("金桥村") + "\">取消</a>）"),
+            std::string::npos)
+      << filtered->body.substr(filtered->body.find("empty"), 800);
+  const int pages = j["pages"].get<int>();
+  auto past = Get("/search?q=" + UrlEncode("金桥村") + "&page=" + std::to_string(pages + 1));
+  ASSERT_TRUE(past);
+  EXPECT_EQ(past->status, 200);
+  EXPECT_NE(past->body.find("第" + std::to_string(pages + 1) + "页没有结果"), std::string::npos);
+  EXPECT_EQ(past->body.find("没有找到包含这些词语的信息"), std::string::npos);
+  for (const char* page : {"100000000", "2147483647"}) {
+    auto far = Get("/api/v1/search?q=" + UrlEncode("金桥村") + "&page=" + page);
+    ASSERT_TRUE(far);
+    EXPECT_EQ(far->status, 200) << page << " " << far->body.substr(0, 200);
+    auto fj = nlohmann::json::parse(far->body);
+    EXPECT_EQ(fj["total"].get<int>(), total);
+    EXPECT_TRUE(fj["results"].empty()) << page;
+  }
+  auto zero = Get("/api/v1/search?q=" + UrlEncode("金桥村") + "&page=0");
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(zero->status, 400);
+  EXPECT_EQ(nlohmann::json::parse(zero->body)["error"]["field"], "page");
 }
 
 TEST_F(SearchPortalTest, CliChecksAndQueriesTheIndex) {

@@ -468,6 +468,13 @@ const std::vector<Migration>& Migrations() {
       // SQLite's migration 16: sites are routed by host name
       // (core/site_routing.h), so two must never claim the same one.
       {16, "one site per host name", "CREATE UNIQUE INDEX sites_host ON sites (host) WHERE host <> '';"},
+      // The tokenizer splits a letter run from a digit run ("t37668" is
+      // "t" "37668"): every site's search tokens are rebuilt. The rebuild
+      // needs the tokenizer (C++), so this only lists the sites; PgStore::
+      // Migrate rebuilds each listed site and removes it from the list.
+      {17, "search tokens split letters from digits",
+       "CREATE TABLE search_rebuild (site_id BIGINT PRIMARY KEY REFERENCES sites(id)); "
+       "INSERT INTO search_rebuild (site_id) SELECT id FROM sites;"},
   };
   return kAll;
 }

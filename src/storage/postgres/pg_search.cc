@@ -274,16 +274,30 @@ Result<IndexMatches> MatchIndex(pqxx::transaction_base& tx, std::int64_t site_id
       holds += " AND " + Holds(tx, *q);
     }
   }
-  if (candidates.empty()) return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
   for (const auto& term : request.excluded) {
     if (auto q = ForTerm(term)) holds += " AND NOT " + Holds(tx, *q);
   }
-  candidates = "(" + candidates + ") | " + QuoteLexeme(kOverflowLexeme);
-  std::string sql = fmt::format(
-      "SELECT record_id, item_number, unit_name, year, genre, published_at, ts_rank({}, vector, {}::tsquery, 1) "
-      "FROM search_docs WHERE site_id = {} AND vector @@ {}::tsquery{}",
-      kRankWeights, tx.quote(rank), site_id, tx.quote(candidates), holds);
-  if (!request.unit.empty()) sql += " AND unit_name = " + tx.quote(request.unit);
+  std::string sql;
+  if (candidates.empty()) {
+    // Filters only (单位:, 事项:): every published record they allow, newest first.
+    if (request.units.empty() && request.items.empty())
+      return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
+    sql = fmt::format(
+        "SELECT record_id, item_number, unit_name, year, genre, published_at, 0::real FROM search_docs "
+        "WHERE site_id = {}{}",
+        site_id, holds);
+  } else {
+    candidates = "(" + candidates + ") | " + QuoteLexeme(kOverflowLexeme);
+    sql = fmt::format(
+        "SELECT record_id, item_number, unit_name, year, genre, published_at, ts_rank({}, vector, {}::tsquery, 1) "
+        "FROM search_docs WHERE site_id = {} AND vector @@ {}::tsquery{}",
+        kRankWeights, tx.quote(rank), site_id, tx.quote(candidates), holds);
+  }
+  if (!request.units.empty()) {
+    std::string list;
+    for (const auto& u : request.units) list += (list.empty() ? "" : ",") + tx.quote(u);
+    sql += " AND unit_name IN (" + list + ")";
+  }
   if (!request.genre.empty()) sql += " AND genre = " + tx.quote(request.genre);
   if (request.year > 0) sql += fmt::format(" AND year = {}", request.year);
   if (!request.items.empty()) {

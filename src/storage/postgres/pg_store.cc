@@ -56,6 +56,32 @@ Result<int> PgStore::SchemaVersion() {
 }
 
 Result<int> PgStore::Migrate() {
+  GK_TRY(version, MigrateSchema());
+  // Sites whose search index a migration asked to rebuild (migration 17).
+  // Reindex locks the index, so processes starting together rebuild one at
+  // a time (the later one redoes the work, harmlessly); a rebuild that fails
+  // or is cut short leaves the site listed, and the next start redoes it.
+  // No connection is held across Reindex: the pool may have only one.
+  GK_TRY(pending, WithConnection(*pool_, "Migrate", [&](pqxx::connection& c) -> Result<std::vector<std::int64_t>> {
+    pqxx::read_transaction tx(c);
+    std::vector<std::int64_t> ids;
+    for (const auto& row : tx.exec("SELECT site_id FROM search_rebuild ORDER BY site_id"))
+      ids.push_back(row[0].as<std::int64_t>());
+    return ids;
+  }));
+  for (std::int64_t site_id : pending) {
+    GK_CHECK(Reindex(site_id));
+    GK_CHECK(WithConnection(*pool_, "Migrate", [&](pqxx::connection& c) -> Status {
+      pqxx::work tx(c);
+      tx.exec_params("DELETE FROM search_rebuild WHERE site_id = $1", site_id);
+      tx.commit();
+      return Ok();
+    }));
+  }
+  return version;
+}
+
+Result<int> PgStore::MigrateSchema() {
   return WithConnection(*pool_, "Migrate", [&](pqxx::connection& c) -> Result<int> {
     int version = 0;
     // Each migration in its own transaction holding the advisory lock, so

@@ -140,6 +140,8 @@ class PgStore final : public Store {
   static void WriteAudit(pqxx::work& tx, const AuditEntry& entry);
 
  private:
+  // The schema migrations alone (Migrate also runs what they leave to code).
+  Result<int> MigrateSchema();
   explicit PgStore(std::unique_ptr<pg::Pool> pool) : pool_(std::move(pool)) {}
   std::unique_ptr<pg::Pool> pool_;
 };

@@ -58,7 +58,8 @@ inline constexpr const char* kRankQueryType = "gongkai_rank_query";
 struct RankQuery {
   const SearchColumns* columns = nullptr;
   std::int32_t site = 0;
-  std::int64_t unit = -1;   // interned id, -1 = any
+  std::vector<char> units;  // allowed interned unit ids as flags; empty = any
+  bool by_unit = false;     // units applies (all flags 0: no unit allowed)
   std::int64_t genre = -1;  // interned id, -1 = any
   int year = 0;             // 0 = any
   std::vector<char> items;  // allowed item numbers as flags; empty = any
@@ -69,7 +70,7 @@ struct RankQuery {
 
   bool Accept(const SearchRow& r) const {
     if (r.site != site) return false;
-    if (unit >= 0 && static_cast<std::int64_t>(r.unit) != unit) return false;
+    if (by_unit && (r.unit >= units.size() || !units[r.unit])) return false;
     if (genre >= 0 && static_cast<std::int64_t>(r.genre) != genre) return false;
     if (year > 0 && r.year != year) return false;
     if (!items.empty() && (r.item < 0 || static_cast<std::size_t>(r.item) >= items.size() || !items[static_cast<std::size_t>(r.item)]))

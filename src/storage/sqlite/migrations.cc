@@ -714,6 +714,14 @@ INSERT INTO search_changes (record_id) VALUES (0);
       {16, "one site per host name", R"SQL(
 CREATE UNIQUE INDEX IF NOT EXISTS sites_host ON sites (host) WHERE host <> '';
 )SQL"},
+      // The tokenizer splits a letter run from a digit run ("t37668" gives
+      // "t" "37668", so "GB/T37668" finds "GB/T 37668"): rebuild the index
+      // from the text FTS5 stores, and make every process reload its search
+      // columns (token counts changed).
+      {17, "search tokens split letters from digits", R"SQL(
+INSERT INTO search_index (search_index) VALUES ('rebuild');
+INSERT INTO search_changes (record_id) VALUES (0);
+)SQL"},
   };
   return kAll;
 }

@@ -104,7 +104,7 @@ class SearchColumnsTest : public ::testing::Test {
       auto it = docs_.find(id);
       if (it == docs_.end()) continue;
       const Doc& d = it->second;
-      if (d.site != site || (!q.unit.empty() && d.unit != q.unit) || (!q.genre.empty() && d.genre != q.genre) ||
+      if (d.site != site || (!q.units.empty() && std::find(q.units.begin(), q.units.end(), d.unit) == q.units.end()) || (!q.genre.empty() && d.genre != q.genre) ||
           (q.year > 0 && d.year != q.year) ||
           (!q.items.empty() && std::find(q.items.begin(), q.items.end(), d.item) == q.items.end()))
         continue;
@@ -179,7 +179,10 @@ TEST_F(SearchColumnsTest, TotalsAndFacetsEqualABruteForceCount) {
   for (int round = 0; round < 60; ++round) {
     SearchRequest q = Query(kWords[rng() % kWords.size()] + (rng() % 3 == 0 ? " " + kWords[rng() % kWords.size()] : ""));
     switch (rng() % 5) {
-      case 0: q.unit = kUnits[rng() % kUnits.size()]; break;
+      case 0:
+        q.units = {kUnits[rng() % kUnits.size()]};
+        if (rng() % 2 == 0) q.units.push_back(kUnits[rng() % kUnits.size()]);  // any of two
+        break;
       case 1: q.genre = kGenres[rng() % kGenres.size()]; break;
       case 2: q.year = 2019 + static_cast<int>(rng() % 6); break;
       case 3: q.items = {1 + static_cast<int>(rng() % 6), 1 + static_cast<int>(rng() % 6)}; break;
@@ -189,7 +192,7 @@ TEST_F(SearchColumnsTest, TotalsAndFacetsEqualABruteForceCount) {
   }
   // Filters naming nothing that exists match nothing.
   SearchRequest none = Query("资金");
-  none.unit = "不存在的单位";
+  none.units = {"不存在的单位"};
   EXPECT_EQ(store_->Search(1, none)->total, 0);
   none = Query("资金");
   none.items = {999};
@@ -214,7 +217,7 @@ TEST_F(SearchColumnsTest, ChangesThroughAnotherConnectionAreSeenByTheNextSearch)
   Put(1, d);
   ExpectSame(1, Query("征地"));
   SearchRequest by_unit = Query("征地");
-  by_unit.unit = "区自然资源局";
+  by_unit.units = {"区自然资源局"};
   EXPECT_EQ(store_->Search(1, by_unit)->total, 1);
   // Withdrawn elsewhere.
   Remove(2);

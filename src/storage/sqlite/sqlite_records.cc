@@ -833,9 +833,12 @@ Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchReque
   rq.columns = cols.get();
   rq.site = static_cast<std::int32_t>(site_id);
   constexpr std::int64_t kNone = std::int64_t{1} << 40;  // an interned id no row has
-  if (!q.unit.empty()) {
-    auto it = cols->unit_ids.find(q.unit);
-    rq.unit = it == cols->unit_ids.end() ? kNone : it->second;
+  if (!q.units.empty()) {
+    rq.by_unit = true;
+    rq.units.assign(cols->units.size(), 0);
+    for (const auto& name : q.units)
+      if (auto it = cols->unit_ids.find(name); it != cols->unit_ids.end() && it->second < rq.units.size())
+        rq.units[it->second] = 1;
   }
   if (!q.genre.empty()) {
     auto it = cols->genre_ids.find(q.genre);
@@ -847,33 +850,21 @@ Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchReque
     for (int n : q.items)
       if (n >= 0 && n <= cols->max_item) rq.items[static_cast<std::size_t>(n)] = 1;
   }
-  GK_TRY(st, c->PrepareCached(
-                 "SELECT rowid, gongkai_rank(search_index, ?2) FROM search_index WHERE search_index MATCH ?1"));
-  st.Bind(1, q.match).BindPointer(2, &rq, sqlite::kRankQueryType);
   const std::size_t keep = static_cast<std::size_t>(std::max(0, q.offset) + std::max(0, q.limit));
   std::vector<Scored> heap;  // a max-heap by Better: the worst kept hit on top
-  heap.reserve(keep + 1);
+  // Not reserved up front: a page far past the end asks for a huge `keep`.
+  heap.reserve(std::min<std::size_t>(keep, 4096) + 1);
   std::vector<int> by_item(static_cast<std::size_t>(cols->max_item) + 1), by_year(static_cast<std::size_t>(cols->max_year) + 1);
   std::vector<int> by_unit(cols->units.size()), by_genre(cols->genres.size());
   SearchResult out;
-  while (true) {
-    auto row = st.Step();
-    if (!row) {
-      st.Reset();
-      return Unexpected(Error::Invalid("无法理解搜索条件，请换一种写法", "q"));
-    }
-    if (!*row) break;
-    if (st.IsNull(1)) continue;  // filtered out
-    const std::int64_t id = st.Int(0);
-    const sqlite::SearchRow* r = cols->Find(id);
-    if (!r) continue;
+  auto count = [&](std::int64_t id, const sqlite::SearchRow* r, double score) {
     ++out.total;
     if (r->item >= 0) ++by_item[static_cast<std::size_t>(r->item)];
     ++by_year[static_cast<std::size_t>(r->year)];
     ++by_unit[r->unit];
     ++by_genre[r->genre];
-    if (keep == 0) continue;
-    Scored s{st.Double(1), r->published, id};
+    if (keep == 0) return;
+    Scored s{score, r->published, id};
     if (heap.size() < keep) {
       heap.push_back(s);
       std::push_heap(heap.begin(), heap.end(), Better);
@@ -882,8 +873,29 @@ Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchReque
       heap.back() = s;
       std::push_heap(heap.begin(), heap.end(), Better);
     }
+  };
+  if (q.match.empty()) {
+    // Filters only (单位:, 事项:): every indexed record they allow, newest first.
+    if (q.units.empty() && q.items.empty()) return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
+    for (std::size_t id = 0; id < cols->rows.size(); ++id)
+      if (rq.Accept(cols->rows[id])) count(static_cast<std::int64_t>(id), &cols->rows[id], 0.0);
+  } else {
+    GK_TRY(st, c->PrepareCached(
+                   "SELECT rowid, gongkai_rank(search_index, ?2) FROM search_index WHERE search_index MATCH ?1"));
+    st.Bind(1, q.match).BindPointer(2, &rq, sqlite::kRankQueryType);
+    while (true) {
+      auto row = st.Step();
+      if (!row) {
+        st.Reset();
+        return Unexpected(Error::Invalid("无法理解搜索条件，请换一种写法", "q"));
+      }
+      if (!*row) break;
+      if (st.IsNull(1)) continue;  // filtered out
+      const std::int64_t id = st.Int(0);
+      if (const sqlite::SearchRow* r = cols->Find(id)) count(id, r, st.Double(1));
+    }
+    st.Reset();
   }
-  st.Reset();
   std::sort_heap(heap.begin(), heap.end(), Better);
   GK_TRY(rec, c->PrepareCached(fmt::format("SELECT {} FROM records WHERE id = ?", kRecordColumns)));
   for (std::size_t i = static_cast<std::size_t>(std::max(0, q.offset)); i < heap.size(); ++i) {
