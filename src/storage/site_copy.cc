@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <pqxx/pqxx>
 #include <set>
 
@@ -13,6 +14,7 @@
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/stored_text.h"
+#include "storage/table_digest.h"
 
 namespace gongkai {
 
@@ -67,16 +69,20 @@ struct Column {
   std::string name;
   std::string type;  // PostgreSQL data_type
   bool serial = false;
+  bool key = false;  // part of the primary key
 };
 
 // The target table's columns (the SQLite table has the same names).
 std::vector<Column> ColumnsOf(pqxx::work& tx, const std::string& table) {
   std::vector<Column> out;
   for (const auto& r : tx.exec_params(
-           "SELECT column_name, data_type, coalesce(column_default, '') LIKE 'nextval(%' FROM information_schema.columns "
-           "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+           "SELECT c.column_name, c.data_type, coalesce(c.column_default, '') LIKE 'nextval(%', "
+           "c.column_name::name = ANY (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+           "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = to_regclass(quote_ident($1)) AND i.indisprimary) "
+           "FROM information_schema.columns c "
+           "WHERE c.table_schema = current_schema() AND c.table_name = $1 ORDER BY c.ordinal_position",
            table)) {
-    out.push_back({r[0].c_str(), r[1].c_str(), r[2].as<bool>()});
+    out.push_back({r[0].c_str(), r[1].c_str(), r[2].as<bool>(), r[3].as<bool>()});
   }
   return out;
 }
@@ -162,6 +168,92 @@ long long PgCount(pqxx::work& tx, const std::string& table, const std::string& w
   return tx.exec(fmt::format("SELECT count(*) FROM {} WHERE {}", table, where))[0][0].as<long long>();
 }
 
+// Content comparison. Every field is read in one canonical text form from
+// either database, the form in which CopyRows wrote it: NULL as nullopt,
+// booleans "1"/"0" (SQLite stores 0/1), bytes as lowercase hex (bytea and
+// blob), anything else as its text (the schema's other columns are TEXT,
+// INTEGER and BIGINT, whose text is the same decimal in both).
+
+// The columns that name a row in messages: the primary key, or the first
+// column when the table has none.
+std::vector<std::size_t> LabelColumns(const std::vector<Column>& cols) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i].key) out.push_back(i);
+  if (out.empty() && !cols.empty()) out.push_back(0);
+  return out;
+}
+
+// "record_id = 3, version = 2".
+std::string RowLabel(const std::vector<Column>& cols, const std::vector<std::size_t>& label,
+                     const std::vector<std::optional<std::string>>& fields) {
+  std::string out;
+  for (auto i : label)
+    out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", cols[i].name, fields[i] ? *fields[i] : "NULL");
+  return out;
+}
+
+// The SQLite rows of `table` chosen by `where`, over the columns `cols`.
+Result<storage::TableDigest> LiteDigest(sqlite::Connection& lite, const std::string& table,
+                                        const std::vector<Column>& cols, const std::string& where) {
+  storage::TableDigest digest;
+  std::vector<std::optional<std::string>> fields(cols.size());
+  const auto label = LabelColumns(cols);
+  GK_CHECK(EachRow(lite, fmt::format("SELECT {} FROM {} WHERE {}", ColumnList(cols), table, where),
+                   [&](const sqlite::Statement& st) -> Status {
+                     for (std::size_t i = 0; i < cols.size(); ++i) {
+                       const int at = static_cast<int>(i);
+                       if (st.IsNull(at))
+                         fields[i].reset();
+                       else if (cols[i].type == "bytea")
+                         fields[i] = Hex(st.Blob(at));
+                       else if (cols[i].type == "boolean")
+                         fields[i] = st.Int(at) != 0 ? "1" : "0";
+                       else
+                         fields[i] = st.Text(at);
+                     }
+                     digest.AddRow(fields, RowLabel(cols, label, fields));
+                     return {};
+                   }));
+  return digest;
+}
+
+// The same rows in PostgreSQL, read through a cursor a few hundred at a
+// time (record versions hold whole bodies).
+storage::TableDigest PgDigest(pqxx::work& tx, const std::string& table, const std::vector<Column>& cols,
+                              const std::string& where) {
+  std::string select;
+  for (const auto& c : cols) {
+    select += select.empty() ? "" : ", ";
+    if (c.type == "bytea")
+      select += fmt::format("encode({}, 'hex')", c.name);
+    else if (c.type == "boolean")
+      select += fmt::format("CASE WHEN {0} IS NULL THEN NULL WHEN {0} THEN '1' ELSE '0' END", c.name);
+    else
+      select += c.name + "::text";
+  }
+  storage::TableDigest digest;
+  std::vector<std::optional<std::string>> fields(cols.size());
+  const auto label = LabelColumns(cols);
+  tx.exec(fmt::format("DECLARE gk_site_digest NO SCROLL CURSOR FOR SELECT {} FROM {} WHERE {}", select, table, where));
+  while (true) {
+    auto part = tx.exec("FETCH 500 FROM gk_site_digest");
+    if (part.empty()) break;
+    for (const auto& r : part) {
+      for (std::size_t i = 0; i < cols.size(); ++i) {
+        const auto f = r[static_cast<pqxx::row::size_type>(i)];
+        if (f.is_null())
+          fields[i].reset();
+        else
+          fields[i] = std::string(f.c_str(), f.size());
+      }
+      digest.AddRow(fields, RowLabel(cols, label, fields));
+    }
+  }
+  tx.exec("CLOSE gk_site_digest");
+  return digest;
+}
+
 // The ledger's size and newest signed root (hex) of a site, in SQLite.
 Result<std::pair<long long, std::string>> LiteLedger(sqlite::Connection& c, std::int64_t site_id) {
   std::pair<long long, std::string> out;
@@ -184,18 +276,27 @@ std::pair<long long, std::string> PgLedger(pqxx::work& tx, std::int64_t site_id)
   return out;
 }
 
-// The site's tables whose row counts differ between the two databases
-// (site ids `lite_site` and `pg_site`), as "table: a ≠ b" lines.
-Result<std::vector<std::string>> CountDifferences(sqlite::Connection& lite, pqxx::work& tx, std::int64_t site_id,
-                                                  SiteCopyReport& report) {
+// The site's tables whose rows differ between the two databases (the site
+// has the same id in both), in number or in content, one line each; and
+// the ledger's size and newest root. Fills report.rows with the source's
+// counts and the ledger's size and root.
+Result<std::vector<std::string>> SiteDifferences(sqlite::Connection& lite, pqxx::work& tx, std::int64_t site_id,
+                                                 SiteCopyReport& report) {
   std::vector<std::string> diffs;
   report.rows.clear();
   for (const auto& t : kSiteTables) {
     const std::string where = Where(t, site_id);
-    GK_TRY(want, LiteCount(lite, t.table, where));
-    const long long have = PgCount(tx, t.table, where);
-    report.rows.emplace_back(t.table, want);
-    if (want != have) diffs.push_back(fmt::format("{}：源{}行，目标{}行", t.table, want, have));
+    const auto cols = ColumnsOf(tx, t.table);
+    if (cols.empty()) return Unexpected(Error::Storage(fmt::format("目标数据库没有表 {}", t.table)));
+    GK_TRY(want, LiteDigest(lite, t.table, cols, where));
+    auto have = PgDigest(tx, t.table, cols, where);
+    report.rows.emplace_back(t.table, want.rows());
+    if (want.rows() != have.rows()) {
+      diffs.push_back(fmt::format("{}：源{}行，目标{}行", t.table, want.rows(), have.rows()));
+    } else if (!want.SameAs(have)) {
+      const auto missing = want.RowsNotIn(have);
+      diffs.push_back(fmt::format("{}：{}行内容不同（首个为源数据库的 {} 行）", t.table, missing.count, missing.first_label));
+    }
   }
   GK_TRY(ledger, LiteLedger(lite, site_id));
   auto pg_ledger = PgLedger(tx, site_id);
@@ -266,7 +367,7 @@ Result<std::vector<std::pair<std::int64_t, std::string>>> LiteCalendarVersions(s
 
 // For a site copied before: each calendar version of the source must be in
 // the target, the same (calendar tables are shared, so they are not among
-// the site's tables that CountDifferences compares).
+// the site's tables that SiteDifferences compares).
 Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, pqxx::work& tx) {
   std::vector<std::string> diffs;
   GK_TRY(versions, LiteCalendarVersions(lite));
@@ -432,7 +533,7 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
     if (!existing.empty()) {
       if (existing[0][0].as<std::int64_t>() != site_id)
         return Unexpected(Error::Conflict(fmt::format("目标数据库已有标识为“{}”的另一个站点，未作任何修改", slug)));
-      GK_TRY(diffs, CountDifferences(*lite, tx, site_id, report));
+      GK_TRY(diffs, SiteDifferences(*lite, tx, site_id, report));
       GK_TRY(calendar_diffs, CalendarDifferences(*lite, tx));
       diffs.insert(diffs.end(), calendar_diffs.begin(), calendar_diffs.end());
       if (!diffs.empty())
@@ -457,7 +558,7 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
     for (const auto& t : kSiteTables) GK_CHECK(CopyRows(*lite, tx, t.table, Where(t, site_id)));
     AdvanceSequences(tx);
     // Verified before anything is committed.
-    GK_TRY(diffs, CountDifferences(*lite, tx, site_id, report));
+    GK_TRY(diffs, SiteDifferences(*lite, tx, site_id, report));
     if (!diffs.empty())
       return Unexpected(Error::Storage(fmt::format("复制后核对不一致，已撤销：{}", fmt::join(diffs, "；"))));
     tx.commit();

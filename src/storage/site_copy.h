@@ -3,8 +3,10 @@
 // public URLs, 索引号 and ledger stay what they were.
 //
 // The copy runs in one PostgreSQL transaction and is verified inside it
-// before it commits: the number of rows of every copied table, the ledger's
-// size and root. A failure leaves the target as it was.
+// before it commits: the rows of every copied table, by number and by
+// content (a digest of each row's fields, read in one canonical form from
+// either database), the ledger's size and root. A failure leaves the target
+// as it was.
 //
 // Copied: the site, its catalogue, units, deadlines, accounts, audit log,
 // registration, obligations, records with all versions, publication events,
@@ -17,8 +19,10 @@
 // index is rebuilt for the site after the copy).
 //
 // Re-running is safe: when the target already holds the site (same slug)
-// with the same rows and ledger, nothing is written and the result says so;
-// when it holds a different one, the copy is refused.
+// with the same rows (same content) and ledger, no row is written and the
+// result says so; when it holds a different one, the copy is refused,
+// naming the tables that differ. Calendar versions are compared by note
+// and days, not by creation time.
 //
 // The search index is rebuilt after the commit; if that fails, the copy
 // stands and the error says to run `gongkai search reindex`.

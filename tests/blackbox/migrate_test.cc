@@ -4,9 +4,11 @@
 // skipped in the SQLite pass.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <map>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "tests/blackbox/harness.h"
@@ -38,6 +40,27 @@ class MigrateTest : public ::testing::Test {
 
   // The source as the Db* helpers read it (harness.h: "sqlite:" = embedded).
   std::filesystem::path Lite() const { return "sqlite:" + source_.string(); }
+
+  // Runs `sql` on the source file; the number of rows it changed.
+  int EditSource(const std::string& sql) {
+    sqlite3* h = nullptr;
+    EXPECT_EQ(sqlite3_open(source_.c_str(), &h), SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
+    EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (err ? err : "");
+    sqlite3_free(err);
+    const int changed = sqlite3_changes(h);
+    sqlite3_close(h);
+    return changed;
+  }
+
+  // Runs `sql` on the target (PostgreSQL) database, committed.
+  void EditTarget(const std::string& sql) {
+    pqxx::connection c(DbLocation(target_));
+    pqxx::work tx(c);
+    tx.exec(sql);
+    tx.commit();
+  }
 
   TempDir dir_;
   std::filesystem::path source_, target_;
@@ -143,6 +166,42 @@ TEST_F(MigrateTest, ACalendarWithTheSameStampButOtherDaysIsRefused) {
   EXPECT_NE(again.err.find("工作日历"), std::string::npos) << again.err;
   EXPECT_NE(again.err.find("（改）"), std::string::npos) << "the differing day is named: " << again.err;
   EXPECT_EQ(DumpDatabase(target_), before);
+}
+
+// Regression: a re-run compared only row counts, so a source whose content
+// changed (same number of rows) was reported as matching the target.
+TEST_F(MigrateTest, AChangedSourceWithTheSameRowCountsIsRefusedNamingTheTable) {
+  ASSERT_EQ(Migrate(source_).exit_code, 0);
+  const std::string before = DumpDatabase(target_);
+  const std::string name = DbText(Lite(), "SELECT name FROM sites WHERE slug = 'demo'");
+  ASSERT_FALSE(name.empty());
+  ASSERT_EQ(EditSource("UPDATE sites SET name = '改名区' WHERE slug = 'demo'"), 1);
+  auto renamed = Migrate(source_);
+  EXPECT_NE(renamed.exit_code, 0) << renamed.out;
+  EXPECT_NE(renamed.err.find("不一致"), std::string::npos) << renamed.err;
+  EXPECT_NE(renamed.err.find("sites：1行内容不同"), std::string::npos) << renamed.err;
+  EXPECT_EQ(renamed.err.find("record_versions"), std::string::npos) << "only the table that differs: " << renamed.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+
+  ASSERT_EQ(EditSource("UPDATE sites SET name = '" + name + "' WHERE slug = 'demo'"), 1);
+  const std::string record = DbText(Lite(), "SELECT max(record_id) FROM record_versions");
+  const std::string version = DbText(Lite(), ("SELECT max(version) FROM record_versions WHERE record_id = " + record).c_str());
+  const std::string edited = "record_id = " + record + " AND version = " + version;
+  ASSERT_EQ(EditSource("UPDATE record_versions SET title = title || '（改）' WHERE " + edited), 1);
+  auto retitled = Migrate(source_);
+  EXPECT_NE(retitled.exit_code, 0) << retitled.out;
+  EXPECT_NE(retitled.err.find("record_versions：1行内容不同（首个为源数据库的 record_id = " + record +
+                              ", version = " + version + " 行）"),
+            std::string::npos)
+      << retitled.err;
+  EXPECT_EQ(retitled.err.find("sites："), std::string::npos) << retitled.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+
+  // Put back as it was, the source matches again.
+  ASSERT_EQ(EditSource("UPDATE record_versions SET title = substr(title, 1, length(title) - 3) WHERE " + edited), 1);
+  auto same = Migrate(source_);
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("未作修改"), std::string::npos) << same.out;
 }
 
 TEST_F(MigrateTest, BadArgumentsNameTheOption) {
