@@ -354,14 +354,16 @@ Result<std::string> SameCalendarDays(sqlite::Connection& lite, pqxx::work& tx, s
   return fmt::format("日期内容与源数据库的同版日历不同（源数据库的首个不同处：{}）", FirstDifferentLine(lite_days, pg_days));
 }
 
-// The source's calendar versions: (id, "created_at|note"), by id.
+// The source's calendar versions: (id, note), by id. A version is its note
+// and its days; its creation time is not compared, because every database
+// made by `gongkai init` gets the program's built-in calendar as version 1,
+// stamped with the time it was made.
 Result<std::vector<std::pair<std::int64_t, std::string>>> LiteCalendarVersions(sqlite::Connection& lite) {
   std::vector<std::pair<std::int64_t, std::string>> versions;
-  GK_CHECK(EachRow(lite, "SELECT id, created_at || '|' || note FROM calendar_versions ORDER BY id",
-                   [&](const sqlite::Statement& st) -> Status {
-                     versions.emplace_back(st.Int(0), st.Text(1));
-                     return {};
-                   }));
+  GK_CHECK(EachRow(lite, "SELECT id, note FROM calendar_versions ORDER BY id", [&](const sqlite::Statement& st) -> Status {
+    versions.emplace_back(st.Int(0), st.Text(1));
+    return {};
+  }));
   return versions;
 }
 
@@ -371,14 +373,14 @@ Result<std::vector<std::pair<std::int64_t, std::string>>> LiteCalendarVersions(s
 Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, pqxx::work& tx) {
   std::vector<std::string> diffs;
   GK_TRY(versions, LiteCalendarVersions(lite));
-  for (const auto& [id, stamp] : versions) {
-    auto have = tx.exec_params("SELECT created_at || '|' || note FROM calendar_versions WHERE id = $1", id);
+  for (const auto& [id, note] : versions) {
+    auto have = tx.exec_params("SELECT note FROM calendar_versions WHERE id = $1", id);
     if (have.empty()) {
       diffs.push_back(fmt::format("工作日历第{}版：目标数据库没有", id));
       continue;
     }
-    if (have[0][0].c_str() != stamp) {
-      diffs.push_back(fmt::format("工作日历第{}版：源为“{}”，目标为“{}”", id, stamp, have[0][0].c_str()));
+    if (have[0][0].c_str() != note) {
+      diffs.push_back(fmt::format("工作日历第{}版：源为“{}”，目标为“{}”", id, note, have[0][0].c_str()));
       continue;
     }
     GK_TRY(same, SameCalendarDays(lite, tx, id));
@@ -389,24 +391,27 @@ Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, p
 
 // Calendar versions are shared by every site of a database: each one the
 // source has is copied unless the target has it already, in which case it
-// must be the same version (same creation time, note and days).
+// must be the same version (same note and days; the creation time may
+// differ, see LiteCalendarVersions).
 Result<int> CopyCalendars(sqlite::Connection& lite, pqxx::work& tx) {
   int copied = 0;
   GK_TRY(versions, LiteCalendarVersions(lite));
-  for (const auto& [id, stamp] : versions) {
-    auto have = tx.exec_params("SELECT created_at || '|' || note, (SELECT count(*) FROM calendar_days WHERE version_id = $1) "
+  for (const auto& [id, note] : versions) {
+    auto have = tx.exec_params("SELECT note, (SELECT count(*) FROM calendar_days WHERE version_id = $1) "
                                "FROM calendar_versions WHERE id = $1",
                                id);
     const std::string where = fmt::format("version_id = {}", id);
     if (!have.empty()) {
       GK_TRY(days, LiteCount(lite, "calendar_days", where));
-      if (have[0][0].c_str() != stamp || have[0][1].as<long long>() != days)
-        return Unexpected(Error::Conflict(fmt::format(
-            "目标数据库已有另一个第{}版工作日历（{}），与源数据库的（{}）不同，无法合并", id, have[0][0].c_str(), stamp)));
-      // Same stamp and size: the days themselves must be the same too.
+      const long long pg_days = have[0][1].as<long long>();
+      if (have[0][0].c_str() != note || pg_days != days)
+        return Unexpected(Error::Conflict(
+            fmt::format("目标数据库已有另一个第{}版工作日历（“{}”，{}天），与源数据库的（“{}”，{}天）不同，无法合并", id,
+                        have[0][0].c_str(), pg_days, note, days)));
+      // Same note and size: the days themselves must be the same too.
       GK_TRY(same, SameCalendarDays(lite, tx, id));
       if (!same.empty())
-        return Unexpected(Error::Conflict(fmt::format("目标数据库已有第{}版工作日历（{}），但{}，无法合并", id, stamp, same)));
+        return Unexpected(Error::Conflict(fmt::format("目标数据库已有第{}版工作日历（“{}”），但{}，无法合并", id, note, same)));
       continue;
     }
     GK_CHECK(CopyRows(lite, tx, "calendar_versions", fmt::format("id = {}", id)));

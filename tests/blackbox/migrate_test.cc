@@ -204,6 +204,42 @@ TEST_F(MigrateTest, AChangedSourceWithTheSameRowCountsIsRefusedNamingTheTable) {
   EXPECT_NE(same.out.find("未作修改"), std::string::npos) << same.out;
 }
 
+// Regression: a database made by `gongkai init` has the built-in calendar
+// as version 1, as the source does, stamped with another creation time;
+// the copy refused it as "another calendar version 1".
+TEST_F(MigrateTest, TheBuiltInCalendarOfAnInitialisedTargetIsTheSameVersion) {
+  // The district's second site, whose ids the province's own site (made by
+  // init) does not use.
+  auto east = RunGongkai({"site", "add", "--slug", "east", "--name", "东区人民政府", "--db", "sqlite:" + source_.string()});
+  ASSERT_EQ(east.exit_code, 0) << east.out << east.err;
+  auto init = RunGongkai({"init", "--db", target_.string(), "--site", "province", "--site-name", "省级平台"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  ASSERT_EQ(DbScalar(target_, "SELECT count(*) FROM calendar_versions"), 1);
+  ASSERT_NE(DbText(target_, "SELECT created_at FROM calendar_versions WHERE id = 1"),
+            DbText(Lite(), "SELECT created_at FROM calendar_versions WHERE id = 1"));
+
+  // Other days under the same number are still refused.
+  const std::string before = DumpDatabase(target_);
+  ASSERT_EQ(EditSource("UPDATE calendar_days SET name = name || '（改）' WHERE version_id = 1 AND rowid = (SELECT rowid "
+                       "FROM calendar_days WHERE version_id = 1 ORDER BY day LIMIT 1 OFFSET 3)"),
+            1);
+  auto other_days = Migrate(source_, "east");
+  EXPECT_NE(other_days.exit_code, 0) << other_days.out;
+  EXPECT_NE(other_days.err.find("第1版工作日历"), std::string::npos) << other_days.err;
+  EXPECT_NE(other_days.err.find("（改）"), std::string::npos) << other_days.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+  ASSERT_EQ(EditSource("UPDATE calendar_days SET name = substr(name, 1, length(name) - 3) WHERE name LIKE '%（改）'"), 1);
+
+  auto m = Migrate(source_, "east");
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  EXPECT_NE(m.out.find("新增工作日历0版"), std::string::npos) << m.out;
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM calendar_versions"), 1);
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM sites"), 2);
+  auto again = Migrate(source_, "east");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("未作修改"), std::string::npos) << again.out;
+}
+
 TEST_F(MigrateTest, BadArgumentsNameTheOption) {
   auto wrong_from = RunGongkai({"migrate", "--from", DbLocation(target_), "--to", DbLocation(target_)});
   EXPECT_EQ(wrong_from.exit_code, 2);
