@@ -578,8 +578,26 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
   }();
   if (!done) return Unexpected(std::move(done).error());
   // The PostgreSQL search index is built from the copied records.
-  if (*done) GK_CHECK(target->Reindex(site_id));
+  if (*done) {
+    auto built = target->Reindex(site_id);
+    if (!built)
+      return Unexpected(Error::Storage(fmt::format(
+          "站点“{}”已迁入并提交，但重建搜索索引失败：{}；请再次运行同一 migrate 命令（或 gongkai search reindex）补建",
+          slug, built.error().message)));
+  }
   GK_TRY(check, target->CheckIndex(site_id));
+  if (!*done && (!check.missing.empty() || !check.stale.empty())) {
+    // The site was copied before, but its index was not finished (that
+    // migrate was stopped after its commit, or another one is still
+    // building it): build it now. Reindex replaces the site's index in one
+    // transaction and takes a table lock, so two builders take turns.
+    report.index_missing = static_cast<long long>(check.missing.size());
+    report.index_stale = static_cast<long long>(check.stale.size());
+    GK_CHECK(target->Reindex(site_id));
+    report.reindexed = true;
+    GK_TRY(again, target->CheckIndex(site_id));
+    check = std::move(again);
+  }
   if (!check.missing.empty() || !check.stale.empty())
     return Unexpected(Error::Storage(fmt::format("目标数据库的搜索索引不完整：缺{}条，过期{}条；请运行 gongkai search reindex",
                                                  check.missing.size(), check.stale.size())));

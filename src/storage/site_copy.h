@@ -25,7 +25,9 @@
 // and days, not by creation time.
 //
 // The search index is rebuilt after the commit; if that fails, the copy
-// stands and the error says to run `gongkai search reindex`.
+// stands and the error says to run the command again. A re-run that finds
+// the same site with an incomplete index (an earlier run was stopped after
+// its commit, or is still building it) rebuilds the site's index.
 //
 // Limit: ids are unique per table in the database, not per site. A site
 // whose ids are already used in the target (another district copied from
@@ -47,6 +49,10 @@ struct SiteCopyReport {
   int indexed = 0;              // records in the target's search index afterwards
   int calendars_copied = 0;     // calendar versions the target did not have (shared by all its sites)
   long long files = 0;          // stored files the site refers to (copied unless present)
+  // already_present, but its search index was incomplete (an earlier copy
+  // stopped before finishing it): it was rebuilt. The counts are before.
+  bool reindexed = false;
+  long long index_missing = 0, index_stale = 0;
 };
 
 // Copies site `slug` from the SQLite file `sqlite_path` (migrated to the

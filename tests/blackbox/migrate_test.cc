@@ -240,6 +240,47 @@ TEST_F(MigrateTest, TheBuiltInCalendarOfAnInitialisedTargetIsTheSameVersion) {
   EXPECT_NE(again.out.find("未作修改"), std::string::npos) << again.out;
 }
 
+// Regression: a migrate stopped after its commit but before the search
+// index was built left a site whose re-run failed ("请运行 gongkai search
+// reindex"). The re-run finishes the index.
+TEST_F(MigrateTest, ARerunFinishesAnUnfinishedSearchIndex) {
+  ASSERT_EQ(Migrate(source_).exit_code, 0);
+  const long long indexed = DbScalar(target_, "SELECT count(*) FROM search_docs");
+  ASSERT_GT(indexed, 1);
+  // What the stopped run left: the rows committed, the index partly built.
+  EditTarget("DELETE FROM search_docs WHERE record_id > (SELECT min(record_id) FROM search_docs)");
+  auto again = Migrate(source_);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("已重建"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("缺" + std::to_string(indexed - 1) + "条"), std::string::npos) << again.out;
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM search_docs"), indexed);
+  auto check = RunGongkai({"search", "check", "--db", target_.string()});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("缺漏0条"), std::string::npos) << check.out;
+  // A third run has nothing left to do.
+  auto third = Migrate(source_);
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_NE(third.out.find("未作修改"), std::string::npos) << third.out;
+}
+
+// Two migrates of the same site at once: one copies, the other waits for
+// it, finds the same site and, if the index is not finished yet, builds it.
+TEST_F(MigrateTest, TwoMigratesAtOnceBothSucceed) {
+  const std::vector<std::string> args = {GONGKAI_BIN, "migrate", "--from", "sqlite:" + source_.string(),
+                                         "--to", DbLocation(target_), "--site", "demo"};
+  const pid_t a = SpawnWithLog(args, dir_ / "a.log"), b = SpawnWithLog(args, dir_ / "b.log");
+  ASSERT_GT(a, 0);
+  ASSERT_GT(b, 0);
+  int status_a = -1, status_b = -1;
+  waitpid(a, &status_a, 0);
+  waitpid(b, &status_b, 0);
+  EXPECT_TRUE(WIFEXITED(status_a) && WEXITSTATUS(status_a) == 0) << ReadFile(dir_ / "a.log");
+  EXPECT_TRUE(WIFEXITED(status_b) && WEXITSTATUS(status_b) == 0) << ReadFile(dir_ / "b.log");
+  auto check = RunGongkai({"search", "check", "--db", target_.string()});
+  EXPECT_NE(check.out.find("缺漏0条"), std::string::npos) << check.out;
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM sites"), 1);
+}
+
 TEST_F(MigrateTest, BadArgumentsNameTheOption) {
   auto wrong_from = RunGongkai({"migrate", "--from", DbLocation(target_), "--to", DbLocation(target_)});
   EXPECT_EQ(wrong_from.exit_code, 2);
