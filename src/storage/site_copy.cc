@@ -505,8 +505,15 @@ Result<std::vector<std::string>> SiteFiles(sqlite::Connection& lite, std::int64_
 Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const std::string& pg_url,
                                           const std::string& slug) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(sqlite_path, ec))
+  const auto kind = std::filesystem::status(sqlite_path, ec).type();
+  if (kind == std::filesystem::file_type::not_found)
     return Unexpected(Error::NotFound(fmt::format("源数据库文件“{}”不存在", sqlite_path)));
+  if (kind == std::filesystem::file_type::directory)
+    return Unexpected(Error::Invalid(fmt::format("源数据库“{}”是目录，不是数据库文件", sqlite_path)));
+  if (kind != std::filesystem::file_type::regular)
+    return Unexpected(Error::Invalid(
+        ec ? fmt::format("无法读取源数据库“{}”：{}", sqlite_path, ec.message())
+           : fmt::format("源数据库“{}”不是普通文件", sqlite_path)));
   // Both schemas brought to the current version, so the tables agree.
   {
     GK_TRY(source, SqliteStore::Open(sqlite_path, 1));

@@ -57,8 +57,9 @@ struct SiteCopyReport {
 
 // Copies site `slug` from the SQLite file `sqlite_path` (migrated to the
 // current schema first if older) into PostgreSQL at `pg_url` (migrated as
-// needed). Errors: NotFound (no such file or site), Conflict (the target has
-// another site with that slug, or ids in use), Storage.
+// needed). Errors: NotFound (no such file or site), Invalid (the source is
+// a directory or not a regular file), Conflict (the target has another
+// site with that slug, a different copy of it, or ids in use), Storage.
 [[nodiscard]] Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const std::string& pg_url,
                                                         const std::string& slug);
 

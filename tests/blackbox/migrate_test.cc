@@ -281,6 +281,14 @@ TEST_F(MigrateTest, TwoMigratesAtOnceBothSucceed) {
   EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM sites"), 1);
 }
 
+// Regression: a directory given as the source was said not to exist.
+TEST_F(MigrateTest, ADirectoryAsTheSourceIsNotAFile) {
+  auto dir = RunGongkai({"migrate", "--from", "sqlite:" + dir_.path().string(), "--to", DbLocation(target_)});
+  EXPECT_EQ(dir.exit_code, 2) << dir.err;
+  EXPECT_NE(dir.err.find("是目录，不是数据库文件"), std::string::npos) << dir.err;
+  EXPECT_EQ(dir.err.find("不存在"), std::string::npos) << dir.err;
+}
+
 TEST_F(MigrateTest, BadArgumentsNameTheOption) {
   auto wrong_from = RunGongkai({"migrate", "--from", DbLocation(target_), "--to", DbLocation(target_)});
   EXPECT_EQ(wrong_from.exit_code, 2);
