@@ -537,8 +537,8 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
 
   SiteCopyReport report;
   auto copied = [&]() -> Result<bool> {
-    pqxx::connection c(pg_url);
-    pqxx::work tx(c);
+    GK_TRY(c, pg::Connect(pg_url));
+    pqxx::work tx(*c);
     // One migration at a time per database.
     tx.exec("SELECT pg_advisory_xact_lock(727274)");
     auto existing = tx.exec_params("SELECT id FROM sites WHERE slug = $1", slug);

@@ -289,6 +289,17 @@ TEST_F(MigrateTest, ADirectoryAsTheSourceIsNotAFile) {
   EXPECT_EQ(dir.err.find("不存在"), std::string::npos) << dir.err;
 }
 
+// Regression: a server that cannot be reached was reported as a connection
+// "interrupted" (连接中断).
+TEST_F(MigrateTest, AnUnreachableServerIsReportedAsSuch) {
+  auto nobody = RunGongkai({"migrate", "--from", "sqlite:" + source_.string(), "--to",
+                            "postgresql://gongkai@127.0.0.1:1/gongkai?connect_timeout=5"});
+  EXPECT_EQ(nobody.exit_code, 1) << nobody.err;
+  EXPECT_NE(nobody.err.find("无法连接 PostgreSQL："), std::string::npos) << nobody.err;
+  EXPECT_NE(nobody.err.find("127.0.0.1"), std::string::npos) << "libpq's detail: " << nobody.err;
+  EXPECT_EQ(nobody.err.find("连接中断"), std::string::npos) << nobody.err;
+}
+
 TEST_F(MigrateTest, BadArgumentsNameTheOption) {
   auto wrong_from = RunGongkai({"migrate", "--from", DbLocation(target_), "--to", DbLocation(target_)});
   EXPECT_EQ(wrong_from.exit_code, 2);
