@@ -743,8 +743,17 @@ int RunMigrate(const std::string& from, const std::string& to, const std::string
   if (!report) return Fail(report.error());
   long long rows = 0;
   for (const auto& [table, n] : report->rows) rows += n;
-  if (report->already_present) {
-    fmt::print("目标数据库已有站点“{}”，且与源数据库一致（{}行，账本{}条），未作修改。\n", slug, rows, report->ledger_size);
+  if (report->already_present && report->reindexed) {
+    fmt::print("目标数据库已有站点“{}”，且与源数据库一致（{}行内容核对一致，账本{}条）；其搜索索引不完整（缺{}条，过期{}条），"
+               "已重建：{}条。\n",
+               slug, rows, report->ledger_size, report->index_missing, report->index_stale, report->indexed);
+    fmt::print("Site {} is already in {} and matches the source ({} rows, {} ledger leaves); its search index was "
+               "incomplete ({} missing, {} stale) and was rebuilt: {} records indexed.\n",
+               slug, RedactedLocation(to), rows, report->ledger_size, report->index_missing, report->index_stale,
+               report->indexed);
+  } else if (report->already_present) {
+    fmt::print("目标数据库已有站点“{}”，且与源数据库一致（{}行内容核对一致，账本{}条），未作修改。\n", slug, rows,
+               report->ledger_size);
     fmt::print("Site {} is already in {} and matches the source ({} rows, {} ledger leaves): nothing written.\n", slug,
                RedactedLocation(to), rows, report->ledger_size);
   } else {

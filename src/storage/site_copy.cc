@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <pqxx/pqxx>
 #include <set>
 
@@ -13,6 +14,7 @@
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/stored_text.h"
+#include "storage/table_digest.h"
 
 namespace gongkai {
 
@@ -67,16 +69,20 @@ struct Column {
   std::string name;
   std::string type;  // PostgreSQL data_type
   bool serial = false;
+  bool key = false;  // part of the primary key
 };
 
 // The target table's columns (the SQLite table has the same names).
 std::vector<Column> ColumnsOf(pqxx::work& tx, const std::string& table) {
   std::vector<Column> out;
   for (const auto& r : tx.exec_params(
-           "SELECT column_name, data_type, coalesce(column_default, '') LIKE 'nextval(%' FROM information_schema.columns "
-           "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+           "SELECT c.column_name, c.data_type, coalesce(c.column_default, '') LIKE 'nextval(%', "
+           "c.column_name::name = ANY (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+           "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = to_regclass(quote_ident($1)) AND i.indisprimary) "
+           "FROM information_schema.columns c "
+           "WHERE c.table_schema = current_schema() AND c.table_name = $1 ORDER BY c.ordinal_position",
            table)) {
-    out.push_back({r[0].c_str(), r[1].c_str(), r[2].as<bool>()});
+    out.push_back({r[0].c_str(), r[1].c_str(), r[2].as<bool>(), r[3].as<bool>()});
   }
   return out;
 }
@@ -162,6 +168,92 @@ long long PgCount(pqxx::work& tx, const std::string& table, const std::string& w
   return tx.exec(fmt::format("SELECT count(*) FROM {} WHERE {}", table, where))[0][0].as<long long>();
 }
 
+// Content comparison. Every field is read in one canonical text form from
+// either database, the form in which CopyRows wrote it: NULL as nullopt,
+// booleans "1"/"0" (SQLite stores 0/1), bytes as lowercase hex (bytea and
+// blob), anything else as its text (the schema's other columns are TEXT,
+// INTEGER and BIGINT, whose text is the same decimal in both).
+
+// The columns that name a row in messages: the primary key, or the first
+// column when the table has none.
+std::vector<std::size_t> LabelColumns(const std::vector<Column>& cols) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i].key) out.push_back(i);
+  if (out.empty() && !cols.empty()) out.push_back(0);
+  return out;
+}
+
+// "record_id = 3, version = 2".
+std::string RowLabel(const std::vector<Column>& cols, const std::vector<std::size_t>& label,
+                     const std::vector<std::optional<std::string>>& fields) {
+  std::string out;
+  for (auto i : label)
+    out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", cols[i].name, fields[i] ? *fields[i] : "NULL");
+  return out;
+}
+
+// The SQLite rows of `table` chosen by `where`, over the columns `cols`.
+Result<storage::TableDigest> LiteDigest(sqlite::Connection& lite, const std::string& table,
+                                        const std::vector<Column>& cols, const std::string& where) {
+  storage::TableDigest digest;
+  std::vector<std::optional<std::string>> fields(cols.size());
+  const auto label = LabelColumns(cols);
+  GK_CHECK(EachRow(lite, fmt::format("SELECT {} FROM {} WHERE {}", ColumnList(cols), table, where),
+                   [&](const sqlite::Statement& st) -> Status {
+                     for (std::size_t i = 0; i < cols.size(); ++i) {
+                       const int at = static_cast<int>(i);
+                       if (st.IsNull(at))
+                         fields[i].reset();
+                       else if (cols[i].type == "bytea")
+                         fields[i] = Hex(st.Blob(at));
+                       else if (cols[i].type == "boolean")
+                         fields[i] = st.Int(at) != 0 ? "1" : "0";
+                       else
+                         fields[i] = st.Text(at);
+                     }
+                     digest.AddRow(fields, RowLabel(cols, label, fields));
+                     return {};
+                   }));
+  return digest;
+}
+
+// The same rows in PostgreSQL, read through a cursor a few hundred at a
+// time (record versions hold whole bodies).
+storage::TableDigest PgDigest(pqxx::work& tx, const std::string& table, const std::vector<Column>& cols,
+                              const std::string& where) {
+  std::string select;
+  for (const auto& c : cols) {
+    select += select.empty() ? "" : ", ";
+    if (c.type == "bytea")
+      select += fmt::format("encode({}, 'hex')", c.name);
+    else if (c.type == "boolean")
+      select += fmt::format("CASE WHEN {0} IS NULL THEN NULL WHEN {0} THEN '1' ELSE '0' END", c.name);
+    else
+      select += c.name + "::text";
+  }
+  storage::TableDigest digest;
+  std::vector<std::optional<std::string>> fields(cols.size());
+  const auto label = LabelColumns(cols);
+  tx.exec(fmt::format("DECLARE gk_site_digest NO SCROLL CURSOR FOR SELECT {} FROM {} WHERE {}", select, table, where));
+  while (true) {
+    auto part = tx.exec("FETCH 500 FROM gk_site_digest");
+    if (part.empty()) break;
+    for (const auto& r : part) {
+      for (std::size_t i = 0; i < cols.size(); ++i) {
+        const auto f = r[static_cast<pqxx::row::size_type>(i)];
+        if (f.is_null())
+          fields[i].reset();
+        else
+          fields[i] = std::string(f.c_str(), f.size());
+      }
+      digest.AddRow(fields, RowLabel(cols, label, fields));
+    }
+  }
+  tx.exec("CLOSE gk_site_digest");
+  return digest;
+}
+
 // The ledger's size and newest signed root (hex) of a site, in SQLite.
 Result<std::pair<long long, std::string>> LiteLedger(sqlite::Connection& c, std::int64_t site_id) {
   std::pair<long long, std::string> out;
@@ -184,18 +276,27 @@ std::pair<long long, std::string> PgLedger(pqxx::work& tx, std::int64_t site_id)
   return out;
 }
 
-// The site's tables whose row counts differ between the two databases
-// (site ids `lite_site` and `pg_site`), as "table: a ≠ b" lines.
-Result<std::vector<std::string>> CountDifferences(sqlite::Connection& lite, pqxx::work& tx, std::int64_t site_id,
-                                                  SiteCopyReport& report) {
+// The site's tables whose rows differ between the two databases (the site
+// has the same id in both), in number or in content, one line each; and
+// the ledger's size and newest root. Fills report.rows with the source's
+// counts and the ledger's size and root.
+Result<std::vector<std::string>> SiteDifferences(sqlite::Connection& lite, pqxx::work& tx, std::int64_t site_id,
+                                                 SiteCopyReport& report) {
   std::vector<std::string> diffs;
   report.rows.clear();
   for (const auto& t : kSiteTables) {
     const std::string where = Where(t, site_id);
-    GK_TRY(want, LiteCount(lite, t.table, where));
-    const long long have = PgCount(tx, t.table, where);
-    report.rows.emplace_back(t.table, want);
-    if (want != have) diffs.push_back(fmt::format("{}：源{}行，目标{}行", t.table, want, have));
+    const auto cols = ColumnsOf(tx, t.table);
+    if (cols.empty()) return Unexpected(Error::Storage(fmt::format("目标数据库没有表 {}", t.table)));
+    GK_TRY(want, LiteDigest(lite, t.table, cols, where));
+    auto have = PgDigest(tx, t.table, cols, where);
+    report.rows.emplace_back(t.table, want.rows());
+    if (want.rows() != have.rows()) {
+      diffs.push_back(fmt::format("{}：源{}行，目标{}行", t.table, want.rows(), have.rows()));
+    } else if (!want.SameAs(have)) {
+      const auto missing = want.RowsNotIn(have);
+      diffs.push_back(fmt::format("{}：{}行内容不同（首个为源数据库的 {} 行）", t.table, missing.count, missing.first_label));
+    }
   }
   GK_TRY(ledger, LiteLedger(lite, site_id));
   auto pg_ledger = PgLedger(tx, site_id);
@@ -253,31 +354,33 @@ Result<std::string> SameCalendarDays(sqlite::Connection& lite, pqxx::work& tx, s
   return fmt::format("日期内容与源数据库的同版日历不同（源数据库的首个不同处：{}）", FirstDifferentLine(lite_days, pg_days));
 }
 
-// The source's calendar versions: (id, "created_at|note"), by id.
+// The source's calendar versions: (id, note), by id. A version is its note
+// and its days; its creation time is not compared, because every database
+// made by `gongkai init` gets the program's built-in calendar as version 1,
+// stamped with the time it was made.
 Result<std::vector<std::pair<std::int64_t, std::string>>> LiteCalendarVersions(sqlite::Connection& lite) {
   std::vector<std::pair<std::int64_t, std::string>> versions;
-  GK_CHECK(EachRow(lite, "SELECT id, created_at || '|' || note FROM calendar_versions ORDER BY id",
-                   [&](const sqlite::Statement& st) -> Status {
-                     versions.emplace_back(st.Int(0), st.Text(1));
-                     return {};
-                   }));
+  GK_CHECK(EachRow(lite, "SELECT id, note FROM calendar_versions ORDER BY id", [&](const sqlite::Statement& st) -> Status {
+    versions.emplace_back(st.Int(0), st.Text(1));
+    return {};
+  }));
   return versions;
 }
 
 // For a site copied before: each calendar version of the source must be in
 // the target, the same (calendar tables are shared, so they are not among
-// the site's tables that CountDifferences compares).
+// the site's tables that SiteDifferences compares).
 Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, pqxx::work& tx) {
   std::vector<std::string> diffs;
   GK_TRY(versions, LiteCalendarVersions(lite));
-  for (const auto& [id, stamp] : versions) {
-    auto have = tx.exec_params("SELECT created_at || '|' || note FROM calendar_versions WHERE id = $1", id);
+  for (const auto& [id, note] : versions) {
+    auto have = tx.exec_params("SELECT note FROM calendar_versions WHERE id = $1", id);
     if (have.empty()) {
       diffs.push_back(fmt::format("工作日历第{}版：目标数据库没有", id));
       continue;
     }
-    if (have[0][0].c_str() != stamp) {
-      diffs.push_back(fmt::format("工作日历第{}版：源为“{}”，目标为“{}”", id, stamp, have[0][0].c_str()));
+    if (have[0][0].c_str() != note) {
+      diffs.push_back(fmt::format("工作日历第{}版：源为“{}”，目标为“{}”", id, note, have[0][0].c_str()));
       continue;
     }
     GK_TRY(same, SameCalendarDays(lite, tx, id));
@@ -288,24 +391,27 @@ Result<std::vector<std::string>> CalendarDifferences(sqlite::Connection& lite, p
 
 // Calendar versions are shared by every site of a database: each one the
 // source has is copied unless the target has it already, in which case it
-// must be the same version (same creation time, note and days).
+// must be the same version (same note and days; the creation time may
+// differ, see LiteCalendarVersions).
 Result<int> CopyCalendars(sqlite::Connection& lite, pqxx::work& tx) {
   int copied = 0;
   GK_TRY(versions, LiteCalendarVersions(lite));
-  for (const auto& [id, stamp] : versions) {
-    auto have = tx.exec_params("SELECT created_at || '|' || note, (SELECT count(*) FROM calendar_days WHERE version_id = $1) "
+  for (const auto& [id, note] : versions) {
+    auto have = tx.exec_params("SELECT note, (SELECT count(*) FROM calendar_days WHERE version_id = $1) "
                                "FROM calendar_versions WHERE id = $1",
                                id);
     const std::string where = fmt::format("version_id = {}", id);
     if (!have.empty()) {
       GK_TRY(days, LiteCount(lite, "calendar_days", where));
-      if (have[0][0].c_str() != stamp || have[0][1].as<long long>() != days)
-        return Unexpected(Error::Conflict(fmt::format(
-            "目标数据库已有另一个第{}版工作日历（{}），与源数据库的（{}）不同，无法合并", id, have[0][0].c_str(), stamp)));
-      // Same stamp and size: the days themselves must be the same too.
+      const long long pg_days = have[0][1].as<long long>();
+      if (have[0][0].c_str() != note || pg_days != days)
+        return Unexpected(Error::Conflict(
+            fmt::format("目标数据库已有另一个第{}版工作日历（“{}”，{}天），与源数据库的（“{}”，{}天）不同，无法合并", id,
+                        have[0][0].c_str(), pg_days, note, days)));
+      // Same note and size: the days themselves must be the same too.
       GK_TRY(same, SameCalendarDays(lite, tx, id));
       if (!same.empty())
-        return Unexpected(Error::Conflict(fmt::format("目标数据库已有第{}版工作日历（{}），但{}，无法合并", id, stamp, same)));
+        return Unexpected(Error::Conflict(fmt::format("目标数据库已有第{}版工作日历（“{}”），但{}，无法合并", id, note, same)));
       continue;
     }
     GK_CHECK(CopyRows(lite, tx, "calendar_versions", fmt::format("id = {}", id)));
@@ -399,8 +505,15 @@ Result<std::vector<std::string>> SiteFiles(sqlite::Connection& lite, std::int64_
 Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const std::string& pg_url,
                                           const std::string& slug) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(sqlite_path, ec))
+  const auto kind = std::filesystem::status(sqlite_path, ec).type();
+  if (kind == std::filesystem::file_type::not_found)
     return Unexpected(Error::NotFound(fmt::format("源数据库文件“{}”不存在", sqlite_path)));
+  if (kind == std::filesystem::file_type::directory)
+    return Unexpected(Error::Invalid(fmt::format("源数据库“{}”是目录，不是数据库文件", sqlite_path)));
+  if (kind != std::filesystem::file_type::regular)
+    return Unexpected(Error::Invalid(
+        ec ? fmt::format("无法读取源数据库“{}”：{}", sqlite_path, ec.message())
+           : fmt::format("源数据库“{}”不是普通文件", sqlite_path)));
   // Both schemas brought to the current version, so the tables agree.
   {
     GK_TRY(source, SqliteStore::Open(sqlite_path, 1));
@@ -424,15 +537,15 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
 
   SiteCopyReport report;
   auto copied = [&]() -> Result<bool> {
-    pqxx::connection c(pg_url);
-    pqxx::work tx(c);
+    GK_TRY(c, pg::Connect(pg_url));
+    pqxx::work tx(*c);
     // One migration at a time per database.
     tx.exec("SELECT pg_advisory_xact_lock(727274)");
     auto existing = tx.exec_params("SELECT id FROM sites WHERE slug = $1", slug);
     if (!existing.empty()) {
       if (existing[0][0].as<std::int64_t>() != site_id)
         return Unexpected(Error::Conflict(fmt::format("目标数据库已有标识为“{}”的另一个站点，未作任何修改", slug)));
-      GK_TRY(diffs, CountDifferences(*lite, tx, site_id, report));
+      GK_TRY(diffs, SiteDifferences(*lite, tx, site_id, report));
       GK_TRY(calendar_diffs, CalendarDifferences(*lite, tx));
       diffs.insert(diffs.end(), calendar_diffs.begin(), calendar_diffs.end());
       if (!diffs.empty())
@@ -457,7 +570,7 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
     for (const auto& t : kSiteTables) GK_CHECK(CopyRows(*lite, tx, t.table, Where(t, site_id)));
     AdvanceSequences(tx);
     // Verified before anything is committed.
-    GK_TRY(diffs, CountDifferences(*lite, tx, site_id, report));
+    GK_TRY(diffs, SiteDifferences(*lite, tx, site_id, report));
     if (!diffs.empty())
       return Unexpected(Error::Storage(fmt::format("复制后核对不一致，已撤销：{}", fmt::join(diffs, "；"))));
     tx.commit();
@@ -472,8 +585,26 @@ Result<SiteCopyReport> CopySiteToPostgres(const std::string& sqlite_path, const 
   }();
   if (!done) return Unexpected(std::move(done).error());
   // The PostgreSQL search index is built from the copied records.
-  if (*done) GK_CHECK(target->Reindex(site_id));
+  if (*done) {
+    auto built = target->Reindex(site_id);
+    if (!built)
+      return Unexpected(Error::Storage(fmt::format(
+          "站点“{}”已迁入并提交，但重建搜索索引失败：{}；请再次运行同一 migrate 命令（或 gongkai search reindex）补建",
+          slug, built.error().message)));
+  }
   GK_TRY(check, target->CheckIndex(site_id));
+  if (!*done && (!check.missing.empty() || !check.stale.empty())) {
+    // The site was copied before, but its index was not finished (that
+    // migrate was stopped after its commit, or another one is still
+    // building it): build it now. Reindex replaces the site's index in one
+    // transaction and takes a table lock, so two builders take turns.
+    report.index_missing = static_cast<long long>(check.missing.size());
+    report.index_stale = static_cast<long long>(check.stale.size());
+    GK_CHECK(target->Reindex(site_id));
+    report.reindexed = true;
+    GK_TRY(again, target->CheckIndex(site_id));
+    check = std::move(again);
+  }
   if (!check.missing.empty() || !check.stale.empty())
     return Unexpected(Error::Storage(fmt::format("目标数据库的搜索索引不完整：缺{}条，过期{}条；请运行 gongkai search reindex",
                                                  check.missing.size(), check.stale.size())));

@@ -4,9 +4,11 @@
 // skipped in the SQLite pass.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <map>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "tests/blackbox/harness.h"
@@ -38,6 +40,27 @@ class MigrateTest : public ::testing::Test {
 
   // The source as the Db* helpers read it (harness.h: "sqlite:" = embedded).
   std::filesystem::path Lite() const { return "sqlite:" + source_.string(); }
+
+  // Runs `sql` on the source file; the number of rows it changed.
+  int EditSource(const std::string& sql) {
+    sqlite3* h = nullptr;
+    EXPECT_EQ(sqlite3_open(source_.c_str(), &h), SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
+    EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (err ? err : "");
+    sqlite3_free(err);
+    const int changed = sqlite3_changes(h);
+    sqlite3_close(h);
+    return changed;
+  }
+
+  // Runs `sql` on the target (PostgreSQL) database, committed.
+  void EditTarget(const std::string& sql) {
+    pqxx::connection c(DbLocation(target_));
+    pqxx::work tx(c);
+    tx.exec(sql);
+    tx.commit();
+  }
 
   TempDir dir_;
   std::filesystem::path source_, target_;
@@ -143,6 +166,138 @@ TEST_F(MigrateTest, ACalendarWithTheSameStampButOtherDaysIsRefused) {
   EXPECT_NE(again.err.find("工作日历"), std::string::npos) << again.err;
   EXPECT_NE(again.err.find("（改）"), std::string::npos) << "the differing day is named: " << again.err;
   EXPECT_EQ(DumpDatabase(target_), before);
+}
+
+// Regression: a re-run compared only row counts, so a source whose content
+// changed (same number of rows) was reported as matching the target.
+TEST_F(MigrateTest, AChangedSourceWithTheSameRowCountsIsRefusedNamingTheTable) {
+  ASSERT_EQ(Migrate(source_).exit_code, 0);
+  const std::string before = DumpDatabase(target_);
+  const std::string name = DbText(Lite(), "SELECT name FROM sites WHERE slug = 'demo'");
+  ASSERT_FALSE(name.empty());
+  ASSERT_EQ(EditSource("UPDATE sites SET name = '改名区' WHERE slug = 'demo'"), 1);
+  auto renamed = Migrate(source_);
+  EXPECT_NE(renamed.exit_code, 0) << renamed.out;
+  EXPECT_NE(renamed.err.find("不一致"), std::string::npos) << renamed.err;
+  EXPECT_NE(renamed.err.find("sites：1行内容不同"), std::string::npos) << renamed.err;
+  EXPECT_EQ(renamed.err.find("record_versions"), std::string::npos) << "only the table that differs: " << renamed.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+
+  ASSERT_EQ(EditSource("UPDATE sites SET name = '" + name + "' WHERE slug = 'demo'"), 1);
+  const std::string record = DbText(Lite(), "SELECT max(record_id) FROM record_versions");
+  const std::string version = DbText(Lite(), ("SELECT max(version) FROM record_versions WHERE record_id = " + record).c_str());
+  const std::string edited = "record_id = " + record + " AND version = " + version;
+  ASSERT_EQ(EditSource("UPDATE record_versions SET title = title || '（改）' WHERE " + edited), 1);
+  auto retitled = Migrate(source_);
+  EXPECT_NE(retitled.exit_code, 0) << retitled.out;
+  EXPECT_NE(retitled.err.find("record_versions：1行内容不同（首个为源数据库的 record_id = " + record +
+                              ", version = " + version + " 行）"),
+            std::string::npos)
+      << retitled.err;
+  EXPECT_EQ(retitled.err.find("sites："), std::string::npos) << retitled.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+
+  // Put back as it was, the source matches again.
+  ASSERT_EQ(EditSource("UPDATE record_versions SET title = substr(title, 1, length(title) - 3) WHERE " + edited), 1);
+  auto same = Migrate(source_);
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("未作修改"), std::string::npos) << same.out;
+}
+
+// Regression: a database made by `gongkai init` has the built-in calendar
+// as version 1, as the source does, stamped with another creation time;
+// the copy refused it as "another calendar version 1".
+TEST_F(MigrateTest, TheBuiltInCalendarOfAnInitialisedTargetIsTheSameVersion) {
+  // The district's second site, whose ids the province's own site (made by
+  // init) does not use.
+  auto east = RunGongkai({"site", "add", "--slug", "east", "--name", "东区人民政府", "--db", "sqlite:" + source_.string()});
+  ASSERT_EQ(east.exit_code, 0) << east.out << east.err;
+  auto init = RunGongkai({"init", "--db", target_.string(), "--site", "province", "--site-name", "省级平台"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  ASSERT_EQ(DbScalar(target_, "SELECT count(*) FROM calendar_versions"), 1);
+  ASSERT_NE(DbText(target_, "SELECT created_at FROM calendar_versions WHERE id = 1"),
+            DbText(Lite(), "SELECT created_at FROM calendar_versions WHERE id = 1"));
+
+  // Other days under the same number are still refused.
+  const std::string before = DumpDatabase(target_);
+  ASSERT_EQ(EditSource("UPDATE calendar_days SET name = name || '（改）' WHERE version_id = 1 AND rowid = (SELECT rowid "
+                       "FROM calendar_days WHERE version_id = 1 ORDER BY day LIMIT 1 OFFSET 3)"),
+            1);
+  auto other_days = Migrate(source_, "east");
+  EXPECT_NE(other_days.exit_code, 0) << other_days.out;
+  EXPECT_NE(other_days.err.find("第1版工作日历"), std::string::npos) << other_days.err;
+  EXPECT_NE(other_days.err.find("（改）"), std::string::npos) << other_days.err;
+  EXPECT_EQ(DumpDatabase(target_), before);
+  ASSERT_EQ(EditSource("UPDATE calendar_days SET name = substr(name, 1, length(name) - 3) WHERE name LIKE '%（改）'"), 1);
+
+  auto m = Migrate(source_, "east");
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  EXPECT_NE(m.out.find("新增工作日历0版"), std::string::npos) << m.out;
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM calendar_versions"), 1);
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM sites"), 2);
+  auto again = Migrate(source_, "east");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("未作修改"), std::string::npos) << again.out;
+}
+
+// Regression: a migrate stopped after its commit but before the search
+// index was built left a site whose re-run failed ("请运行 gongkai search
+// reindex"). The re-run finishes the index.
+TEST_F(MigrateTest, ARerunFinishesAnUnfinishedSearchIndex) {
+  ASSERT_EQ(Migrate(source_).exit_code, 0);
+  const long long indexed = DbScalar(target_, "SELECT count(*) FROM search_docs");
+  ASSERT_GT(indexed, 1);
+  // What the stopped run left: the rows committed, the index partly built.
+  EditTarget("DELETE FROM search_docs WHERE record_id > (SELECT min(record_id) FROM search_docs)");
+  auto again = Migrate(source_);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("已重建"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("缺" + std::to_string(indexed - 1) + "条"), std::string::npos) << again.out;
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM search_docs"), indexed);
+  auto check = RunGongkai({"search", "check", "--db", target_.string()});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("缺漏0条"), std::string::npos) << check.out;
+  // A third run has nothing left to do.
+  auto third = Migrate(source_);
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_NE(third.out.find("未作修改"), std::string::npos) << third.out;
+}
+
+// Two migrates of the same site at once: one copies, the other waits for
+// it, finds the same site and, if the index is not finished yet, builds it.
+TEST_F(MigrateTest, TwoMigratesAtOnceBothSucceed) {
+  const std::vector<std::string> args = {GONGKAI_BIN, "migrate", "--from", "sqlite:" + source_.string(),
+                                         "--to", DbLocation(target_), "--site", "demo"};
+  const pid_t a = SpawnWithLog(args, dir_ / "a.log"), b = SpawnWithLog(args, dir_ / "b.log");
+  ASSERT_GT(a, 0);
+  ASSERT_GT(b, 0);
+  int status_a = -1, status_b = -1;
+  waitpid(a, &status_a, 0);
+  waitpid(b, &status_b, 0);
+  EXPECT_TRUE(WIFEXITED(status_a) && WEXITSTATUS(status_a) == 0) << ReadFile(dir_ / "a.log");
+  EXPECT_TRUE(WIFEXITED(status_b) && WEXITSTATUS(status_b) == 0) << ReadFile(dir_ / "b.log");
+  auto check = RunGongkai({"search", "check", "--db", target_.string()});
+  EXPECT_NE(check.out.find("缺漏0条"), std::string::npos) << check.out;
+  EXPECT_EQ(DbScalar(target_, "SELECT count(*) FROM sites"), 1);
+}
+
+// Regression: a directory given as the source was said not to exist.
+TEST_F(MigrateTest, ADirectoryAsTheSourceIsNotAFile) {
+  auto dir = RunGongkai({"migrate", "--from", "sqlite:" + dir_.path().string(), "--to", DbLocation(target_)});
+  EXPECT_EQ(dir.exit_code, 2) << dir.err;
+  EXPECT_NE(dir.err.find("是目录，不是数据库文件"), std::string::npos) << dir.err;
+  EXPECT_EQ(dir.err.find("不存在"), std::string::npos) << dir.err;
+}
+
+// Regression: a server that cannot be reached was reported as a connection
+// "interrupted" (连接中断).
+TEST_F(MigrateTest, AnUnreachableServerIsReportedAsSuch) {
+  auto nobody = RunGongkai({"migrate", "--from", "sqlite:" + source_.string(), "--to",
+                            "postgresql://gongkai@127.0.0.1:1/gongkai?connect_timeout=5"});
+  EXPECT_EQ(nobody.exit_code, 1) << nobody.err;
+  EXPECT_NE(nobody.err.find("无法连接 PostgreSQL："), std::string::npos) << nobody.err;
+  EXPECT_NE(nobody.err.find("127.0.0.1"), std::string::npos) << "libpq's detail: " << nobody.err;
+  EXPECT_EQ(nobody.err.find("连接中断"), std::string::npos) << nobody.err;
 }
 
 TEST_F(MigrateTest, BadArgumentsNameTheOption) {

@@ -22,13 +22,25 @@ Error ErrorFromException(std::exception_ptr e, const std::string& what) {
   }
 }
 
+Result<std::unique_ptr<pqxx::connection>> Connect(const std::string& url) {
+  try {
+    return std::make_unique<pqxx::connection>(url);
+  } catch (const pqxx::broken_connection& ex) {
+    // libpq's text ends with a newline and often has several lines.
+    std::string detail = ex.what();
+    while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+    return Unexpected(Error::Storage(fmt::format("无法连接 PostgreSQL：{}", detail)));
+  } catch (...) {
+    return Unexpected(ErrorFromException(std::current_exception(), "连接 PostgreSQL"));
+  }
+}
+
 Result<std::unique_ptr<Pool>> Pool::Open(const std::string& url, int size) {
   std::unique_ptr<Pool> pool(new Pool(url));
   pool->size_ = size < 1 ? 1 : size;
-  try {
-    for (int i = 0; i < pool->size_; ++i) pool->free_.push_back(std::make_unique<pqxx::connection>(url));
-  } catch (...) {
-    return Unexpected(ErrorFromException(std::current_exception(), "连接 PostgreSQL"));
+  for (int i = 0; i < pool->size_; ++i) {
+    GK_TRY(c, Connect(url));
+    pool->free_.push_back(std::move(c));
   }
   return pool;
 }
@@ -44,13 +56,12 @@ Result<Pool::Lease> Pool::Acquire() {
   if (c && c->is_open()) return Lease(this, std::move(c));
   // Broken: reconnect outside the lock. On failure the slot goes back empty
   // (a null pointer), so that a later Acquire() tries again.
-  try {
-    c = std::make_unique<pqxx::connection>(url_);
-  } catch (...) {
+  auto fresh = Connect(url_);
+  if (!fresh) {
     Release(nullptr);
-    return Unexpected(ErrorFromException(std::current_exception(), "重新连接 PostgreSQL"));
+    return Unexpected(std::move(fresh).error());
   }
-  return Lease(this, std::move(c));
+  return Lease(this, std::move(*fresh));
 }
 
 void Pool::Release(std::unique_ptr<pqxx::connection> c) {

@@ -20,8 +20,15 @@ namespace gongkai::pg {
 // The Error for an exception thrown while talking to PostgreSQL:
 // unique_violation -> Conflict (the caller may replace the message with a
 // precise one, as the SQLite adapter does); anything else -> Storage.
-// `what` names the operation for the message.
+// `what` names the operation for the message. A broken_connection here is
+// a connection lost after it was made ("连接中断"); for one thrown while
+// connecting, see Connect.
 Error ErrorFromException(std::exception_ptr e, const std::string& what);
+
+// Opens a connection to `url` (a libpq connection string or URI). When it
+// cannot be made (refused, unknown host, authentication, no such database),
+// a Storage error "无法连接 PostgreSQL" with libpq's own explanation.
+[[nodiscard]] Result<std::unique_ptr<pqxx::connection>> Connect(const std::string& url);
 
 // A fixed number of connections shared by the server's threads. Acquire()
 // blocks until one is free. A connection found broken (server restart,
