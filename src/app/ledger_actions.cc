@@ -133,36 +133,108 @@ Result<SequenceOutcome> SequenceLedger(Store& store, const Site& site, const led
   return out;
 }
 
+namespace {
+
+// The 8 hex digits of a verifier key's key id ("<name>+<id>+<key>").
+std::string KeyIdOf(const std::string& verifier) {
+  const auto plus = verifier.find('+');
+  return plus == std::string::npos ? verifier : verifier.substr(plus + 1, 8);
+}
+
+// The site's current (not retired) public key; "" when it has none.
+Result<std::string> CurrentLedgerKey(Store& store, const Site& site) {
+  GK_TRY(keys, store.ListLedgerKeys(site.id));
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it)
+    if (it->retired_at.empty()) return it->verifier_key;
+  return std::string();
+}
+
+// How to get out of a refusal below.
+std::string KeyAdvice(const std::filesystem::path& path) {
+  return fmt::format(
+      "请把该站点原来的密钥文件复制到“{}”（权限600），或用 --ledger-key 指向原来的密钥文件；"
+      "如确需更换签名密钥，请用 gongkai ledger rotate-key",
+      path.string());
+}
+
+}  // namespace
+
 Result<ledger::SigningKey> EnsureLedgerKey(Store& store, const Site& site, const std::filesystem::path& path,
                                            bool create, std::chrono::sys_seconds now) {
+  GK_TRY(current, CurrentLedgerKey(store, site));
   auto loaded = ledger::LoadKey(path);
   if (loaded) {
-    GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(*loaded), FormatUtc(now)));
+    const std::string verifier = ledger::VerifierKey(*loaded);
+    if (!current.empty() && verifier != current)
+      return Unexpected(Error::Conflict(fmt::format(
+          "站点“{}”已登记的当前账本签名公钥是{}（密钥编号{}），而密钥文件“{}”中是另一把密钥（{}，密钥编号{}）："
+          "未用它签名，也未登记它。{}",
+          site.slug, current.substr(0, current.find('+')), KeyIdOf(current), path.string(), loaded->name,
+          KeyIdOf(verifier), KeyAdvice(path))));
+    if (current.empty()) GK_CHECK(store.AddLedgerKey(site.id, verifier, FormatUtc(now)));
     return loaded;
   }
-  if (loaded.error().code != ErrorCode::kNotFound || !create) return Unexpected(loaded.error());
+  if (loaded.error().code != ErrorCode::kNotFound) return Unexpected(loaded.error());
+  if (!current.empty())
+    return Unexpected(Error::NotFound(fmt::format(
+        "找不到站点“{}”的账本签名密钥文件“{}”（已登记的当前公钥：{}，密钥编号{}）：未创建新密钥。{}", site.slug,
+        path.string(), current.substr(0, current.find('+')), KeyIdOf(current), KeyAdvice(path))));
+  if (!create) return Unexpected(loaded.error());
   GK_TRY(key, ledger::GenerateKey(LedgerOrigin(site)));
   GK_CHECK(ledger::SaveKey(path, key));
   GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(key), FormatUtc(now)));
   return key;
 }
 
+Result<std::string> CurrentLedgerKeyId(Store& store, const Site& site) {
+  GK_TRY(current, CurrentLedgerKey(store, site));
+  return current.empty() ? current : KeyIdOf(current);
+}
+
+Result<std::optional<std::filesystem::path>> FindSiteLedgerKey(Store& store, const Site& site,
+                                                               const std::filesystem::path& base) {
+  GK_TRY(current, CurrentLedgerKey(store, site));
+  if (current.empty()) return std::optional<std::filesystem::path>();
+  std::filesystem::path own = base;
+  own += "." + site.slug;
+  for (const auto& candidate : {own, base}) {
+    auto key = ledger::LoadKey(candidate);  // a missing or unreadable file is simply not it
+    if (key && ledger::VerifierKey(*key) == current) return std::optional<std::filesystem::path>(candidate);
+  }
+  return std::optional<std::filesystem::path>();
+}
+
 Result<std::filesystem::path> SiteLedgerKeyPath(Store& store, const Site& site, const std::filesystem::path& base) {
+  GK_TRY(found, FindSiteLedgerKey(store, site, base));
+  if (found) return *found;
+  std::filesystem::path own = base;
+  own += "." + site.slug;
   GK_TRY(sites, store.ListSites());
   std::int64_t first = site.id;
   for (const auto& s : sites) first = std::min(first, s.id);
-  if (site.id == first) return base;
-  std::filesystem::path p = base;
-  p += "." + site.slug;
-  return p;
+  return site.id == first ? base : own;
 }
 
 Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site, const std::filesystem::path& path,
                                            std::chrono::sys_seconds now) {
-  GK_TRY(old, ledger::LoadKey(path));
+  GK_TRY(current, CurrentLedgerKey(store, site));
   GK_TRY(fresh, ledger::GenerateKey(LedgerOrigin(site)));
-  const std::string old_public = ledger::VerifierKey(old);
-  const std::string id = old_public.substr(old_public.find('+') + 1, 8);
+  auto old = ledger::LoadKey(path);
+  if (!old && old.error().code != ErrorCode::kNotFound) return Unexpected(old.error());
+  if (!old) {
+    // The current key's file is lost: a deliberate replacement. The
+    // registered key is retired below, so heads it signed stay verifiable.
+    GK_CHECK(ledger::SaveKey(path, fresh));
+    GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(fresh), FormatUtc(now)));
+    return fresh;
+  }
+  const std::string old_public = ledger::VerifierKey(*old);
+  if (!current.empty() && old_public != current)
+    return Unexpected(Error::Conflict(fmt::format(
+        "密钥文件“{}”中的密钥（{}，密钥编号{}）不是站点“{}”已登记的当前签名公钥（密钥编号{}），未作更换："
+        "请用 --ledger-key 指向该站点的密钥文件",
+        path.string(), old->name, KeyIdOf(old_public), site.slug, KeyIdOf(current))));
+  const std::string id = KeyIdOf(old_public);
   std::filesystem::path retired = path;
   retired += ".retired-" + id;
   std::error_code ec;

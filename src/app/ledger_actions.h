@@ -52,16 +52,32 @@ struct SequenceOutcome {
 [[nodiscard]] Result<SequenceOutcome> SequenceLedger(Store& store, const Site& site, const ledger::SigningKey* key,
                                                      std::chrono::sys_seconds now, bool force_sign = false);
 
-// The ledger's signing key at `path`: loaded, or (when `create` and the
-// file does not exist) generated, saved with mode 0600 and registered as
-// the site's current public key.
+// The ledger's signing key at `path`. When the site has a current (not
+// retired) registered public key, the file must hold exactly that key:
+// a missing file is Error::NotFound and another key Error::Conflict, both
+// naming the site, the expected key id and `path` and saying what to do;
+// nothing is created or registered then. Only a site with no registered
+// key yet gets one: the file's key is registered, or (when `create` and
+// the file does not exist) a new key is generated, saved with mode 0600
+// and registered. RotateLedgerKey is the only way to replace a current key.
 [[nodiscard]] Result<ledger::SigningKey> EnsureLedgerKey(Store& store, const Site& site,
                                                          const std::filesystem::path& path, bool create,
                                                          std::chrono::sys_seconds now);
+// Of "<base>.<slug>" and `base`, the file that holds the site's current
+// registered public key; std::nullopt when the site has no current key or
+// neither file holds it (a missing or unreadable file is passed over).
+[[nodiscard]] Result<std::optional<std::filesystem::path>> FindSiteLedgerKey(Store& store, const Site& site,
+                                                                            const std::filesystem::path& base);
+// The key id (8 hex digits) of the site's current registered public key; "" when it has none.
+[[nodiscard]] Result<std::string> CurrentLedgerKeyId(Store& store, const Site& site);
 // Where `site`'s signing key lives, given the deployment's key path `base`:
-// each site signs with its own key (named after its ledger's origin). The
-// site created first keeps `base` itself, so a single-site deployment's key
-// file is where it always was; every other site uses "<base>.<slug>".
+// each site signs with its own key (named after its ledger's origin). Of
+// "<base>.<slug>" and `base`, the file that holds the site's current
+// registered public key, whichever that is: a site keeps its key file when
+// it moves to a database where it is created first (gongkai migrate) or
+// no longer first. When neither does (or the site has no key yet), the
+// site created first uses `base` itself, so a single-site deployment's key
+// file is where it always was, and every other site "<base>.<slug>".
 // The server, `init`, `site add` and the `ledger`/`dump` commands agree
 // through this function.
 [[nodiscard]] Result<std::filesystem::path> SiteLedgerKeyPath(Store& store, const Site& site,
@@ -69,7 +85,10 @@ struct SequenceOutcome {
 
 // Replaces the key at `path` with a new one; the old file is kept beside it
 // as "<path>.retired-<key id>" and its public key stays listed (retired), so
-// heads signed with it remain verifiable. Returns the new key.
+// heads signed with it remain verifiable. A file holding another key than
+// the site's current one is refused (Error::Conflict, nothing changed). A
+// missing file (the key was lost) is replaced too: the new key is saved at
+// `path` and the registered one retired. Returns the new key.
 [[nodiscard]] Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site,
                                                          const std::filesystem::path& path,
                                                          std::chrono::sys_seconds now);

@@ -263,6 +263,155 @@ TEST_F(LedgerTest, RotationKeepsOldHeadsVerifiable) {
   EXPECT_EQ(ledger::VerifierKey(*loaded), listed[1].verifier_key);
 }
 
+// Which file holds a site's signing key, and what happens when it is not
+// there: regression tests for a migrated site signing with another
+// district's key, and for a mistyped --ledger-key retiring the published key.
+class LedgerKeyFileTest : public TempSiteTest {
+ protected:
+  void SetUp() override {
+    TempSiteTest::SetUp();
+    base_ = dir_ / "gk.ledger-key";
+  }
+  std::filesystem::path At(const std::string& suffix) const { return base_.string() + suffix; }
+  Site AddSite(const std::string& slug) {
+    auto s = store_->CreateSite(NewSite{slug, slug + "区人民政府", ""});
+    EXPECT_TRUE(s.has_value());
+    return s.value_or(Site{});
+  }
+  // The site's registered keys as "verifier|retired?" lines, for "unchanged" checks.
+  std::vector<std::string> Keys(const Site& site) {
+    std::vector<std::string> out;
+    auto listed = store_->ListLedgerKeys(site.id);
+    EXPECT_TRUE(listed.has_value());
+    if (!listed) return out;
+    for (const auto& k : *listed)
+      out.push_back(k.verifier_key + (k.retired_at.empty() ? "|current" : "|retired"));
+    return out;
+  }
+  static std::string IdOf(const ledger::SigningKey& key) {
+    const std::string v = ledger::VerifierKey(key);
+    return v.substr(v.find('+') + 1, 8);
+  }
+  std::filesystem::path base_;
+};
+
+TEST_F(LedgerKeyFileTest, TheFileHoldingTheSitesRegisteredKeyIsItsKeyFileWhicheverSiteIsFirst) {
+  // demo is first in this database, but came from one where it was not:
+  // its key is in "<base>.demo", and "<base>" is another district's key.
+  auto demo_key = EnsureLedgerKey(*store_, site_, At(".demo"), true, clock_.now);
+  ASSERT_TRUE(demo_key.has_value()) << demo_key.error().Describe();
+  auto other = ledger::GenerateKey("gongkai/west");
+  ASSERT_TRUE(other.has_value());
+  ASSERT_TRUE(ledger::SaveKey(base_, *other).has_value());
+  // east is not first, but its key is "<base>" itself.
+  const Site east = AddSite("east");
+  std::filesystem::create_directories(dir_ / "east");
+  const std::filesystem::path east_base = dir_ / "east" / "gk.ledger-key";
+  ASSERT_TRUE(EnsureLedgerKey(*store_, east, east_base, true, clock_.now).has_value());
+  // A site without a key yet: the first site's rule (not first: "<base>.<slug>").
+  const Site north = AddSite("north");
+  struct Case {
+    const Site* site;
+    std::filesystem::path base, want;
+  } cases[] = {
+      {&site_, base_, At(".demo")},
+      {&east, east_base, east_base},
+      {&north, base_, At(".north")},
+      {&site_, dir_ / "elsewhere.key", dir_ / "elsewhere.key"},  // no file holds it: the old rule
+  };
+  for (const auto& c : cases) {
+    auto path = SiteLedgerKeyPath(*store_, *c.site, c.base);
+    ASSERT_TRUE(path.has_value()) << path.error().Describe();
+    EXPECT_EQ(*path, c.want) << c.site->slug << " with base " << c.base;
+  }
+  // The server's way in: path, then key; nothing else registered or retired.
+  const auto before = Keys(site_);
+  auto path = SiteLedgerKeyPath(*store_, site_, base_);
+  ASSERT_TRUE(path.has_value());
+  auto key = EnsureLedgerKey(*store_, site_, *path, true, clock_.now);
+  ASSERT_TRUE(key.has_value()) << key.error().Describe();
+  EXPECT_EQ(ledger::VerifierKey(*key), ledger::VerifierKey(*demo_key));
+  EXPECT_EQ(Keys(site_), before);
+}
+
+TEST_F(LedgerKeyFileTest, AMissingKeyFileOfASiteWithAKeyIsRefusedAndNothingIsCreated) {
+  auto key = EnsureLedgerKey(*store_, site_, base_, true, clock_.now);
+  ASSERT_TRUE(key.has_value()) << key.error().Describe();
+  const auto before = Keys(site_);
+  const std::filesystem::path typo = dir_ / "gk.ledger-kye";
+  auto r = EnsureLedgerKey(*store_, site_, typo, true, clock_.now);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  for (const std::string& needle : {std::string("“demo”"), IdOf(*key), typo.string(), std::string("rotate-key"),
+                                    std::string("--ledger-key")})
+    EXPECT_NE(r.error().message.find(needle), std::string::npos) << needle << " not in: " << r.error().message;
+  EXPECT_FALSE(std::filesystem::exists(typo));
+  EXPECT_EQ(Keys(site_), before);
+}
+
+TEST_F(LedgerKeyFileTest, AKeyFileWithAnotherKeyIsRefusedAndTheCurrentKeyStays) {
+  auto key = EnsureLedgerKey(*store_, site_, base_, true, clock_.now);
+  ASSERT_TRUE(key.has_value()) << key.error().Describe();
+  // Another server's own key file, and an old key of the site brought back.
+  auto stranger = ledger::GenerateKey("gongkai/demo");
+  ASSERT_TRUE(stranger.has_value());
+  ASSERT_TRUE(ledger::SaveKey(dir_ / "other.key", *stranger).has_value());
+  const auto before = Keys(site_);
+  for (int round = 0; round < 2; ++round) {  // two servers taking turns
+    auto r = EnsureLedgerKey(*store_, site_, dir_ / "other.key", true, clock_.now);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+    EXPECT_NE(r.error().message.find(IdOf(*key)), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(IdOf(*stranger)), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find((dir_ / "other.key").string()), std::string::npos) << r.error().message;
+    EXPECT_EQ(Keys(site_), before);
+    ASSERT_TRUE(EnsureLedgerKey(*store_, site_, base_, true, clock_.now).has_value());
+    EXPECT_EQ(Keys(site_), before);
+  }
+}
+
+TEST_F(LedgerKeyFileTest, ASiteWithoutAKeyGetsOneOrRegistersItsFile) {
+  auto made = EnsureLedgerKey(*store_, site_, base_, true, clock_.now);
+  ASSERT_TRUE(made.has_value()) << made.error().Describe();
+  EXPECT_TRUE(std::filesystem::exists(base_));
+  EXPECT_EQ(Keys(site_), std::vector<std::string>{ledger::VerifierKey(*made) + "|current"});
+  // Without `create` a missing file is NotFound and nothing is made.
+  const Site east = AddSite("east");
+  auto none = EnsureLedgerKey(*store_, east, At(".east"), false, clock_.now);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(At(".east")));
+  EXPECT_TRUE(Keys(east).empty());
+  // A file already there (copied by hand) is registered as it is.
+  auto copied = ledger::GenerateKey("gongkai/east");
+  ASSERT_TRUE(copied.has_value());
+  ASSERT_TRUE(ledger::SaveKey(At(".east"), *copied).has_value());
+  ASSERT_TRUE(EnsureLedgerKey(*store_, east, At(".east"), false, clock_.now).has_value());
+  EXPECT_EQ(Keys(east), std::vector<std::string>{ledger::VerifierKey(*copied) + "|current"});
+}
+
+TEST_F(LedgerKeyFileTest, RotationReplacesALostKeyButNotAFileWithAnotherKey) {
+  auto key = EnsureLedgerKey(*store_, site_, base_, true, clock_.now);
+  ASSERT_TRUE(key.has_value()) << key.error().Describe();
+  auto stranger = ledger::GenerateKey("gongkai/west");
+  ASSERT_TRUE(stranger.has_value());
+  ASSERT_TRUE(ledger::SaveKey(dir_ / "west.key", *stranger).has_value());
+  const auto before = Keys(site_);
+  auto refused = RotateLedgerKey(*store_, site_, dir_ / "west.key", clock_.now);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(Keys(site_), before);
+  EXPECT_EQ(ledger::VerifierKey(*ledger::LoadKey(dir_ / "west.key")), ledger::VerifierKey(*stranger));
+  // The key file is lost: rotation is the deliberate way to a new key.
+  std::filesystem::remove(base_);
+  ASSERT_FALSE(EnsureLedgerKey(*store_, site_, base_, true, clock_.now).has_value());
+  auto fresh = RotateLedgerKey(*store_, site_, base_, clock_.now);
+  ASSERT_TRUE(fresh.has_value()) << fresh.error().Describe();
+  EXPECT_EQ(Keys(site_), (std::vector<std::string>{ledger::VerifierKey(*key) + "|retired",
+                                                   ledger::VerifierKey(*fresh) + "|current"}));
+  EXPECT_TRUE(EnsureLedgerKey(*store_, site_, base_, true, clock_.now).has_value());
+}
+
 class DumpTest : public LedgerTest {
  protected:
   void SetUp() override {

@@ -519,8 +519,12 @@ int RunLedgerRotate(const std::string& db, const std::string& site_slug, const s
   SystemClock clock;
   auto path = SiteLedgerKeyPath(*opened->store, opened->site, LedgerKeyPath(db, key_path));
   if (!path) return Fail(path.error());
+  std::error_code ec;
+  const bool lost = !std::filesystem::exists(*path, ec);
   auto key = RotateLedgerKey(*opened->store, opened->site, *path, clock.Now());
   if (!key) return Fail(key.error());
+  if (lost)
+    fmt::print("未找到原签名密钥文件，新密钥已写入“{}”；已登记的旧公钥已停用（仍可验证旧的树头）。\n", path->string());
   // A head signed by the new key at once (the old heads stay valid under the old key).
   auto done = SequenceLedger(*opened->store, opened->site, &*key, clock.Now(), true);
   if (!done) return Fail(done.error());
@@ -729,6 +733,38 @@ int RunSiteAdd(const std::string& db, const AddSiteOptions& options, const std::
   return 0;
 }
 
+// After `gongkai migrate`: the serve command for the copy. Its --ledger-key
+// is the file that holds the site's registered key beside the embedded
+// database (FILE.ledger-key or FILE.ledger-key.<slug>), which
+// SiteLedgerKeyPath resolves to that same file whichever site is first in
+// the target.
+void PrintMigratedServeHint(const std::string& source_file, const std::string& to, const std::string& slug) {
+  const std::string base = source_file + ".ledger-key";
+  auto look = [&]() -> Result<std::pair<std::optional<std::filesystem::path>, std::string>> {
+    GK_TRY(store, OpenStoreAt("sqlite:" + source_file, 1));
+    GK_TRY(site, store->FindSite(slug));
+    GK_TRY(file, FindSiteLedgerKey(*store, site, base));
+    GK_TRY(id, CurrentLedgerKeyId(*store, site));
+    return std::pair{file, id};
+  }();
+  if (look && look->first) {
+    const std::string file = look->first->string();
+    fmt::print("请让各应用服务器使用该站点原来的签名密钥文件“{}”（密钥编号{}）：\n"
+               "gongkai serve --db {} --site {} --ledger-key {}\n"
+               "（该数据库若还服务其他站点，请把此文件复制为它们所用的 --ledger-key 路径加“.{}”。）\n",
+               file, look->second, RedactedLocation(to), slug, file, slug);
+    fmt::print("Serve it with the site's own key file (key id {}): --ledger-key {}\n", look->second, file);
+  } else if (look && !look->second.empty()) {
+    fmt::print(stderr,
+               "注意：“{}”和“{}.{}”中都没有站点“{}”已登记的签名密钥（密钥编号{}）。请找到该站点原来所用的密钥文件，"
+               "并用 gongkai serve --db {} --site {} --ledger-key 指向它；没有它，serve 会拒绝启动。\n",
+               base, base, slug, slug, look->second, RedactedLocation(to), slug);
+  } else {
+    fmt::print("请让各应用服务器使用原来的签名密钥文件：gongkai serve --db {} --site {} --ledger-key {}\n",
+               RedactedLocation(to), slug, base);
+  }
+}
+
 // gongkai migrate: one site from an embedded database into PostgreSQL.
 int RunMigrate(const std::string& from, const std::string& to, const std::string& slug) {
   auto source = ParseStoreLocation(from);
@@ -764,9 +800,8 @@ int RunMigrate(const std::string& from, const std::string& to, const std::string
                RedactedLocation(to), rows, report->ledger_size, report->ledger_root_hex, report->indexed);
     fmt::print("附件文件{}个；新增工作日历{}版（工作日历由该数据库的全部站点共用）。\n", report->files,
                report->calendars_copied);
-    fmt::print("请让各应用服务器使用原来的签名密钥文件：gongkai serve --db {} --site {} --ledger-key {}.ledger-key\n",
-               RedactedLocation(to), slug, source->target);
   }
+  PrintMigratedServeHint(source->target, to, slug);
   for (const auto& [table, n] : report->rows) fmt::print("  {:<22} {}\n", table, n);
   return 0;
 }

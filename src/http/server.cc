@@ -178,10 +178,13 @@ struct PortalServer::Impl {
 
   // The ledger sequencer: appends new publication events to the ledger and
   // signs tree heads (after each burst, and at least daily).
-  // Each site's signing key (SiteLedgerKeyPath), loaded or created when the
-  // sequencer first meets the site; none when options.ledger_key_path is "".
+  // Each site's signing key (SiteLedgerKeyPath), loaded (or, for a site
+  // without one, created) at start-up, and loaded when the sequencer first
+  // meets a site added later; none when options.ledger_key_path is "".
   std::mutex keys_mu;
   std::unordered_map<std::int64_t, ledger::SigningKey> site_keys;
+  // The last key error logged per site, so that it is logged once, not every second.
+  std::unordered_map<std::int64_t, std::string> key_errors;
   std::thread sequencer;
   CurlPoster poster;  // pushes events to the subscribers (webhooks)
 
@@ -193,12 +196,12 @@ struct PortalServer::Impl {
         spdlog::warn("站点列表读取失败 (site list): {}", listed.error().Describe());
       for (const auto& state : AllSites()) {
         const Site& site = state->site;
-        auto key = KeyOf(site);
-        if (!key) {
-          spdlog::error("账本签名密钥不可用 (ledger key, site {}): {}", site.slug, key.error().Describe());
-          continue;
-        }
-        auto done = SequenceLedger(store, site, *key, clock.Now());
+        // Without its key a site's ledger still grows, but is not signed
+        // until the key file is there (checked again every round).
+        auto key = KeyOf(site, false);
+        const ledger::SigningKey* signing = key ? *key : nullptr;
+        NoteKeyError(site, key ? std::string() : key.error().Describe());
+        auto done = SequenceLedger(store, site, signing, clock.Now());
         if (!done) {
           if (done.error().code == ErrorCode::kConflict) spdlog::debug("账本（{}）：{}", site.slug, done.error().message);
           else spdlog::error("账本写入失败 (ledger sequencing failed, site {}): {}", site.slug, done.error().Describe());
@@ -344,14 +347,31 @@ struct PortalServer::Impl {
   SiteState& Here() { return request_site ? *request_site : *default_site; }
   const Site& site() { return Here().site; }
 
-  // The site's signing key (nullptr when the server signs nothing).
-  Result<const ledger::SigningKey*> KeyOf(const Site& site) {
+  // The site's signing key (nullptr when the server signs nothing). A new
+  // key is created only with `create` (at start-up, for a site that has no
+  // registered key): a site added later by `site add` gets its key from
+  // that command, which this server must not race to replace.
+  Result<const ledger::SigningKey*> KeyOf(const Site& site, bool create) {
     if (options.ledger_key_path.empty()) return nullptr;
     std::lock_guard lock(keys_mu);
     if (auto it = site_keys.find(site.id); it != site_keys.end()) return &it->second;
     GK_TRY(path, SiteLedgerKeyPath(store, site, options.ledger_key_path));
-    GK_TRY(key, EnsureLedgerKey(store, site, path, true, clock.Now()));
+    GK_TRY(key, EnsureLedgerKey(store, site, path, create, clock.Now()));
     return &site_keys.emplace(site.id, std::move(key)).first->second;
+  }
+
+  // Logs a site's key error when it first appears or changes, and when it is gone ("" = none).
+  void NoteKeyError(const Site& site, const std::string& error) {
+    std::lock_guard lock(keys_mu);
+    auto it = key_errors.find(site.id);
+    const std::string before = it == key_errors.end() ? std::string() : it->second;
+    if (error == before) return;
+    if (error.empty())
+      spdlog::info("账本签名密钥已可用，恢复签名 (ledger key available, site {})", site.slug);
+    else
+      spdlog::error("账本签名密钥不可用，该站点的账本暂不签名 (ledger key unavailable, site {}): {}", site.slug,
+                    error);
+    key_errors[site.id] = error;
   }
 
   Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
@@ -917,7 +937,7 @@ Status PortalServer::Bind() {
   if (im.options.mailer != nullptr && im.options.mail_from.empty())
     return Unexpected(Error::Invalid("配置了邮件服务器时必须设置发件人地址", "smtp-from"));
   // Every site's key now, so that a bad key file stops the start.
-  for (const auto& st : im.AllSites()) GK_CHECK(im.KeyOf(st->site));
+  for (const auto& st : im.AllSites()) GK_CHECK(im.KeyOf(st->site, true));
   im.Routes();
   if (im.options.log_format == ServerOptions::LogFormat::kJson)
     // Not flushed per line (spdlog's stdout sink flushes every line: a

@@ -6,11 +6,16 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 
+#include <nlohmann/json.hpp>
+
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <pqxx/pqxx>
 #include <string>
+#include <thread>
 
+#include "tests/blackbox/draft_json.h"
 #include "tests/blackbox/harness.h"
 
 namespace gongkai::testing {
@@ -298,6 +303,90 @@ TEST_F(MigrateTest, AnUnreachableServerIsReportedAsSuch) {
   EXPECT_NE(nobody.err.find("无法连接 PostgreSQL："), std::string::npos) << nobody.err;
   EXPECT_NE(nobody.err.find("127.0.0.1"), std::string::npos) << "libpq's detail: " << nobody.err;
   EXPECT_EQ(nobody.err.find("连接中断"), std::string::npos) << nobody.err;
+}
+
+// Publishes a new record of 区财政局 through the API with the two tokens;
+// its id, or 0 (with a failure).
+std::int64_t PublishByApi(const ServerProcess& server, const std::string& host, const std::string& liaison,
+                          const std::string& leader, const std::string& title) {
+  auto call = [&](const std::string& path, const std::string& token, const std::string& body) {
+    httplib::Headers h{{"Host", host}, {"Authorization", "Bearer " + token}};
+    auto res = server.Client()->Post(path.c_str(), h, body, "application/json");
+    if (!res || (res->status != 200 && res->status != 201)) {
+      ADD_FAILURE() << "POST " << path << ": " << (res ? res->body : std::string("no response"));
+      return nlohmann::json();
+    }
+    return nlohmann::json::parse(res->body, nullptr, false);
+  };
+  auto created = call("/api/v1/records", liaison, ApiDraftJson("区财政局", title));
+  if (!created.is_object() || !created.contains("id")) return 0;
+  const std::int64_t id = created["id"].get<std::int64_t>();
+  const std::string base = "/api/v1/records/" + std::to_string(id);
+  call(base + "/submit", liaison, "");
+  call(base + "/approve", leader, R"({"no_state_secret":true,"no_commercial_secret":true,"personal_info_handled":true})");
+  auto published = call(base + "/publish", liaison, "");
+  return published.is_object() && published.value("status", "") == "published" ? id : 0;
+}
+
+// Regression: a site that was not the first of its embedded database
+// (its key in FILE.ledger-key.<slug>) is the first of a fresh PostgreSQL
+// database; served as `migrate` says, or with the deployment's key path,
+// it goes on signing with its own key, and no other key is registered.
+TEST_F(MigrateTest, ASiteThatWasNotFirstSignsWithItsOwnKeyAfterTheMove) {
+  auto add = RunGongkai({"site", "add", "--db", "sqlite:" + source_.string(), "--slug", "east", "--name",
+                         "东区人民政府", "--host", "east.example"});
+  ASSERT_EQ(add.exit_code, 0) << add.out << add.err;
+  const std::filesystem::path own = source_.string() + ".ledger-key.east";
+  ASSERT_TRUE(std::filesystem::exists(own));
+  const std::string east_key = DbText(Lite(),
+                                      "SELECT verifier_key FROM ledger_keys WHERE retired_at = '' AND site_id = "
+                                      "(SELECT id FROM sites WHERE slug = 'east')");
+  ASSERT_TRUE(east_key.starts_with("gongkai/east+")) << east_key;
+  auto m = Migrate(source_, "east");
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  // The printed serve command names a path holding east's key.
+  const std::string flag = "--ledger-key ";
+  const auto at = m.out.find(flag);
+  ASSERT_NE(at, std::string::npos) << m.out;
+  const auto start = at + flag.size();
+  const std::string hinted = m.out.substr(start, m.out.find_first_of(" \n", start) - start);
+  EXPECT_EQ(ReadFile(hinted), ReadFile(own)) << m.out;
+
+  std::string tokens[2];
+  const char* roles[2] = {"liaison", "leader"};
+  for (int i = 0; i < 2; ++i) {
+    auto tok = RunGongkai({"token", "add", "--db", target_.string(), "--site", "east", "--name", std::string("接口") + roles[i],
+                           "--unit", "区财政局", "--role", roles[i], "--secret-only"});
+    ASSERT_EQ(tok.exit_code, 0) << tok.err;
+    tokens[i] = tok.out.substr(0, tok.out.find_first_of("\r\n"));
+  }
+  int published = 0;
+  for (const std::string& key_path : {hinted, source_.string() + ".ledger-key"}) {
+    SCOPED_TRACE("--ledger-key " + key_path);
+    ServerProcess server(target_, {"--site", "east", "--ledger-key", key_path});
+    ASSERT_TRUE(server.Start());
+    ASSERT_GT(PublishByApi(server, "east.example", tokens[0], tokens[1], "东区采购合同" + std::to_string(published)), 0);
+    ++published;
+    // The sequencer signs a head over the new leaf.
+    std::string checkpoint;
+    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+         std::chrono::steady_clock::now() < until;) {
+      auto res = server.Client()->Get("/api/v1/ledger/checkpoint", httplib::Headers{{"Host", "east.example"}});
+      if (res && res->status == 200 && res->body.starts_with("gongkai/east\n" + std::to_string(published) + "\n")) {
+        checkpoint = res->body;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ASSERT_FALSE(checkpoint.empty()) << ReadFile(server.log_path());
+    EXPECT_NE(checkpoint.find("\n— gongkai/east "), std::string::npos) << checkpoint;
+    EXPECT_EQ(checkpoint.find("gongkai/demo"), std::string::npos) << checkpoint;
+    // east's key is still its only key, and current.
+    auto keys = DbRows(target_, "SELECT verifier_key, retired_at FROM ledger_keys");
+    ASSERT_EQ(keys.size(), 1u);
+    EXPECT_EQ(keys[0][0], east_key);
+    EXPECT_EQ(keys[0][1], "");
+  }
 }
 
 TEST_F(MigrateTest, BadArgumentsNameTheOption) {
