@@ -143,8 +143,11 @@ TEST_F(LedgerKeyTest, ASiteAddedLaterWhoseKeyFileIsMissingHereIsNotSignedAndNoth
        !signed_head && std::chrono::steady_clock::now() < until;) {
     auto res = server.Client()->Get("/api/v1/ledger/checkpoint", httplib::Headers{{"Host", "east.example"}});
     signed_head = res && res->status == 200;
-    if (signed_head) EXPECT_TRUE(Mentions(res->body, "— gongkai/east ")) << res->body;
-    if (!signed_head) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (signed_head) {
+      EXPECT_TRUE(Mentions(res->body, "— gongkai/east ")) << res->body;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
   }
   EXPECT_TRUE(signed_head) << ReadFile(server.log_path());
   EXPECT_EQ(CurrentKey("east"), east_key);
