@@ -172,7 +172,7 @@ std::string SearchPage(const Site& site, const Catalog& catalog, const SearchPar
     d.set("total", fmt::format("{}", o->total));
     d.set("page", fmt::format("{}", o->page));
     d.set("pages", fmt::format("{}", o->pages));
-    d.set("first_index", fmt::format("{}", (o->page - 1) * p.per_page + 1));
+    d.set("first_index", fmt::format("{}", std::int64_t{o->page - 1} * p.per_page + 1));  // page may be near INT_MAX
     if (o->page > 1) d.set("prev_url", QueryString(p, o->page - 1));
     if (o->page < o->pages) d.set("next_url", QueryString(p, o->page + 1));
     Data hits{Data::type::list};

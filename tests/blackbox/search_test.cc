@@ -142,6 +142,10 @@ TEST_F(SearchPortalTest, EmptyPagesOfferAWayBack) {
     EXPECT_EQ(fj["total"].get<int>(), total);
     EXPECT_TRUE(fj["results"].empty()) << page;
   }
+  auto far_page = Get("/search?q=" + UrlEncode("金桥村") + "&page=2147483647");
+  ASSERT_TRUE(far_page);
+  EXPECT_EQ(far_page->status, 200);
+  EXPECT_NE(far_page->body.find("第2147483647页没有结果"), std::string::npos);
   auto zero = Get("/api/v1/search?q=" + UrlEncode("金桥村") + "&page=0");
   ASSERT_TRUE(zero);
   EXPECT_EQ(zero->status, 400);
