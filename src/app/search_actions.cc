@@ -19,15 +19,21 @@ namespace {
 // When the words were found in an attachment rather than the body: the
 // passage of the first public attachment whose text holds one, after its
 // name ("附件《…》：…"), both escaped and marked; or the name alone when
-// it holds one. The text is the one extracted at upload (UTF-8).
+// it holds one. Bounded, since every search of the public runs it: at most
+// kAttachmentsLooked attachments per hit, and only the start of each one's
+// extracted text (UTF-8), read without the file itself.
+constexpr int kAttachmentsLooked = 3;
+constexpr int kAttachmentChars = 20000;
 std::optional<std::string> AttachmentPassage(Store& store, const std::vector<Attachment>& attachments,
                                              const std::vector<std::string>& terms) {
+  int looked = 0;
   for (const auto& a : PublicAttachments(attachments)) {
+    if (looked++ == kAttachmentsLooked) break;
     const std::string name = search::Highlight(a.filename, terms);
     if (name.find("<mark>") != std::string::npos) return "附件《" + name + "》";
-    auto file = store.GetFile(a.sha256);
-    if (!file || file->text.empty()) continue;
-    const std::string passage = search::Snippet(file->text, terms, 120);
+    auto text = store.GetFileTextStart(a.sha256, kAttachmentChars);
+    if (!text || text->empty()) continue;
+    const std::string passage = search::Snippet(*text, terms, 120);
     if (passage.find("<mark>") != std::string::npos) return "附件《" + name + "》：" + passage;
   }
   return std::nullopt;
@@ -51,7 +57,7 @@ Result<SearchOutcome> RunSearch(Store& store, const Site& site, const Catalog& c
   // name contains it (as 事项: takes every item it names).
   if (!query.unit.empty()) {
     for (const auto& u : catalog.units)
-      if (search::NormalizeForSearch(u.name) == query.unit) req.units = {u.name};
+      if (search::NormalizeForSearch(u.name) == query.unit) req.units.push_back(u.name);
     if (req.units.empty())
       for (const auto& u : catalog.units)
         if (search::NormalizeForSearch(u.name).find(query.unit) != std::string::npos) req.units.push_back(u.name);
@@ -127,7 +133,9 @@ Result<SearchOutcome> RunSearch(Store& store, const Site& site, const Catalog& c
     }
     v.title_html = search::Highlight(title, out.terms);
     v.snippet_html = search::Snippet(body, out.terms, 120);
-    if (!out.terms.empty() && v.snippet_html.find("<mark>") == std::string::npos)
+    // Matched neither in the title nor the body: perhaps in an attachment.
+    if (!out.terms.empty() && v.title_html.find("<mark>") == std::string::npos &&
+        v.snippet_html.find("<mark>") == std::string::npos)
       if (auto passage = AttachmentPassage(store, attachments, out.terms)) v.snippet_html = *passage;
     if (auto t = ParseTimestamp(r.first_published_at, "t")) v.published_on = BeijingDate(*t).ToString();
     v.record = std::move(r);

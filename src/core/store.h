@@ -492,6 +492,9 @@ class Store {
   // Stores the file unless one with the same hash exists (never overwritten).
   [[nodiscard]] virtual Status PutFile(const StoredFile& file) = 0;
   [[nodiscard]] virtual Result<StoredFile> GetFile(const std::string& sha256) = 0;
+  // The first `max_chars` characters of the text extracted from a file
+  // ("" when it has none), without reading the file itself.
+  [[nodiscard]] virtual Result<std::string> GetFileTextStart(const std::string& sha256, int max_chars) = 0;
 
  private:
   static std::uint64_t NextInstanceId() {

@@ -31,29 +31,43 @@ void AppendEscaped(std::string_view s, std::string& out) {
   }
 }
 
-// The word kind of the code point that starts at `pos` / ends at `end`.
+// The word kind of the code point that starts at `pos`.
 WordKind KindAt(std::string_view s, std::size_t pos) {
   char32_t c = 0;
   return pos < s.size() && DecodeUtf8(s, pos, c) > 0 ? WordKindOf(c) : WordKind::kNone;
 }
-WordKind KindBefore(std::string_view s, std::size_t end) {
-  if (end == 0) return WordKind::kNone;
+// Where the code point that ends at `end` starts.
+std::size_t StartBefore(std::string_view s, std::size_t end) {
   std::size_t begin = end - 1;
   while (begin > 0 && end - begin < 4 && (static_cast<unsigned char>(s[begin]) & 0xC0) == 0x80) --begin;
-  return KindAt(s, begin);
+  return begin;
 }
+// The word kind of the text just before `end`, as the tokenizer sees it:
+// combining marks take the kind of the letter or digit they follow (and
+// are nothing after anything else).
+WordKind WordBefore(std::string_view s, std::size_t end) {
+  while (end > 0) {
+    const std::size_t begin = StartBefore(s, end);
+    const WordKind k = KindAt(s, begin);
+    if (k != WordKind::kMark) return k;
+    end = begin;
+  }
+  return WordKind::kNone;
+}
+bool IsWord(WordKind k) { return k == WordKind::kLetter || k == WordKind::kDigit; }
 
 // True if the match [pos, pos + length) of `text` starts and ends on word
 // boundaries as the index has them (search/tokenizer.h): not between two
-// letters or two digits, nor before a combining mark that continues a word.
+// letters or two digits, nor before a combining mark that continues the
+// word, nor after one that continues a letter or digit the match would cut.
 bool WholeWords(std::string_view text, std::size_t pos, std::size_t length) {
   const std::size_t end = pos + length;
-  const WordKind first = KindAt(text, pos), before = KindBefore(text, pos);
-  if ((first == WordKind::kLetter || first == WordKind::kDigit) && before == first) return false;
-  const WordKind last = KindBefore(text, end), after = KindAt(text, end);
-  if (last == WordKind::kLetter || last == WordKind::kDigit) {
-    if (after == last || after == WordKind::kMark) return false;
-  }
+  const WordKind before = WordBefore(text, pos);
+  const WordKind first = KindAt(text, pos);
+  if (first == WordKind::kMark ? IsWord(before) : IsWord(first) && before == first) return false;
+  const WordKind last = WordBefore(text, end);
+  const WordKind after = KindAt(text, end);
+  if (IsWord(last) && (after == last || after == WordKind::kMark)) return false;
   return true;
 }
 
@@ -80,12 +94,23 @@ Mapped Mark(std::string_view original, const std::vector<std::string>& terms) {
     i += n;
   }
   m.marked.assign(m.chars.size(), false);
-  for (const auto& t : terms) {
-    if (t.empty()) continue;
+  // Marks the whole-word occurrences of `t`; false if there is none.
+  auto mark = [&](const std::string& t) {
+    bool found = false;
     for (std::size_t pos = normalized.find(t); pos != std::string::npos; pos = normalized.find(t, pos + 1)) {
       if (!WholeWords(normalized, pos, t.size())) continue;
+      found = true;
       for (std::size_t b = pos; b < pos + t.size() && b < owner.size(); ++b) m.marked[owner[b]] = true;
     }
+    return found;
+  };
+  for (const auto& t : terms) {
+    if (t.empty() || mark(t)) continue;
+    // The search matched it by tokens, across separators the text spells
+    // otherwise ("gb/t37668" finds "GB/T 37668"): mark its words one by one.
+    Tokenize(t, [&](const Token& token) {
+      if (IsWord(KindAt(token.text, 0))) mark(token.text);
+    });
   }
   return m;
 }

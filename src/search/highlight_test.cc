@@ -30,8 +30,20 @@ TEST(Highlight, MarksLatinAndDigitTermsAsWholeWordsOnly) {
   EXPECT_EQ(Highlight("ＧＢ／Ｔ３７６６８", Terms({"37668"})), "ＧＢ／Ｔ<mark>３７６６８</mark>");
   // Ideographs have no word boundaries: any substring is marked.
   EXPECT_EQ(Highlight("征地补偿款", Terms({"补偿"})), "征地<mark>补偿</mark>款");
-  // A combining mark continues the word before it.
+  // A combining mark continues the word before it, on either side of a match.
   EXPECT_EQ(Highlight("cafe\u0301", Terms({"cafe"})), "cafe\u0301");
+  EXPECT_EQ(Highlight("x\u0303y", Terms({"y"})), "x\u0303y");
+  EXPECT_EQ(Highlight("x\u0303y", Terms({"x\u0303"})), "x\u0303y");
+  EXPECT_EQ(Highlight("x\u0303 y", Terms({"y"})), "x\u0303 <mark>y</mark>");
+  EXPECT_EQ(Highlight("कित", Terms({"त"})), "कित");  // one word: क, the vowel sign ि, त
+}
+
+// A term the search matched by its tokens across separators the text
+// spells otherwise is marked word by word.
+TEST(Highlight, MarksTheWordsOfATermMatchedAcrossSeparators) {
+  EXPECT_EQ(Highlight("执行GB/T 37668标准", Terms({"ＧＢ／Ｔ３７６６８"})),
+            "执行<mark>GB</mark>/<mark>T</mark> <mark>37668</mark>标准");
+  EXPECT_EQ(Highlight("执行GB/T 37668标准", Terms({"gb/t 37668"})), "执行<mark>GB/T 37668</mark>标准");
 }
 
 TEST(Highlight, SnippetsDoNotStartInsideAWord) {

@@ -57,7 +57,7 @@ class Parser {
     }
     const bool positive = !query_.terms.empty() || !query_.phrases.empty();
     if (!query_.excluded.empty() && !positive) {
-      return Unexpected(Invalid("不能只有排除词（以“-”开头的词），请至少输入一个要搜索的词"));
+      return Unexpected(Invalid(kOnlyExclusions));
     }
     if (!positive && query_.unit.empty() && query_.item.empty()) {
       return Unexpected(Invalid("请输入搜索内容"));

@@ -25,6 +25,8 @@ namespace gongkai::search {
 // Limits enforced by ParseSearchQuery.
 inline constexpr std::size_t kMaxQueryBytes = 1000;  // after trimming
 inline constexpr std::size_t kMaxQueryTerms = 20;    // terms + phrases + excluded
+// A query of exclusions without a term (the stores refuse such a request too).
+inline constexpr const char* kOnlyExclusions = "不能只有排除词（以“-”开头的词），请至少输入一个要搜索的词";
 
 struct SearchQuery {
   std::vector<std::string> terms;     // normalised; every one yields tokens

@@ -380,6 +380,32 @@ TEST_P(SearchStoreTest, FiltersAndFacetsAsTheOracle) {
     ASSERT_TRUE(got);
     ExpectSame(*got, Oracle(docs, site_.id, r), c.q + " " + fmt::format("{}", fmt::join(c.units, "|")) + " " + std::to_string(c.year) + " " + c.genre);
   }
+  // Filters alone (单位:…, 事项:… without a term): every record they allow,
+  // newest first (then the highest id), on both backends.
+  std::map<std::int64_t, std::string> published;
+  for (const auto& d : docs) published[d.id] = d.published_at;
+  const std::vector<std::pair<std::vector<std::string>, std::vector<int>>> filters = {
+      {{"示例区教育局"}, {}}, {{}, {2, 3}}, {{"示例区教育局", "示例区财政局"}, {1, 4}}, {{"没有这个单位"}, {}}};
+  for (const auto& [units, items] : filters) {
+    SearchRequest r;
+    r.units = units;
+    r.items = items;
+    r.limit = 100000;
+    const std::string what = fmt::format("filters only: {} / {}", fmt::join(units, "|"), fmt::join(items, ","));
+    auto got = Find(r);
+    ASSERT_TRUE(got) << what;
+    ExpectSame(*got, Oracle(docs, site_.id, r), what);
+    for (std::size_t i = 1; i < got->ids.size(); ++i) {
+      const auto &a = published[got->ids[i - 1]], &b = published[got->ids[i]];
+      EXPECT_TRUE(a > b || (a == b && got->ids[i - 1] > got->ids[i])) << what << " at " << i;
+    }
+  }
+  SearchRequest only_excluded;
+  only_excluded.units = {"示例区教育局"};
+  only_excluded.excluded = {"资金"};
+  auto refused = store_->Search(site_.id, only_excluded);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "q");
   auto elsewhere = Find(Request("资金"), other->id);
   ASSERT_TRUE(elsewhere);
   EXPECT_GT(elsewhere->total, 0);
@@ -565,6 +591,12 @@ TEST_P(SearchStoreTest, CheckIndexListsMissingAndStaleAndReindexRepairs) {
   ASSERT_TRUE(store_->PutFile(pub));
   ASSERT_TRUE(store_->PutFile(photo));
   ASSERT_TRUE(store_->PutFile(plain));
+  // Snippets read the start of a file's text, in characters, not the file.
+  auto start = store_->GetFileTextStart(pub.sha256, 4);
+  ASSERT_TRUE(start) << start.error().Describe();
+  EXPECT_EQ(*start, "附件正文");
+  EXPECT_EQ(*store_->GetFileTextStart(plain.sha256, 100), "");
+  EXPECT_FALSE(store_->GetFileTextStart(std::string(64, 'f'), 10));
   const nlohmann::json attachments = nlohmann::json::array(
       {{{"sha256", pub.sha256}, {"filename", "验收报告.pdf"}, {"mime", pub.mime}, {"size", 10}},
        {{"sha256", photo.sha256}, {"filename", "公示.jpg"}, {"mime", photo.mime}, {"size", 10}, {"evidence", true}},

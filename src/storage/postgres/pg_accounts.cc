@@ -456,4 +456,13 @@ Result<StoredFile> PgStore::GetFile(const std::string& sha256) {
   });
 }
 
+Result<std::string> PgStore::GetFileTextStart(const std::string& sha256, int max_chars) {
+  return WithConnection(*pool_, "GetFileTextStart", [&](pqxx::connection& c) -> Result<std::string> {
+    pqxx::read_transaction tx(c);
+    auto r = tx.exec_params("SELECT left(text, $2) FROM files WHERE sha256 = $1", sha256, max_chars);
+    if (r.empty()) return Unexpected(Error::NotFound("文件不存在"));
+    return r[0][0].as<std::string>();
+  });
+}
+
 }  // namespace gongkai

@@ -50,6 +50,7 @@
 
 #include "core/timestamp.h"
 #include "search/normalize.h"
+#include "search/query.h"
 #include "search/tokenizer.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/postgres/pg_store.h"
@@ -282,6 +283,7 @@ Result<IndexMatches> MatchIndex(pqxx::transaction_base& tx, std::int64_t site_id
     // Filters only (单位:, 事项:): every published record they allow, newest first.
     if (request.units.empty() && request.items.empty())
       return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
+    if (!request.excluded.empty()) return Unexpected(Error::Invalid(search::kOnlyExclusions, "q"));
     sql = fmt::format(
         "SELECT record_id, item_number, unit_name, year, genre, published_at, 0::real FROM search_docs "
         "WHERE site_id = {}{}",

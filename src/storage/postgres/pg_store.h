@@ -135,6 +135,7 @@ class PgStore final : public Store {
   Result<IndexCheck> CheckIndex(std::int64_t site_id) override;
   Status PutFile(const StoredFile& file) override;
   Result<StoredFile> GetFile(const std::string& sha256) override;
+  Result<std::string> GetFileTextStart(const std::string& sha256, int max_chars) override;
 
   // Writes an audit entry inside the caller's transaction.
   static void WriteAudit(pqxx::work& tx, const AuditEntry& entry);

@@ -462,4 +462,13 @@ Result<StoredFile> SqliteStore::GetFile(const std::string& sha256) {
   return StoredFile{st.Text(0), st.Text(1), st.Int(2), st.Blob(3), st.Text(4), st.Text(5), st.Text(6), st.Text(7)};
 }
 
+Result<std::string> SqliteStore::GetFileTextStart(const std::string& sha256, int max_chars) {
+  auto c = pool_->Acquire();
+  GK_TRY(st, c->PrepareCached("SELECT substr(text, 1, ?) FROM files WHERE sha256 = ?"));
+  st.Bind(1, max_chars).Bind(2, sha256);
+  GK_TRY(row, st.Step());
+  if (!row) return Unexpected(Error::NotFound("文件不存在"));
+  return st.Text(0);
+}
+
 }  // namespace gongkai

@@ -9,6 +9,7 @@
 
 #include "core/timestamp.h"
 
+#include "search/query.h"
 #include "storage/sqlite/fts.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -877,6 +878,7 @@ Result<SearchResult> SqliteStore::Search(std::int64_t site_id, const SearchReque
   if (q.match.empty()) {
     // Filters only (单位:, 事项:): every indexed record they allow, newest first.
     if (q.units.empty() && q.items.empty()) return Unexpected(Error::Invalid("请输入要搜索的词语", "q"));
+    if (!q.excluded.empty()) return Unexpected(Error::Invalid(search::kOnlyExclusions, "q"));
     for (std::size_t id = 0; id < cols->rows.size(); ++id)
       if (rq.Accept(cols->rows[id])) count(static_cast<std::int64_t>(id), &cols->rows[id], 0.0);
   } else {

@@ -138,6 +138,7 @@ class SqliteStore final : public Store {
   Result<IndexCheck> CheckIndex(std::int64_t site_id) override;
   Status PutFile(const StoredFile& file) override;
   Result<StoredFile> GetFile(const std::string& sha256) override;
+  Result<std::string> GetFileTextStart(const std::string& sha256, int max_chars) override;
 
   // Writes an audit entry on connection `c` (inside the caller's transaction).
   static Status WriteAudit(sqlite::Connection& c, const AuditEntry& entry);
