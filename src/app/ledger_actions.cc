@@ -216,16 +216,34 @@ Result<std::filesystem::path> SiteLedgerKeyPath(Store& store, const Site& site, 
 }
 
 Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site, const std::filesystem::path& path,
-                                           std::chrono::sys_seconds now) {
+                                           bool key_lost, std::chrono::sys_seconds now) {
   GK_TRY(current, CurrentLedgerKey(store, site));
-  GK_TRY(fresh, ledger::GenerateKey(LedgerOrigin(site)));
   auto old = ledger::LoadKey(path);
   if (!old && old.error().code != ErrorCode::kNotFound) return Unexpected(old.error());
+  const std::string current_id = current.empty() ? std::string("无") : KeyIdOf(current);
+  if (!old && !key_lost)
+    // Most likely a forgotten or mistyped --ledger-key: replacing the key
+    // would retire the one the server still signs with.
+    return Unexpected(Error::NotFound(fmt::format(
+        "找不到站点“{}”的账本签名密钥文件“{}”（已登记的当前密钥编号{}）：未作更换。"
+        "如果密钥文件在别处，请用 --ledger-key 指向它；如果密钥确已丢失，请加 --key-lost 重新运行",
+        site.slug, path.string(), current_id)));
+  if (old && key_lost)
+    return Unexpected(Error::Conflict(fmt::format(
+        "指定了 --key-lost，但站点“{}”的密钥文件“{}”存在（密钥编号{}）：密钥并未丢失，未作更换。"
+        "如需更换，请去掉 --key-lost 重新运行",
+        site.slug, path.string(), KeyIdOf(ledger::VerifierKey(*old)))));
+  GK_TRY(fresh, ledger::GenerateKey(LedgerOrigin(site)));
+  std::error_code ec;
   if (!old) {
-    // The current key's file is lost: a deliberate replacement. The
-    // registered key is retired below, so heads it signed stay verifiable.
+    // The current key's file is lost (confirmed by the caller): a deliberate
+    // replacement. The registered key is retired below, so heads it signed
+    // stay verifiable.
     GK_CHECK(ledger::SaveKey(path, fresh));
-    GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(fresh), FormatUtc(now)));
+    if (auto added = store.AddLedgerKey(site.id, ledger::VerifierKey(fresh), FormatUtc(now)); !added) {
+      std::filesystem::remove(path, ec);  // leave the files as the database is
+      return Unexpected(added.error());
+    }
     return fresh;
   }
   const std::string old_public = ledger::VerifierKey(*old);
@@ -237,7 +255,6 @@ Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site, const
   const std::string id = KeyIdOf(old_public);
   std::filesystem::path retired = path;
   retired += ".retired-" + id;
-  std::error_code ec;
   if (std::filesystem::exists(retired, ec))
     return Unexpected(Error::Conflict(fmt::format("已存在退役密钥文件{}", retired.string())));
   std::filesystem::rename(path, retired, ec);
@@ -246,7 +263,12 @@ Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site, const
     std::filesystem::rename(retired, path, ec);  // put the old key back
     return Unexpected(saved.error());
   }
-  GK_CHECK(store.AddLedgerKey(site.id, ledger::VerifierKey(fresh), FormatUtc(now)));
+  if (auto added = store.AddLedgerKey(site.id, ledger::VerifierKey(fresh), FormatUtc(now)); !added) {
+    // The database still names the old key: put its file back.
+    std::filesystem::remove(path, ec);
+    std::filesystem::rename(retired, path, ec);
+    return Unexpected(added.error());
+  }
   return fresh;
 }
 

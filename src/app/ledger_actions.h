@@ -87,10 +87,13 @@ struct SequenceOutcome {
 // as "<path>.retired-<key id>" and its public key stays listed (retired), so
 // heads signed with it remain verifiable. A file holding another key than
 // the site's current one is refused (Error::Conflict, nothing changed). A
-// missing file (the key was lost) is replaced too: the new key is saved at
-// `path` and the registered one retired. Returns the new key.
+// missing file is refused (Error::NotFound, nothing changed: most likely
+// the path is wrong) unless `key_lost` confirms the key was lost; then the
+// new key is saved at `path` and the registered one retired. `key_lost`
+// with the file present is refused (Error::Conflict). When registering the
+// new key fails, the files are put back as they were. Returns the new key.
 [[nodiscard]] Result<ledger::SigningKey> RotateLedgerKey(Store& store, const Site& site,
-                                                         const std::filesystem::path& path,
+                                                         const std::filesystem::path& path, bool key_lost,
                                                          std::chrono::sys_seconds now);
 
 struct InclusionAnswer {

@@ -4,6 +4,7 @@
 #include "app/ledger_actions.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <sstream>
@@ -241,7 +242,7 @@ TEST_F(LedgerTest, RotationKeepsOldHeadsVerifiable) {
   Sequence();
   const std::string old_note = LatestHead().note;
   const std::string old_key = keys_[0];
-  auto fresh = RotateLedgerKey(*store_, site_, dir_ / "ledger.key", clock_.now);
+  auto fresh = RotateLedgerKey(*store_, site_, dir_ / "ledger.key", false, clock_.now);
   ASSERT_TRUE(fresh.has_value()) << fresh.error().Describe();
   EXPECT_TRUE(std::filesystem::exists(dir_ / ("ledger.key.retired-" + old_key.substr(old_key.find('+') + 1, 8))));
   ASSERT_TRUE(SequenceLedger(*store_, site_, &*fresh, clock_.now, true).has_value());
@@ -397,19 +398,63 @@ TEST_F(LedgerKeyFileTest, RotationReplacesALostKeyButNotAFileWithAnotherKey) {
   ASSERT_TRUE(stranger.has_value());
   ASSERT_TRUE(ledger::SaveKey(dir_ / "west.key", *stranger).has_value());
   const auto before = Keys(site_);
-  auto refused = RotateLedgerKey(*store_, site_, dir_ / "west.key", clock_.now);
+  auto refused = RotateLedgerKey(*store_, site_, dir_ / "west.key", false, clock_.now);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
   EXPECT_EQ(Keys(site_), before);
   EXPECT_EQ(ledger::VerifierKey(*ledger::LoadKey(dir_ / "west.key")), ledger::VerifierKey(*stranger));
-  // The key file is lost: rotation is the deliberate way to a new key.
+  // --key-lost with the file present: the key is not lost, nothing changes.
+  auto not_lost = RotateLedgerKey(*store_, site_, base_, true, clock_.now);
+  ASSERT_FALSE(not_lost.has_value());
+  EXPECT_EQ(not_lost.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(Keys(site_), before);
+  EXPECT_EQ(ledger::VerifierKey(*ledger::LoadKey(base_)), ledger::VerifierKey(*key));
+  EXPECT_FALSE(std::filesystem::exists(At(".retired-" + IdOf(*key))));
+  // The key file is missing (a forgotten --ledger-key, say): refused without
+  // the confirmation, naming the site, the path and the current key id.
   std::filesystem::remove(base_);
   ASSERT_FALSE(EnsureLedgerKey(*store_, site_, base_, true, clock_.now).has_value());
-  auto fresh = RotateLedgerKey(*store_, site_, base_, clock_.now);
+  auto unconfirmed = RotateLedgerKey(*store_, site_, base_, false, clock_.now);
+  ASSERT_FALSE(unconfirmed.has_value());
+  EXPECT_EQ(unconfirmed.error().code, ErrorCode::kNotFound);
+  for (const std::string& needle : {std::string("“demo”"), base_.string(), IdOf(*key), std::string("--ledger-key"),
+                                    std::string("--key-lost")})
+    EXPECT_NE(unconfirmed.error().message.find(needle), std::string::npos) << needle << ": " << unconfirmed.error().message;
+  EXPECT_EQ(Keys(site_), before);
+  EXPECT_FALSE(std::filesystem::exists(base_));
+  // Confirmed lost: rotation is the deliberate way to a new key.
+  auto fresh = RotateLedgerKey(*store_, site_, base_, true, clock_.now);
   ASSERT_TRUE(fresh.has_value()) << fresh.error().Describe();
   EXPECT_EQ(Keys(site_), (std::vector<std::string>{ledger::VerifierKey(*key) + "|retired",
                                                    ledger::VerifierKey(*fresh) + "|current"}));
   EXPECT_TRUE(EnsureLedgerKey(*store_, site_, base_, true, clock_.now).has_value());
+}
+
+TEST_F(LedgerKeyFileTest, RotationPutsTheFilesBackWhenTheNewKeyCannotBeRegistered) {
+  auto key = EnsureLedgerKey(*store_, site_, base_, true, clock_.now);
+  ASSERT_TRUE(key.has_value()) << key.error().Describe();
+  const auto before = Keys(site_);
+  // The database refuses any new key (from outside, as a full disk would).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER no_new_keys BEFORE INSERT ON ledger_keys "
+                         "BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto rotated = RotateLedgerKey(*store_, site_, base_, false, clock_.now);
+  ASSERT_FALSE(rotated.has_value());
+  EXPECT_EQ(Keys(site_), before);
+  ASSERT_TRUE(std::filesystem::exists(base_));
+  EXPECT_EQ(ledger::VerifierKey(*ledger::LoadKey(base_)), ledger::VerifierKey(*key));
+  EXPECT_FALSE(std::filesystem::exists(At(".retired-" + IdOf(*key))));
+  // The lost-key path leaves no new file behind either.
+  std::filesystem::remove(base_);
+  auto replaced = RotateLedgerKey(*store_, site_, base_, true, clock_.now);
+  ASSERT_FALSE(replaced.has_value());
+  EXPECT_EQ(Keys(site_), before);
+  EXPECT_FALSE(std::filesystem::exists(base_));
 }
 
 class DumpTest : public LedgerTest {

@@ -513,17 +513,16 @@ int RunLedgerSync(const std::string& db, const std::string& site_slug, const std
   return opened ? 0 : Fail(opened.error());
 }
 
-int RunLedgerRotate(const std::string& db, const std::string& site_slug, const std::string& key_path) {
+int RunLedgerRotate(const std::string& db, const std::string& site_slug, const std::string& key_path,
+                    bool key_lost) {
   auto opened = OpenSite(db, site_slug);
   if (!opened) return Fail(opened.error());
   SystemClock clock;
   auto path = SiteLedgerKeyPath(*opened->store, opened->site, LedgerKeyPath(db, key_path));
   if (!path) return Fail(path.error());
-  std::error_code ec;
-  const bool lost = !std::filesystem::exists(*path, ec);
-  auto key = RotateLedgerKey(*opened->store, opened->site, *path, clock.Now());
+  auto key = RotateLedgerKey(*opened->store, opened->site, *path, key_lost, clock.Now());
   if (!key) return Fail(key.error());
-  if (lost)
+  if (key_lost)
     fmt::print("未找到原签名密钥文件，新密钥已写入“{}”；已登记的旧公钥已停用（仍可验证旧的树头）。\n", path->string());
   // A head signed by the new key at once (the old heads stay valid under the old key).
   auto done = SequenceLedger(*opened->store, opened->site, &*key, clock.Now(), true);
@@ -1009,6 +1008,9 @@ int main(int argc, char** argv) {
     c->add_option("--site", site, "站点标识 (site slug)")->capture_default_str();
     c->add_option("--ledger-key", ledger_key, ledger_key_help);
   }
+  bool key_lost = false;
+  l_rotate->add_flag("--key-lost", key_lost,
+                     "确认原密钥文件已丢失：生成新密钥并停用已登记的旧公钥 (the key file is lost: replace it)");
   auto* migrate = app.add_subcommand(
       "migrate", "把一个站点从嵌入式数据库原样迁入 PostgreSQL，并核对 (copy a site from SQLite into PostgreSQL)");
   std::string migrate_from, migrate_to;
@@ -1283,7 +1285,7 @@ int main(int argc, char** argv) {
   if (w_list->parsed()) return RunWebhookList(db, site);
   if (w_replay->parsed()) return RunWebhookReplay(db, site, w_id, w_seq);
   if (l_sync->parsed()) return RunLedgerSync(db, site, ledger_key);
-  if (l_rotate->parsed()) return RunLedgerRotate(db, site, ledger_key);
+  if (l_rotate->parsed()) return RunLedgerRotate(db, site, ledger_key, key_lost);
   if (migrate->parsed()) return RunMigrate(migrate_from, migrate_to, site);
   if (dump->parsed()) return RunDump(db, site, ledger_key, dump_out, dump_files);
   if (backup->parsed()) return RunBackup(db, ledger_key, backup_out);

@@ -98,6 +98,31 @@ TEST_F(LedgerKeyTest, TheCliRefusesAKeyFileWithAnotherKeyAndRetiresNothing) {
   EXPECT_NE(KeyIdOf("demo"), key_id_);
 }
 
+TEST_F(LedgerKeyTest, RotateKeyRefusesAMissingKeyFileUnlessConfirmedLost) {
+  // The key lives elsewhere and the operator forgets --ledger-key.
+  const fs::path real = dir_ / "etc-ledger.key";
+  const fs::path default_path = db_.string() + ".ledger-key";
+  fs::rename(default_path, real);
+  const std::string keys = AllKeys();
+  auto forgot = RunGongkai({"ledger", "rotate-key", "--db", db_.string()});
+  EXPECT_NE(forgot.exit_code, 0) << forgot.out;
+  for (const std::string& needle : {std::string("“demo”"), key_id_, default_path.string(), std::string("--key-lost")})
+    EXPECT_TRUE(Mentions(forgot.err, needle)) << needle << " not in: " << forgot.err;
+  EXPECT_EQ(AllKeys(), keys);
+  EXPECT_FALSE(fs::exists(default_path));
+  // --key-lost while the file is there: the key is not lost.
+  auto not_lost = RunGongkai({"ledger", "rotate-key", "--db", db_.string(), "--ledger-key", real.string(), "--key-lost"});
+  EXPECT_NE(not_lost.exit_code, 0) << not_lost.out;
+  EXPECT_EQ(AllKeys(), keys);
+  EXPECT_TRUE(fs::exists(real));
+  EXPECT_FALSE(fs::exists(real.string() + ".retired-" + key_id_));
+  // Confirmed lost: a new key at the default path, the old one retired.
+  auto lost = RunGongkai({"ledger", "rotate-key", "--db", db_.string(), "--key-lost"});
+  EXPECT_EQ(lost.exit_code, 0) << lost.err;
+  EXPECT_TRUE(fs::exists(default_path));
+  EXPECT_NE(KeyIdOf("demo"), key_id_);
+}
+
 TEST_F(LedgerKeyTest, ASiteAddedLaterWhoseKeyFileIsMissingHereIsNotSignedAndNothingElseStops) {
   ServerProcess server(db_, {"--ledger-key", db_.string() + ".ledger-key"});
   ASSERT_TRUE(server.Start());
