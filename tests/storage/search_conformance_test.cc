@@ -654,6 +654,55 @@ TEST_P(SearchStoreTest, CheckIndexListsMissingAndStaleAndReindexRepairs) {
   EXPECT_EQ(elsewhere->ids, (std::vector<std::int64_t>{100}));
 }
 
+// SQLite rebuilds a one-site index beside the one in use, in batches, and
+// swaps it in at the end: a rebuild cut short leaves its tables, which the
+// next one drops; records written by others between the batches (here:
+// one retitled and one withdrawn in a batch already indexed, one published
+// after) are indexed from their current state.
+TEST_P(SearchStoreTest, SqliteRebuildInBatchesKeepsChangesMadeMeanwhile) {
+  if (GetParam() != Backend::kSqlite) GTEST_SKIP() << "PostgreSQL rebuilds in one transaction";
+  auto* sqlite_store = dynamic_cast<SqliteStore*>(store_.get());
+  ASSERT_NE(sqlite_store, nullptr);
+  ASSERT_TRUE(store_->SaveCatalog(site_.id, seed_));
+  const int item = seed_.areas.front().items.front().number;
+  std::vector<Doc> docs;
+  for (int i = 1; i <= 7; ++i)
+    docs.push_back(Doc{.id = i, .site_id = site_.id, .item = item, .title = fmt::format("第{}号桥梁检测公告", i),
+                       .body = "桥梁检测结果。"});
+  Index(docs);
+  Exec("CREATE TABLE search_index_new (x); CREATE TABLE search_meta_new (x); CREATE TABLE search_index_old (x);");  // left by rebuilds cut short
+  int batches = 0;
+  sqlite_store->SetRebuildBatchForTesting(2, [&] {
+    if (++batches != 2) return;  // records 1-4 are in the new index now
+    auto c = sqlite::Connection::Open(location_);
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(sqlite::RegisterSearchTokenizer(**c));
+    ASSERT_TRUE((*c)->Exec("BEGIN; UPDATE records SET published_title = '隧道检测公告' WHERE id = 1; "
+                           "UPDATE record_versions SET title = '隧道检测公告' WHERE record_id = 1; "
+                           "UPDATE records SET status = 'withdrawn' WHERE id = 3;"));
+    ASSERT_TRUE(sqlite::UnindexRecord(**c, 1));  // as the revision and the withdrawal note them
+    ASSERT_TRUE(sqlite::UnindexRecord(**c, 3));
+    ASSERT_TRUE((*c)->Exec("COMMIT"));
+    AddRecordRows({Doc{.id = 9, .site_id = site_.id, .item = item, .title = "新发布的桥梁公告", .body = "正文。"}});
+  });
+  auto n = store_->Reindex(site_.id);
+  sqlite_store->SetRebuildBatchForTesting(50000);
+  ASSERT_TRUE(n) << n.error().Describe();
+  EXPECT_GE(batches, 4);
+  EXPECT_EQ(*n, 7);  // 1-7 without 3, with 9
+  EXPECT_EQ(Ids("隧道检测"), (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(Ids("第1号"), (std::vector<std::int64_t>{}));
+  EXPECT_EQ(Ids("桥梁"), (std::vector<std::int64_t>{1, 2, 4, 5, 6, 7, 9}));  // 1 in its body
+  auto check = store_->CheckIndex(site_.id);
+  ASSERT_TRUE(check) << check.error().Describe();
+  EXPECT_EQ(check->indexed, 7);
+  EXPECT_TRUE(check->missing.empty());
+  EXPECT_TRUE(check->stale.empty());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('search_index_new', 'search_meta_new', 'search_index_old')"), 0);
+  // The index keeps FTS5's default memory for later writes.
+  EXPECT_EQ(QueryInt("SELECT v FROM search_index_config WHERE k = 'hashsize'"), 1048576);
+}
+
 // Through the records methods: publishing indexes the public version (with
 // its public attachments' text), a revision replaces it, a withdrawal
 // removes it; the hits are the records.

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <fmt/core.h>
+
 #include "search/normalize.h"
 #include "search/tokenizer.h"
 
@@ -11,6 +13,18 @@ namespace gongkai::sqlite {
 namespace {
 
 struct GongkaiTokenizer {};
+
+thread_local const PreparedRow* prepared = nullptr;
+
+void TokensOf(std::string_view text, PreparedRow::Column& out) {
+  out.source.assign(text);
+  std::string normalized = search::NormalizeForSearch(text);
+  out.tokens.reserve(normalized.size() * 2);
+  search::Tokenize(normalized, [&](const search::Token& t) {
+    out.tokens.append(t.text);
+    out.ends.push_back(static_cast<std::uint32_t>(out.tokens.size()));
+  });
+}
 
 int Create(void*, const char**, int, Fts5Tokenizer** out) {
   *out = reinterpret_cast<Fts5Tokenizer*>(new GongkaiTokenizer());
@@ -34,6 +48,17 @@ int Tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int length,
   }
   // Offsets are not used (snippets are made by the application), so every
   // token reports the whole input.
+  if (prepared)
+    for (const auto& column : prepared->columns) {
+      if (column.source != input) continue;
+      std::uint32_t begin = 0;
+      for (std::uint32_t end : column.ends) {
+        rc = emit(ctx, 0, column.tokens.data() + begin, static_cast<int>(end - begin), 0, length);
+        if (rc != SQLITE_OK) return rc;
+        begin = end;
+      }
+      return rc;
+    }
   std::string normalized = search::NormalizeForSearch(input);
   search::Tokenize(normalized, [&](const search::Token& t) {
     if (rc != SQLITE_OK) return;
@@ -106,6 +131,16 @@ fts5_api* Api(sqlite3* db) {
 
 }  // namespace
 
+PreparedRow PrepareRow(const IndexedRecord& r) {
+  PreparedRow out;
+  const std::string* texts[] = {&r.title, &r.doc_number, &r.body, &r.unit, &r.item, &r.attachments};
+  for (std::size_t i = 0; i < std::size(texts); ++i) TokensOf(*texts[i], out.columns[i]);
+  return out;
+}
+
+PreparedRowScope::PreparedRowScope(const PreparedRow* row) : previous_(prepared) { prepared = row; }
+PreparedRowScope::~PreparedRowScope() { prepared = previous_; }
+
 Status RegisterSearchTokenizer(Connection& c) {
   fts5_api* api = Api(c.raw());
   if (!api) return Unexpected(Error::Storage("SQLite未启用FTS5全文检索"));
@@ -127,20 +162,26 @@ Status LogChange(Connection& c, std::int64_t record_id) {
 
 }  // namespace
 
-Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace, bool log) {
-  if (replace) GK_CHECK(UnindexRecord(c, r.record_id, false));
-  GK_TRY(st, c.PrepareCached(
-                 "INSERT INTO search_index (rowid, title, doc_number, body, unit, item, attachments) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+Status IndexRecordInto(Connection& c, const IndexedRecord& r, std::string_view index_table,
+                       std::string_view meta_table) {
+  GK_TRY(st, c.PrepareCached(fmt::format(
+                 "INSERT INTO {} (rowid, title, doc_number, body, unit, item, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 index_table)));
   st.Bind(1, r.record_id).Bind(2, r.title).Bind(3, r.doc_number).Bind(4, r.body).Bind(5, r.unit).Bind(6, r.item);
   st.Bind(7, r.attachments);
   GK_CHECK(st.Run());
-  GK_TRY(meta, c.PrepareCached(
-                   "INSERT INTO search_meta (record_id, site_id, item_number, unit_name, year, genre, published_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  GK_TRY(meta, c.PrepareCached(fmt::format(
+                   "INSERT INTO {} (record_id, site_id, item_number, unit_name, year, genre, published_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   meta_table)));
   meta.Bind(1, r.record_id).Bind(2, r.site_id).Bind(3, r.item_number).Bind(4, r.unit).Bind(5, r.year);
   meta.Bind(6, r.genre).Bind(7, r.published_at);
-  GK_CHECK(meta.Run());
+  return meta.Run();
+}
+
+Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace, bool log) {
+  if (replace) GK_CHECK(UnindexRecord(c, r.record_id, false));
+  GK_CHECK(IndexRecordInto(c, r, "search_index", "search_meta"));
   return log ? LogChange(c, r.record_id) : Ok();
 }
 

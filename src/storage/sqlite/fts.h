@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -37,8 +38,38 @@ struct IndexedRecord {
 // `replace` false: the caller knows there is no row yet (first publication).
 // `log` false: the caller (a rebuild) notes one reset for all its rows.
 [[nodiscard]] Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace = true, bool log = true);
+// The same into other tables of the same shape, without a change note (a
+// rebuild writing its new index beside the one in use).
+[[nodiscard]] Status IndexRecordInto(Connection& c, const IndexedRecord& r, std::string_view index_table,
+                                     std::string_view meta_table);
 // Removes the record's row, if any (inside the caller's transaction).
 [[nodiscard]] Status UnindexRecord(Connection& c, std::int64_t record_id, bool log = true);
+
+// A record's index tokens made ahead of time, on another thread (a rebuild
+// tokenises the next records while SQLite writes the current ones): for
+// each of IndexedRecord's six indexed texts, the text and its tokens.
+struct PreparedRow {
+  struct Column {
+    std::string source;          // the text as given to the index
+    std::string tokens;          // the tokens, one after another
+    std::vector<std::uint32_t> ends;  // where each token ends in `tokens`
+  };
+  Column columns[6];
+};
+[[nodiscard]] PreparedRow PrepareRow(const IndexedRecord& r);
+// While one lives, the document tokenizer on this thread takes the tokens
+// of a column whose text is exactly a prepared source (the same function
+// made them), and tokenises any other text itself.
+class PreparedRowScope {
+ public:
+  explicit PreparedRowScope(const PreparedRow* row);
+  ~PreparedRowScope();
+  PreparedRowScope(const PreparedRowScope&) = delete;
+  PreparedRowScope& operator=(const PreparedRowScope&) = delete;
+
+ private:
+  const PreparedRow* previous_;
+};
 
 // Column weights of the ranking: title, 文号, body, unit, item, attachments.
 inline constexpr double kRankWeights[] = {10.0, 5.0, 1.0, 2.0, 2.0, 1.0};

@@ -17,10 +17,13 @@ struct Migration {
 
 const std::vector<Migration>& Migrations();
 
-// The FTS5 table of the embedded search index (migration 5; recreated
-// empty by a full reindex).
+// The FTS5 table of the embedded search index (migration 5; a full reindex
+// builds a new one from kSearchIndexColumns and renames it into place).
 inline constexpr std::string_view kSearchIndexDdl =
     "CREATE VIRTUAL TABLE search_index USING fts5(title, doc_number, body, unit, item, attachments, "
     "tokenize = 'gongkai');";
+inline constexpr std::string_view kSearchIndexColumns =
+    "title, doc_number, body, unit, item, attachments, tokenize = 'gongkai'";
+static_assert(kSearchIndexDdl.find(kSearchIndexColumns) != std::string_view::npos);
 
 }  // namespace gongkai::sqlite

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -145,6 +146,15 @@ class SqliteStore final : public Store {
 
   const std::string& path() const { return path_; }
 
+  // For tests: the records per transaction of a full rebuild (Reindex of a
+  // database whose index holds one site), and a function run after each
+  // batch, as if another process wrote meanwhile. Not thread-safe: set
+  // before use.
+  void SetRebuildBatchForTesting(std::int64_t records, std::function<void()> after_batch = {}) {
+    rebuild_batch_ = records;
+    after_rebuild_batch_ = std::move(after_batch);
+  }
+
  private:
   SqliteStore(std::string path, std::unique_ptr<sqlite::Pool> pool, std::unique_ptr<sqlite::Pool> sequencer_pool)
       : path_(std::move(path)), pool_(std::move(pool)), sequencer_pool_(std::move(sequencer_pool)) {}
@@ -162,6 +172,8 @@ class SqliteStore final : public Store {
   // Set when an append's commit skipped a WAL checkpoint (see AppendLedger).
   std::atomic<bool> checkpoint_due_{false};
   sqlite::SearchCache search_cache_;  // filter, facet and recency columns of the index
+  std::int64_t rebuild_batch_ = 200000;  // see Reindex
+  std::function<void()> after_rebuild_batch_;
 };
 
 }  // namespace gongkai
