@@ -655,22 +655,30 @@ TEST_P(SearchStoreTest, CheckIndexListsMissingAndStaleAndReindexRepairs) {
 }
 
 // SQLite rebuilds a one-site index beside the one in use, in batches, and
-// swaps it in at the end: a rebuild cut short leaves its tables, which the
-// next one drops; records written by others between the batches (here:
-// one retitled and one withdrawn in a batch already indexed, one published
-// after) are indexed from their current state.
+// swaps it in at the end: tables a rebuild cut short left (a real FTS5
+// index among them) are dropped by the next one; records written by others
+// between the batches (one retitled and one withdrawn in a batch already
+// indexed, one published after, and the first record of another site) are
+// indexed from their current state.
 TEST_P(SearchStoreTest, SqliteRebuildInBatchesKeepsChangesMadeMeanwhile) {
   if (GetParam() != Backend::kSqlite) GTEST_SKIP() << "PostgreSQL rebuilds in one transaction";
   auto* sqlite_store = dynamic_cast<SqliteStore*>(store_.get());
   ASSERT_NE(sqlite_store, nullptr);
   ASSERT_TRUE(store_->SaveCatalog(site_.id, seed_));
+  auto other = store_->CreateSite(NewSite{"other", "另一区人民政府", ""});
+  ASSERT_TRUE(other);
   const int item = seed_.areas.front().items.front().number;
   std::vector<Doc> docs;
   for (int i = 1; i <= 7; ++i)
     docs.push_back(Doc{.id = i, .site_id = site_.id, .item = item, .title = fmt::format("第{}号桥梁检测公告", i),
                        .body = "桥梁检测结果。"});
   Index(docs);
-  Exec("CREATE TABLE search_index_new (x); CREATE TABLE search_meta_new (x); CREATE TABLE search_index_old (x);");  // left by rebuilds cut short
+  EXPECT_EQ(Ids("桥梁"), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7}));  // the search columns are loaded
+  // Left by rebuilds cut short; the FTS5 one is more than one chunk of rows.
+  Exec("CREATE TABLE search_index_new (x); CREATE TABLE search_meta_new (x); "
+       "CREATE VIRTUAL TABLE search_index_old USING fts5(x); "
+       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000) "
+       "INSERT INTO search_index_old (rowid, x) SELECT i, 'word' || i FROM n;");
   int batches = 0;
   sqlite_store->SetRebuildBatchForTesting(2, [&] {
     if (++batches != 2) return;  // records 1-4 are in the new index now
@@ -684,6 +692,8 @@ TEST_P(SearchStoreTest, SqliteRebuildInBatchesKeepsChangesMadeMeanwhile) {
     ASSERT_TRUE(sqlite::UnindexRecord(**c, 3));
     ASSERT_TRUE((*c)->Exec("COMMIT"));
     AddRecordRows({Doc{.id = 9, .site_id = site_.id, .item = item, .title = "新发布的桥梁公告", .body = "正文。"}});
+    ASSERT_TRUE(IndexIntoSqlite(location_, {Doc{.id = 8, .site_id = other->id, .title = "另一区的桥梁公告", .body = "正文。"}},
+                                true));
   });
   auto n = store_->Reindex(site_.id);
   sqlite_store->SetRebuildBatchForTesting(50000);
@@ -693,14 +703,50 @@ TEST_P(SearchStoreTest, SqliteRebuildInBatchesKeepsChangesMadeMeanwhile) {
   EXPECT_EQ(Ids("隧道检测"), (std::vector<std::int64_t>{1}));
   EXPECT_EQ(Ids("第1号"), (std::vector<std::int64_t>{}));
   EXPECT_EQ(Ids("桥梁"), (std::vector<std::int64_t>{1, 2, 4, 5, 6, 7, 9}));  // 1 in its body
+  auto elsewhere = Find(Request("桥梁"), other->id);
+  ASSERT_TRUE(elsewhere);
+  EXPECT_EQ(elsewhere->ids, (std::vector<std::int64_t>{8}));
   auto check = store_->CheckIndex(site_.id);
   ASSERT_TRUE(check) << check.error().Describe();
   EXPECT_EQ(check->indexed, 7);
   EXPECT_TRUE(check->missing.empty());
   EXPECT_TRUE(check->stale.empty());
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_master WHERE name IN ('search_index_new', 'search_meta_new', 'search_index_old')"), 0);
-  // The index keeps FTS5's default memory for later writes.
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_index_old%' OR name LIKE "
+                     "'search_index_new%' OR name LIKE 'search_meta_%'"),
+            0);
+  // The index is back on FTS5's defaults for later writes; the rebuild's
+  // mark row is gone.
   EXPECT_EQ(QueryInt("SELECT v FROM search_index_config WHERE k = 'hashsize'"), 1048576);
+  EXPECT_EQ(QueryInt("SELECT v FROM search_index_config WHERE k = 'automerge'"), 4);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM search_meta WHERE record_id = 0"), 0);
+}
+
+// Of two rebuilds at once, the one a later one overtook stops (its tables
+// are the later one's now), as does one during which the index was reset;
+// the index in use is untouched and the next rebuild succeeds.
+TEST_P(SearchStoreTest, SqliteRebuildOvertakenByAnotherStops) {
+  if (GetParam() != Backend::kSqlite) GTEST_SKIP() << "PostgreSQL rebuilds in one transaction";
+  auto* sqlite_store = dynamic_cast<SqliteStore*>(store_.get());
+  ASSERT_NE(sqlite_store, nullptr);
+  std::vector<Doc> docs;
+  for (int i = 1; i <= 5; ++i)
+    docs.push_back(Doc{.id = i, .site_id = site_.id, .title = fmt::format("第{}号河道公告", i), .body = "河道整治。"});
+  Index(docs);
+  for (const char* meanwhile : {"UPDATE search_meta_new SET published_at = 'someone else' WHERE record_id = 0",
+                                "INSERT INTO search_changes (record_id) VALUES (0)"}) {
+    sqlite_store->SetRebuildBatchForTesting(2, [&] { Exec(meanwhile); });
+    auto n = store_->Reindex(site_.id);
+    ASSERT_FALSE(n) << meanwhile;
+    EXPECT_EQ(n.error().code, ErrorCode::kConflict) << n.error().Describe();
+    EXPECT_EQ(Ids("河道"), (std::vector<std::int64_t>{1, 2, 3, 4, 5})) << meanwhile;
+  }
+  sqlite_store->SetRebuildBatchForTesting(2);
+  auto n = store_->Reindex(site_.id);
+  sqlite_store->SetRebuildBatchForTesting(50000);
+  ASSERT_TRUE(n) << n.error().Describe();
+  EXPECT_EQ(*n, 5);
+  EXPECT_EQ(Ids("河道"), (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_index_new%'"), 0);
 }
 
 // Through the records methods: publishing indexes the public version (with

@@ -5,6 +5,8 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <random>
+#include <system_error>
 
 #include <algorithm>
 #include <variant>
@@ -1014,17 +1016,28 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
     sqlite::Connection& c;
     ~CacheBack() { (void)c.Exec("PRAGMA cache_size = -32768"); }
   } cache_back{*c};
-  GK_TRY(others, c->Prepare("SELECT count(*) FROM search_meta WHERE site_id <> ?"));
-  others.Bind(1, site_id);
-  GK_TRY(orow, others.Step());
-  const bool alone = orow && others.Int(0) == 0;
-  others.Reset();
+  auto alone = [&]() -> Result<bool> {
+    GK_TRY(others, c->PrepareCached("SELECT count(*) FROM search_meta WHERE site_id <> ?"));
+    others.Bind(1, site_id);
+    GK_TRY(row, others.Step());
+    const bool none = row && others.Int(0) == 0;
+    others.Reset();
+    return none;
+  };
   auto reset_changes = [&]() -> Status {
     // Every process's search columns reload after this (search_cache.h).
     GK_CHECK(c->Exec("DELETE FROM search_changes"));
     return c->Exec("INSERT INTO search_changes (record_id) VALUES (0)");
   };
-  if (!alone) {
+  auto count_site = [&]() -> Result<int> {
+    GK_TRY(count, c->PrepareCached("SELECT count(*) FROM search_meta WHERE site_id = ?"));
+    count.Bind(1, site_id);
+    GK_TRY(row, count.Step());
+    const int n = row ? static_cast<int>(count.Int(0)) : 0;
+    count.Reset();
+    return n;
+  };
+  auto in_place = [&]() -> Result<int> {
     sqlite::Transaction tx(*c);
     GK_CHECK(tx.Begin());
     GK_TRY(old, c->Prepare("SELECT record_id FROM search_meta WHERE site_id = ?"));
@@ -1037,46 +1050,79 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
     }
     old.Reset();
     for (auto id : ids) GK_CHECK(sqlite::UnindexRecord(*c, id, false));
-    int indexed = 0;
     GK_CHECK(ForEachIndexed(*c, site_id, "?1 = ?1 ORDER BY r.id", 0, [&](const sqlite::IndexedRecord& ir) {
-      ++indexed;
       return sqlite::IndexRecord(*c, ir, false, false);
     }));
     GK_CHECK(reset_changes());
+    GK_TRY(n, count_site());
     GK_CHECK(tx.Commit());
-    return indexed;
-  }
+    return n;
+  };
+  GK_TRY(first_look, alone());
+  if (!first_look) return in_place();
 
-  // 1. Empty new tables (a rebuild cut short left its own: dropped), and
-  //    where the change log stands.
-  std::int64_t start_seq = 0;
+  // 1. Empty new tables (a rebuild cut short left its own: dropped), where
+  //    the change log stands, and this rebuild's mark: a row 0 in
+  //    search_meta_new that a later rebuild replaces, so that of two
+  //    rebuilds at once the earlier stops instead of swapping in a mix.
   GK_CHECK(DropIndexTable(*c, "search_index_old"));
   GK_CHECK(DropIndexTable(*c, "search_index_new"));
+  std::int64_t start_seq = 0;
+  std::random_device random;
+  const std::string mark = fmt::format("{:08x}{:08x}", random(), random());
+  bool shared_now = false;  // another site's first record came meanwhile
   {
     sqlite::Transaction tx(*c);
     GK_CHECK(tx.Begin());
-    GK_CHECK(c->Exec("DROP TABLE IF EXISTS search_meta_new"));
-    GK_CHECK(c->Exec(fmt::format("CREATE VIRTUAL TABLE search_index_new USING fts5({})", sqlite::kSearchIndexColumns)));
-    GK_CHECK(c->Exec(fmt::format("INSERT INTO search_index_new (search_index_new, rank) VALUES ('hashsize', {})",
-                                 kRebuildPending)));
-    GK_CHECK(c->Exec("INSERT INTO search_index_new (search_index_new, rank) VALUES ('automerge', 0)"));
-    GK_CHECK(c->Exec("CREATE TABLE search_meta_new (record_id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL, "
-                     "item_number INTEGER NOT NULL, unit_name TEXT NOT NULL, year INTEGER NOT NULL, "
-                     "genre TEXT NOT NULL, published_at TEXT NOT NULL)"));
-    GK_TRY(seq, c->Prepare("SELECT coalesce(max(seq), 0) FROM search_changes"));
-    GK_TRY(srow, seq.Step());
-    start_seq = srow ? seq.Int(0) : 0;
-    seq.Reset();
-    GK_CHECK(tx.Commit());
+    GK_TRY(still_alone, alone());
+    shared_now = !still_alone;
+    if (still_alone) {
+      GK_CHECK(c->Exec("DROP TABLE IF EXISTS search_meta_new"));
+      GK_CHECK(
+          c->Exec(fmt::format("CREATE VIRTUAL TABLE search_index_new USING fts5({})", sqlite::kSearchIndexColumns)));
+      GK_CHECK(c->Exec(fmt::format("INSERT INTO search_index_new (search_index_new, rank) VALUES ('hashsize', {})",
+                                   kRebuildPending)));
+      GK_CHECK(c->Exec("INSERT INTO search_index_new (search_index_new, rank) VALUES ('automerge', 0)"));
+      GK_CHECK(c->Exec("CREATE TABLE search_meta_new (record_id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL, "
+                       "item_number INTEGER NOT NULL, unit_name TEXT NOT NULL, year INTEGER NOT NULL, "
+                       "genre TEXT NOT NULL, published_at TEXT NOT NULL)"));
+      GK_TRY(put_mark, c->Prepare("INSERT INTO search_meta_new VALUES (0, 0, 0, '', 0, '', ?)"));
+      put_mark.Bind(1, mark);
+      GK_CHECK(put_mark.Run());
+      GK_TRY(seq, c->Prepare("SELECT coalesce(max(seq), 0) FROM search_changes"));
+      GK_TRY(srow, seq.Step());
+      start_seq = srow ? seq.Int(0) : 0;
+      seq.Reset();
+      GK_CHECK(tx.Commit());
+    }
   }
+  if (shared_now) return in_place();
+  // Inside each later transaction: still this rebuild's tables, and nobody
+  // has rebuilt the index (or reset the log) since step 1.
+  auto still_ours = [&]() -> Status {
+    auto owner = c->Prepare("SELECT published_at FROM search_meta_new WHERE record_id = 0");
+    bool ours = false;
+    if (owner) {
+      auto row = owner->Step();
+      ours = row && *row && owner->Text(0) == mark;
+    }
+    if (!ours) return Unexpected(Error::Conflict("另一次索引重建已经开始，本次重建停止"));
+    GK_TRY(reset, c->Prepare("SELECT count(*) FROM search_changes WHERE record_id = 0 AND seq > ?"));
+    reset.Bind(1, start_seq);
+    GK_TRY(rrow, reset.Step());
+    if (rrow && reset.Int(0) > 0)
+      return Unexpected(Error::Conflict("重建期间索引已被另一次重建或迁移重置，请重新运行 search reindex"));
+    return Ok();
+  };
   // 2. The records in batches, each its own transaction; the log the batch
   //    wrote is copied into the database and can start again.
   std::int64_t last = 0;
   while (true) {
     sqlite::Transaction tx(*c);
     GK_CHECK(tx.Begin());
+    GK_CHECK(still_ours());
     std::int64_t in_batch = 0;
-    // The records are tokenised a chunk ahead on another thread while this
+    // The records are tokenised a chunk ahead on other threads while this
     // one writes the chunk before (sqlite::PrepareRow): tokenising was about
     // a tenth of the build's time.
     using Records = std::vector<sqlite::IndexedRecord>;
@@ -1097,12 +1143,18 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
     auto launch = [&]() -> Status {
       std::shared_ptr<const Records> records = std::move(collected);
       collected = std::make_shared<Records>();
-      Chunk next{records, std::async(std::launch::async, [records] {
-                   std::vector<sqlite::PreparedRow> rows;
-                   rows.reserve(records->size());
-                   for (const auto& r : *records) rows.push_back(sqlite::PrepareRow(r));
-                   return rows;
-                 })};
+      auto prepare = [records] {
+        std::vector<sqlite::PreparedRow> rows;
+        rows.reserve(records->size());
+        for (const auto& r : *records) rows.push_back(sqlite::PrepareRow(r));
+        return rows;
+      };
+      Chunk next{records, {}};
+      try {
+        next.rows = std::async(std::launch::async, prepare);
+      } catch (const std::system_error&) {
+        next.rows = std::async(std::launch::deferred, prepare);  // no thread to be had: here, when written
+      }
       if (ahead) GK_CHECK(write(*ahead));
       ahead = std::move(next);
       return Ok();
@@ -1122,20 +1174,21 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
     if (after_rebuild_batch_) after_rebuild_batch_();
     if (in_batch < rebuild_batch_) break;
   }
-  // 3. The swap, and the records changed since step 1 from their current
-  //    state.
+  // 3. The swap (renames: nothing copied), and the records changed since
+  //    step 1 from their current state. (A record of another site counts
+  //    too: one published meanwhile was the first of its site in the index.)
   sqlite::Transaction tx(*c);
   GK_CHECK(tx.Begin());
+  GK_CHECK(still_ours());
+  GK_CHECK(c->Exec("DELETE FROM search_meta_new WHERE record_id = 0"));
   GK_CHECK(c->Exec(fmt::format("INSERT INTO search_index_new (search_index_new, rank) VALUES ('hashsize', {})",
                                kDefaultPending)));
   GK_CHECK(c->Exec("INSERT INTO search_index_new (search_index_new, rank) VALUES ('automerge', 4)"));
   GK_CHECK(c->Exec("ALTER TABLE search_index RENAME TO search_index_old"));
   GK_CHECK(c->Exec("ALTER TABLE search_index_new RENAME TO search_index"));
-  GK_CHECK(c->Exec("DELETE FROM search_meta"));
-  GK_CHECK(c->Exec("INSERT INTO search_meta SELECT * FROM search_meta_new"));
-  GK_CHECK(c->Exec("DROP TABLE search_meta_new"));
-  // (A record of another site counts too: one published while this ran
-  // was the first of its site in the index.)
+  GK_CHECK(c->Exec("ALTER TABLE search_meta RENAME TO search_meta_old"));
+  GK_CHECK(c->Exec("ALTER TABLE search_meta_new RENAME TO search_meta"));
+  GK_CHECK(c->Exec("DROP TABLE search_meta_old"));
   GK_TRY(changed, c->Prepare(
                       "SELECT DISTINCT c.record_id, r.site_id FROM search_changes c JOIN records r ON r.id = c.record_id "
                       "WHERE c.seq > ?"));
@@ -1154,13 +1207,11 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
     }));
   }
   GK_CHECK(reset_changes());
-  GK_TRY(count, c->Prepare("SELECT count(*) FROM search_meta"));
-  GK_TRY(crow, count.Step());
-  const int indexed = crow ? static_cast<int>(count.Int(0)) : 0;
-  count.Reset();
+  GK_TRY(indexed, count_site());
   GK_CHECK(tx.Commit());
-  // 4. The old index, now unused.
-  GK_CHECK(DropIndexTable(*c, "search_index_old"));
+  // 4. The old index, now unused. The new one is in use whatever happens
+  //    here; what is not dropped now, the next rebuild drops.
+  (void)DropIndexTable(*c, "search_index_old");
   return indexed;
 }
 
