@@ -162,26 +162,45 @@ Status LogChange(Connection& c, std::int64_t record_id) {
 
 }  // namespace
 
-Status IndexRecordInto(Connection& c, const IndexedRecord& r, std::string_view index_table,
-                       std::string_view meta_table) {
-  GK_TRY(st, c.PrepareCached(fmt::format(
-                 "INSERT INTO {} (rowid, title, doc_number, body, unit, item, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 index_table)));
+namespace {
+
+// Writes the record's index row and meta row with these two INSERTs.
+Status InsertIndexed(Connection& c, const IndexedRecord& r, const std::string& index_sql,
+                     const std::string& meta_sql) {
+  GK_TRY(st, c.PrepareCached(index_sql));
   st.Bind(1, r.record_id).Bind(2, r.title).Bind(3, r.doc_number).Bind(4, r.body).Bind(5, r.unit).Bind(6, r.item);
   st.Bind(7, r.attachments);
   GK_CHECK(st.Run());
-  GK_TRY(meta, c.PrepareCached(fmt::format(
-                   "INSERT INTO {} (record_id, site_id, item_number, unit_name, year, genre, published_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   meta_table)));
+  GK_TRY(meta, c.PrepareCached(meta_sql));
   meta.Bind(1, r.record_id).Bind(2, r.site_id).Bind(3, r.item_number).Bind(4, r.unit).Bind(5, r.year);
   meta.Bind(6, r.genre).Bind(7, r.published_at);
   return meta.Run();
 }
 
+std::string InsertIndexSql(std::string_view table) {
+  return fmt::format(
+      "INSERT INTO {} (rowid, title, doc_number, body, unit, item, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)", table);
+}
+
+std::string InsertMetaSql(std::string_view table) {
+  return fmt::format(
+      "INSERT INTO {} (record_id, site_id, item_number, unit_name, year, genre, published_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      table);
+}
+
+}  // namespace
+
+Status IndexRecordInto(Connection& c, const IndexedRecord& r, std::string_view index_table,
+                       std::string_view meta_table) {
+  return InsertIndexed(c, r, InsertIndexSql(index_table), InsertMetaSql(meta_table));
+}
+
 Status IndexRecord(Connection& c, const IndexedRecord& r, bool replace, bool log) {
+  // Publications' path: the statements are made once.
+  static const std::string index_sql = InsertIndexSql("search_index"), meta_sql = InsertMetaSql("search_meta");
   if (replace) GK_CHECK(UnindexRecord(c, r.record_id, false));
-  GK_CHECK(IndexRecordInto(c, r, "search_index", "search_meta"));
+  GK_CHECK(InsertIndexed(c, r, index_sql, meta_sql));
   return log ? LogChange(c, r.record_id) : Ok();
 }
 

@@ -969,6 +969,7 @@ Status ForEachIndexed(sqlite::Connection& c, std::int64_t site_id, std::string_v
 // swap, for the publications that follow.
 constexpr std::int64_t kRebuildPending = std::int64_t{256} << 20;
 constexpr std::int64_t kDefaultPending = std::int64_t{1} << 20;
+constexpr std::int64_t kDefaultAutomerge = 4;
 
 // Whether the database has a table or index of that name.
 Result<bool> HasTable(sqlite::Connection& c, const std::string& name) {
@@ -1002,6 +1003,67 @@ Status DropIndexTable(sqlite::Connection& c, const std::string& name) {
   GK_TRY(found, HasTable(c, name));
   return found ? c.Exec("DROP TABLE " + name) : Ok();
 }
+
+// Writes records into the new index of a rebuild. Each chunk of 256 is
+// normalised and tokenised on another thread (sqlite::PrepareRow) while the
+// chunk before is written: tokenising was about a tenth of the build's time.
+class RebuildWriter {
+ public:
+  explicit RebuildWriter(sqlite::Connection& c) : c_(c) {}
+
+  Status Add(sqlite::IndexedRecord&& r) {
+    collected_->push_back(std::move(r));
+    return collected_->size() >= kChunk ? Launch() : Ok();
+  }
+  // Writes what is left.
+  Status Finish() {
+    if (!collected_->empty()) GK_CHECK(Launch());
+    if (!ahead_) return Ok();
+    Chunk last = std::move(*ahead_);
+    ahead_.reset();
+    return Write(last);
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 256;
+  using Records = std::vector<sqlite::IndexedRecord>;
+  struct Chunk {
+    std::shared_ptr<const Records> records;
+    std::future<std::vector<sqlite::PreparedRow>> rows;
+  };
+
+  Status Launch() {
+    std::shared_ptr<const Records> records = std::move(collected_);
+    collected_ = std::make_shared<Records>();
+    auto prepare = [records] {
+      std::vector<sqlite::PreparedRow> rows;
+      rows.reserve(records->size());
+      for (const auto& r : *records) rows.push_back(sqlite::PrepareRow(r));
+      return rows;
+    };
+    Chunk next{records, {}};
+    try {
+      next.rows = std::async(std::launch::async, prepare);
+    } catch (const std::system_error&) {
+      next.rows = std::async(std::launch::deferred, prepare);  // no thread to be had: here, when written
+    }
+    if (ahead_) GK_CHECK(Write(*ahead_));
+    ahead_ = std::move(next);
+    return Ok();
+  }
+  Status Write(Chunk& chunk) {
+    const auto rows = chunk.rows.get();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      sqlite::PreparedRowScope scope(&rows[i]);
+      GK_CHECK(sqlite::IndexRecordInto(c_, (*chunk.records)[i], "search_index_new", "search_meta_new"));
+    }
+    return Ok();
+  }
+
+  sqlite::Connection& c_;
+  std::shared_ptr<Records> collected_ = std::make_shared<Records>();
+  std::optional<Chunk> ahead_;
+};
 
 }  // namespace
 
@@ -1058,31 +1120,31 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
     GK_CHECK(tx.Commit());
     return n;
   };
-  GK_TRY(first_look, alone());
-  if (!first_look) return in_place();
-
   // 1. Empty new tables (a rebuild cut short left its own: dropped), where
   //    the change log stands, and this rebuild's mark: a row 0 in
   //    search_meta_new that a later rebuild replaces, so that of two
   //    rebuilds at once the earlier stops instead of swapping in a mix.
   GK_CHECK(DropIndexTable(*c, "search_index_old"));
   GK_CHECK(DropIndexTable(*c, "search_index_new"));
+  // An FTS5 setting of the new index (kept in its %_config table).
+  auto set_option = [&](std::string_view key, std::int64_t value) {
+    return c->Exec(fmt::format("INSERT INTO search_index_new (search_index_new, rank) VALUES ('{}', {})", key, value));
+  };
   std::int64_t start_seq = 0;
   std::random_device random;
   const std::string mark = fmt::format("{:08x}{:08x}", random(), random());
-  bool shared_now = false;  // another site's first record came meanwhile
+  bool shared = false;  // the index holds other sites too: rebuilt in place
   {
     sqlite::Transaction tx(*c);
     GK_CHECK(tx.Begin());
     GK_TRY(still_alone, alone());
-    shared_now = !still_alone;
+    shared = !still_alone;
     if (still_alone) {
       GK_CHECK(c->Exec("DROP TABLE IF EXISTS search_meta_new"));
       GK_CHECK(
           c->Exec(fmt::format("CREATE VIRTUAL TABLE search_index_new USING fts5({})", sqlite::kSearchIndexColumns)));
-      GK_CHECK(c->Exec(fmt::format("INSERT INTO search_index_new (search_index_new, rank) VALUES ('hashsize', {})",
-                                   kRebuildPending)));
-      GK_CHECK(c->Exec("INSERT INTO search_index_new (search_index_new, rank) VALUES ('automerge', 0)"));
+      GK_CHECK(set_option("hashsize", kRebuildPending));
+      GK_CHECK(set_option("automerge", 0));
       GK_CHECK(c->Exec("CREATE TABLE search_meta_new (record_id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL, "
                        "item_number INTEGER NOT NULL, unit_name TEXT NOT NULL, year INTEGER NOT NULL, "
                        "genre TEXT NOT NULL, published_at TEXT NOT NULL)"));
@@ -1096,7 +1158,7 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
       GK_CHECK(tx.Commit());
     }
   }
-  if (shared_now) return in_place();
+  if (shared) return in_place();
   // Inside each later transaction: still this rebuild's tables, and nobody
   // has rebuilt the index (or reset the log) since step 1.
   auto still_ours = [&]() -> Status {
@@ -1122,53 +1184,14 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
     GK_CHECK(tx.Begin());
     GK_CHECK(still_ours());
     std::int64_t in_batch = 0;
-    // The records are tokenised a chunk ahead on other threads while this
-    // one writes the chunk before (sqlite::PrepareRow): tokenising was about
-    // a tenth of the build's time.
-    using Records = std::vector<sqlite::IndexedRecord>;
-    struct Chunk {
-      std::shared_ptr<const Records> records;
-      std::future<std::vector<sqlite::PreparedRow>> rows;
-    };
-    std::optional<Chunk> ahead;
-    auto collected = std::make_shared<Records>();
-    auto write = [&](Chunk& chunk) -> Status {
-      const auto rows = chunk.rows.get();
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        sqlite::PreparedRowScope scope(&rows[i]);
-        GK_CHECK(sqlite::IndexRecordInto(*c, (*chunk.records)[i], "search_index_new", "search_meta_new"));
-      }
-      return Ok();
-    };
-    auto launch = [&]() -> Status {
-      std::shared_ptr<const Records> records = std::move(collected);
-      collected = std::make_shared<Records>();
-      auto prepare = [records] {
-        std::vector<sqlite::PreparedRow> rows;
-        rows.reserve(records->size());
-        for (const auto& r : *records) rows.push_back(sqlite::PrepareRow(r));
-        return rows;
-      };
-      Chunk next{records, {}};
-      try {
-        next.rows = std::async(std::launch::async, prepare);
-      } catch (const std::system_error&) {
-        next.rows = std::async(std::launch::deferred, prepare);  // no thread to be had: here, when written
-      }
-      if (ahead) GK_CHECK(write(*ahead));
-      ahead = std::move(next);
-      return Ok();
-    };
-    constexpr std::size_t kChunk = 256;
+    RebuildWriter writer(*c);
     GK_CHECK(ForEachIndexed(*c, site_id, fmt::format("r.id > ?1 ORDER BY r.id LIMIT {}", rebuild_batch_), last,
-                            [&](sqlite::IndexedRecord&& ir) -> Status {
+                            [&](sqlite::IndexedRecord&& ir) {
                               last = ir.record_id;
                               ++in_batch;
-                              collected->push_back(std::move(ir));
-                              return collected->size() >= kChunk ? launch() : Ok();
+                              return writer.Add(std::move(ir));
                             }));
-    if (!collected->empty()) GK_CHECK(launch());
-    if (ahead) GK_CHECK(write(*ahead));
+    GK_CHECK(writer.Finish());
     GK_CHECK(tx.Commit());
     (void)c->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     if (after_rebuild_batch_) after_rebuild_batch_();
@@ -1181,9 +1204,8 @@ Result<int> SqliteStore::Reindex(std::int64_t site_id) {
   GK_CHECK(tx.Begin());
   GK_CHECK(still_ours());
   GK_CHECK(c->Exec("DELETE FROM search_meta_new WHERE record_id = 0"));
-  GK_CHECK(c->Exec(fmt::format("INSERT INTO search_index_new (search_index_new, rank) VALUES ('hashsize', {})",
-                               kDefaultPending)));
-  GK_CHECK(c->Exec("INSERT INTO search_index_new (search_index_new, rank) VALUES ('automerge', 4)"));
+  GK_CHECK(set_option("hashsize", kDefaultPending));
+  GK_CHECK(set_option("automerge", kDefaultAutomerge));
   GK_CHECK(c->Exec("ALTER TABLE search_index RENAME TO search_index_old"));
   GK_CHECK(c->Exec("ALTER TABLE search_index_new RENAME TO search_index"));
   GK_CHECK(c->Exec("ALTER TABLE search_meta RENAME TO search_meta_old"));
