@@ -287,7 +287,7 @@ struct PortalServer::Impl {
       return;
     }
     if (!run->working_day) {
-      spdlog::info("到期提醒：{}不是工作日，未生成提醒 (day off; {} e-mails retried)", run->today.ToString(),
+      spdlog::info("到期提醒（{}）：{}不是工作日，未生成提醒 (day off; {} e-mails retried)", site.slug, run->today.ToString(),
                    run->emails_sent + run->emails_failed);
       return;
     }

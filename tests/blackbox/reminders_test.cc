@@ -216,11 +216,11 @@ TEST(Reminders, ServerTimerOfficeButtonAndEventDrivenItems) {
   ASSERT_TRUE(server.Start());
   // The timer runs at once when started after the time of day.
   std::string log;
-  for (int i = 0; i < 100 && log.find("到期提醒：") == std::string::npos; ++i) {
+  for (int i = 0; i < 100 && log.find("到期提醒（demo）：") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     log = ReadFile(server.log_path());
   }
-  ASSERT_NE(log.find("到期提醒："), std::string::npos) << log;
+  ASSERT_NE(log.find("到期提醒（demo）："), std::string::npos) << log;
   const bool day_off = log.find("不是工作日") != std::string::npos;
   if (day_off) {
     EXPECT_TRUE(sink.messages().empty());
